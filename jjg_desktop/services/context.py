@@ -1,0 +1,88 @@
+"""Who acts, on which store, at what time; and the one transaction a user action is."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from jjg_desktop.config import Paths
+from jjg_desktop.store import audit
+from jjg_desktop.store.database import Database
+from jjg_desktop.store.models import OutboxCommand
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    username: str
+    display_name: str
+    role: str
+    division_code: str
+
+
+@dataclass(slots=True)
+class Store:
+    """An opened, migrated database with its data folders."""
+
+    db: Database
+    paths: Paths
+
+    def close(self) -> None:
+        self.db.close()
+
+
+@dataclass(slots=True)
+class ServiceContext:
+    store: Store
+    actor: Actor
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+    @property
+    def db(self) -> Database:
+        return self.store.db
+
+
+@dataclass(slots=True)
+class Change:
+    """The open transaction of one user action."""
+
+    session: Session
+    ctx: ServiceContext
+    now: datetime
+
+    def record(self, *, action: str, entity: str, entity_id: str, data: dict[str, Any],
+               args: dict[str, Any] | None = None, base_version: int | None = None,
+               command: str | None = None, sync: bool = True) -> OutboxCommand | None:
+        """Write the audit entry and, for shared records, the sync command of this change."""
+        actor = self.ctx.actor
+        audit.append(self.session, at=self.now, actor=actor.username, actor_role=actor.role,
+                     actor_division=actor.division_code, action=action, entity=entity,
+                     entity_id=entity_id, data=data)
+        if not sync:
+            return None
+        outbox = OutboxCommand(command=command or action, args=audit_safe(args or data),
+                               entity=entity, entity_id=entity_id, base_version=base_version,
+                               created_at=self.now)
+        self.session.add(outbox)
+        self.session.flush()
+        return outbox
+
+
+def audit_safe(value: dict[str, Any]) -> dict[str, Any]:
+    """The JSON form stored in the outbox, exactly as it will be sent."""
+    return json.loads(audit.canonical_json(value))
+
+
+@contextmanager
+def change(ctx: ServiceContext) -> Iterator[Change]:
+    with ctx.db.write() as session:
+        yield Change(session=session, ctx=ctx, now=ctx.clock())

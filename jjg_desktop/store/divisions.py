@@ -1,0 +1,80 @@
+"""The division reference list: loaded from db/reference on first start, and read back."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jjg_desktop.paths import shipped
+from jjg_desktop.store.models import Division
+
+
+@dataclass(frozen=True, slots=True)
+class DivisionRow:
+    code: str
+    name: str
+    level: int
+    parent_code: str | None
+    kind: str
+    gb_parent_code: str | None
+
+
+@cache
+def reference_rows() -> tuple[DivisionRow, ...]:
+    with (shipped("db") / "reference" / "divisions.csv").open(encoding="utf-8", newline="") as f:
+        return tuple(
+            DivisionRow(code=r["code"], name=r["name"], level=int(r["level"]),
+                        parent_code=r["parent_code"] or None, kind=r["kind"],
+                        gb_parent_code=r["gb_parent_code"] or None)
+            for r in csv.DictReader(f)
+        )
+
+
+def load_reference(session: Session) -> int:
+    """Insert or update every shipped division (parents first); returns how many changed."""
+    existing = {d.code: d for d in session.scalars(select(Division))}
+    changed = 0
+    for row in sorted(reference_rows(), key=lambda r: r.level):
+        values = {"name": row.name, "level": row.level, "parent_code": row.parent_code,
+                  "kind": row.kind, "gb_parent_code": row.gb_parent_code}
+        current = existing.get(row.code)
+        if current is None:
+            session.add(Division(code=row.code, **values))
+            session.flush()
+            changed += 1
+        elif any(getattr(current, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(current, k, v)
+            changed += 1
+    return changed
+
+
+def subtree_codes(session: Session, code: str) -> list[str]:
+    """`code` and every division below it: a user's scope."""
+    rows = session.execute(select(Division.code, Division.parent_code)).all()
+    children: dict[str | None, list[str]] = {}
+    for c, parent in rows:
+        children.setdefault(parent, []).append(c)
+    out, todo = [], [code]
+    while todo:
+        c = todo.pop()
+        out.append(c)
+        todo.extend(children.get(c, []))
+    return out
+
+
+def full_name(session: Session, code: str) -> str:
+    """'吉林省 长春市 南关区' for a county code."""
+    names: list[str] = []
+    current: str | None = code
+    while current is not None:
+        d = session.get(Division, current)
+        if d is None:
+            break
+        names.append(d.name)
+        current = d.parent_code
+    return " ".join(reversed(names))

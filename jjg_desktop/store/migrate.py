@@ -1,0 +1,83 @@
+"""Bring a database to the schema this program knows: create, back up and upgrade, or refuse."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, inspect
+
+from jjg_desktop.paths import shipped
+from jjg_desktop.store.database import Database
+
+_NOT_MODELLED_PREFIXES = ("enterprise_search", "project_search", "sqlite_")
+
+
+def include_name(name: str | None, type_: str, _parent: object) -> bool:
+    """Leave the FTS5 index tables (made by hand in a migration) out of autogenerate."""
+    return not (type_ == "table" and name is not None and name.startswith(_NOT_MODELLED_PREFIXES))
+
+
+class SchemaError(Exception):
+    """The database cannot be opened by this program; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationOutcome:
+    created: bool
+    upgraded_from: str | None
+    backup: Path | None
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(shipped("db") / "migrations"))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def backup_file(db_path: Path, backups_dir: Path, reason: str) -> Path:
+    """A consistent copy through SQLite's online backup, safe while the file is open."""
+    backups_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    target = backups_dir / f"{db_path.stem}-{stamp}-{reason}.sqlite"
+    with sqlite3.connect(db_path) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return target
+
+
+def ensure_schema(db: Database, backups_dir: Path) -> MigrationOutcome:
+    script = ScriptDirectory.from_config(alembic_config())
+    head = script.get_current_head()
+    with db.engine.connect() as conn:
+        current = current_revision(conn)
+        has_tables = bool(inspect(conn).get_table_names())
+    if current == head:
+        return MigrationOutcome(created=False, upgraded_from=None, backup=None)
+    if current is None and has_tables:
+        raise SchemaError(f"{db.path} 不是吉建管的数据库（缺少版本信息），未做任何修改。")
+    if current is not None and script.get_revision_or_none(current) is None:
+        raise SchemaError(
+            f"数据库 {db.path} 由更新版本的吉建管创建（结构版本 {current}），"
+            "本程序无法打开。请升级吉建管后再试；数据未做任何修改。"
+        )
+    backup = backup_file(db.path, backups_dir, f"before-{head}") if current else None
+    with db.engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "head")
+    return MigrationOutcome(created=current is None, upgraded_from=current, backup=backup)

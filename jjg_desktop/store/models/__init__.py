@@ -1,0 +1,41 @@
+"""Every mapped class of the local store, importable from one place."""
+
+from jjg_desktop.store.base import Base
+from jjg_desktop.store.models.casework import AbnormalCase, CaseTransition, Verification
+from jjg_desktop.store.models.enterprise import Enterprise, JilinRegistration
+from jjg_desktop.store.models.evidence import Attachment, Blob, Signature
+from jjg_desktop.store.models.inspection import (
+    ChecklistTemplate,
+    Finding,
+    Inspection,
+    InspectionAnswer,
+    RectificationNotice,
+)
+from jjg_desktop.store.models.journal import AuditEntry, OutboxCommand, SyncState
+from jjg_desktop.store.models.project import KeyPerson, Project, ProjectParty
+from jjg_desktop.store.models.reference import Division, UserProfile
+
+__all__ = [
+    "AbnormalCase",
+    "Attachment",
+    "AuditEntry",
+    "Base",
+    "Blob",
+    "CaseTransition",
+    "ChecklistTemplate",
+    "Division",
+    "Enterprise",
+    "Finding",
+    "Inspection",
+    "InspectionAnswer",
+    "JilinRegistration",
+    "KeyPerson",
+    "OutboxCommand",
+    "Project",
+    "ProjectParty",
+    "RectificationNotice",
+    "Signature",
+    "SyncState",
+    "UserProfile",
+    "Verification",
+]

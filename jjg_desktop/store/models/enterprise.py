@@ -1,0 +1,47 @@
+"""Enterprises and their registrations to work in Jilin (入吉信息登记)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from jjg_desktop.store.base import Base, Synced
+
+
+class Enterprise(Synced, Base):
+    __tablename__ = "enterprise"
+
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    home_province_code: Mapped[str] = mapped_column(String(6))
+    home_province: Mapped[str] = mapped_column(String(20))
+    division_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
+    legal_representative: Mapped[str] = mapped_column(String(64), default="")
+    qualifications: Mapped[list[str]] = mapped_column(JSON, default=list)
+    safety_licence_no: Mapped[str] = mapped_column(String(64), default="")
+    safety_licence_expiry: Mapped[date | None] = mapped_column(Date)
+    address: Mapped[str] = mapped_column(String(200), default="")
+    contact_person: Mapped[str] = mapped_column(String(64), default="")
+    contact_phone: Mapped[str] = mapped_column(String(32), default="")
+    status: Mapped[str] = mapped_column(String(16), default="正常")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (Index("ix_enterprise_status_division", "status", "division_code"),)
+
+
+class JilinRegistration(Synced, Base):
+    """An out-of-province enterprise's information registration to work in Jilin."""
+
+    __tablename__ = "jilin_registration"
+
+    enterprise_id: Mapped[str] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    registration_no: Mapped[str] = mapped_column(String(40))
+    registered_on: Mapped[date] = mapped_column(Date)
+    division_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
+    office_address: Mapped[str] = mapped_column(String(200), default="")
+    person_in_charge: Mapped[str] = mapped_column(String(64), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    commitments: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16), default="有效")

@@ -1,0 +1,86 @@
+"""Checklist templates and inspections: answers, findings, notices."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from jjg_desktop.store.base import Base, Synced
+
+
+class ChecklistTemplate(Synced, Base):
+    """A published version of a checklist; a version in use never changes."""
+
+    __tablename__ = "checklist_template"
+
+    code: Mapped[str] = mapped_column(String(40))
+    version: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    published_on: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (UniqueConstraint("code", "version"),)
+
+
+class Inspection(Synced, Base):
+    __tablename__ = "inspection"
+
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("project.id"), index=True)
+    template_id: Mapped[str] = mapped_column(ForeignKey("checklist_template.id"))
+    division_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
+    method: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="planned", index=True)
+    planned_on: Mapped[date | None] = mapped_column(Date)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    team: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    conclusion: Mapped[str] = mapped_column(Text, default="")
+    reinspection_of: Mapped[str | None] = mapped_column(ForeignKey("inspection.id"))
+
+
+class InspectionAnswer(Synced, Base):
+    __tablename__ = "inspection_answer"
+
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspection.id"), index=True)
+    item_code: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(200), default="")
+    remark: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (UniqueConstraint("inspection_id", "item_code"),)
+
+
+class Finding(Synced, Base):
+    """A non-compliance found on site and what must be done about it."""
+
+    __tablename__ = "finding"
+
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspection.id"), index=True)
+    item_code: Mapped[str] = mapped_column(String(20))
+    problem: Mapped[str] = mapped_column(Text)
+    legal_basis: Mapped[str] = mapped_column(Text, default="")
+    requirement: Mapped[str] = mapped_column(Text, default="")
+    responsible_role: Mapped[str] = mapped_column(String(16), default="")
+    enterprise_id: Mapped[str | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    deadline: Mapped[date | None] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    closed_by: Mapped[str | None] = mapped_column(ForeignKey("inspection.id"))
+
+
+class RectificationNotice(Synced, Base):
+    """整改通知书 or 行政处罚建议书 issued on an inspection's findings."""
+
+    __tablename__ = "rectification_notice"
+
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspection.id"), index=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default="整改通知书")
+    issued_on: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[date] = mapped_column(Date)
+    received_by: Mapped[str] = mapped_column(String(64), default="")
