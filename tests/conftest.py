@@ -1,0 +1,54 @@
+"""Shared fixtures: every test gets its own fresh database file and data folder."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from jjg_desktop.config import Paths, resolve_paths  # noqa: E402
+from jjg_desktop.services.context import Actor, ServiceContext, Store  # noqa: E402
+from jjg_desktop.services.startup import open_store, set_profile  # noqa: E402
+
+
+class FixedClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> Paths:
+    return resolve_paths(data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def store(paths: Paths) -> Iterator[Store]:
+    s = open_store(paths)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def actor(store: Store) -> Actor:
+    return set_profile(store, username="clerk01", display_name="刘晓燕", role="county_clerk",
+                       division_code="222404")
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 5, 18, 9, 30))
+
+
+@pytest.fixture
+def ctx(store: Store, actor: Actor, clock: FixedClock) -> ServiceContext:
+    return ServiceContext(store=store, actor=actor, clock=clock)
