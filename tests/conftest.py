@@ -11,9 +11,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from jjg_desktop.config import Paths, resolve_paths  # noqa: E402
-from jjg_desktop.services.context import Actor, ServiceContext, Store  # noqa: E402
-from jjg_desktop.services.startup import open_store, set_profile  # noqa: E402
+from jjg_desktop.config import Paths, resolve_paths
+from jjg_desktop.services.context import Actor, ServiceContext, Store
+from jjg_desktop.services.startup import open_store, set_profile
 
 
 class FixedClock:

@@ -48,6 +48,10 @@ def head_revision() -> str:
     return head
 
 
+def is_known_revision(script: ScriptDirectory, revision: str) -> bool:
+    return any(r.revision == revision for r in script.walk_revisions())
+
+
 def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
@@ -72,7 +76,7 @@ def ensure_schema(db: Database, backups_dir: Path) -> MigrationOutcome:
         return MigrationOutcome(created=False, upgraded_from=None, backup=None)
     if current is None and has_tables:
         raise SchemaError(f"{db.path} 不是吉建管的数据库（缺少版本信息），未做任何修改。")
-    if current is not None and script.get_revision_or_none(current) is None:
+    if current is not None and not is_known_revision(script, current):
         raise SchemaError(
             f"数据库 {db.path} 由更新版本的吉建管创建（结构版本 {current}），"
             "本程序无法打开。请升级吉建管后再试；数据未做任何修改。"

@@ -1,0 +1,3 @@
+from jjg_desktop.cli import main
+
+raise SystemExit(main())

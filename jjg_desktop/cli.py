@@ -1,0 +1,108 @@
+"""`jjg-desktop`: the GUI by default, and the sub-commands clerks and scheduled jobs use."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from jjg_desktop import __version__
+from jjg_desktop.config import Paths, resolve_paths
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="jjg-desktop",
+        description="吉建管 — 建筑市场监管桌面端（四不两直检查、入吉企业、异常名录）",
+    )
+    p.add_argument("--version", action="version", version=f"吉建管 desktop {__version__}")
+    p.add_argument("--db", type=Path, help="数据库文件（默认在用户数据目录）")
+    p.add_argument("--data-dir", type=Path, help="数据目录（数据库、附件、备份、日志）")
+    p.add_argument("--demo", action="store_true",
+                   help="打开演示数据库（首次使用时生成，与正式数据分开存放）")
+    sub = p.add_subparsers(dest="command", metavar="命令")
+
+    demo = sub.add_parser("demo", help="生成演示数据库（一个县的企业、项目、检查和异常名录案件）")
+    demo.add_argument("--db", type=Path, required=True, help="要创建的数据库文件")
+    demo.add_argument("--seed", type=int, default=20230315, help="随机种子（相同种子生成相同数据）")
+
+    db = sub.add_parser("db", help="数据库维护")
+    db_sub = db.add_subparsers(dest="db_command", metavar="操作", required=True)
+    check = db_sub.add_parser("check", help="检查文件完整性、结构版本和审计日志链（只读）")
+    check.add_argument("--db", type=Path, required=True, help="要检查的数据库文件")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "demo":
+        return _demo(args.db, args.seed)
+    if args.command == "db":
+        return _db_check(args.db)
+    return _gui(_gui_paths(args))
+
+
+def _gui_paths(args: argparse.Namespace) -> Paths:
+    if args.demo and not (args.db or args.data_dir):
+        import platformdirs
+
+        from jjg_desktop.config import APP_AUTHOR, APP_NAME
+
+        demo_dir = Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR)) / "demo"
+        paths = resolve_paths(data_dir=demo_dir)
+    else:
+        paths = resolve_paths(db=args.db, data_dir=args.data_dir)
+    if args.demo and not paths.db_path.exists():
+        code = _demo(paths.db_path, 20230315, paths=paths)
+        if code != EXIT_OK:
+            raise SystemExit(code)
+    return paths
+
+
+def _gui(paths: Paths) -> int:
+    from jjg_desktop.qt.app import run
+
+    return run(paths)
+
+
+def _demo(db_path: Path, seed: int, paths: Paths | None = None) -> int:
+    from jjg_desktop.demo.build import build_demo
+    from jjg_desktop.services.errors import ServiceError
+    from jjg_desktop.services.startup import open_store
+    from jjg_desktop.store.migrate import SchemaError
+
+    if db_path.exists():
+        print(f"文件已存在：{db_path}。演示数据库只生成到新文件，请换一个文件名。", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        store = open_store(paths or resolve_paths(db=db_path))
+    except (SchemaError, OSError) as exc:
+        print(f"无法创建数据库：{exc}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        summary = build_demo(store, seed=seed)
+    except ServiceError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        store.close()
+    print(f"已生成演示数据库：{db_path}")
+    print(summary.describe())
+    return EXIT_OK
+
+
+def _db_check(db_path: Path) -> int:
+    from jjg_desktop.store.health import check_database
+
+    report = check_database(db_path.expanduser().resolve())
+    if report.fatal:
+        print(f"✗ {report.fatal}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"数据库：{report.path}")
+    for item in report.items:
+        print(f"{'✓' if item.ok else '✗'} {item.name}：{item.detail}")
+    print("检查通过。" if report.ok else "发现问题，请先备份此文件，再联系技术支持。")
+    return EXIT_OK if report.ok else EXIT_PROBLEMS

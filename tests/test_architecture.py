@@ -1,0 +1,73 @@
+"""The import directions of DESIGN.md, checked on every module's source."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def _modules(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+def _offenders(package: str, forbidden: tuple[str, ...], skip: str | None = None) -> list[str]:
+    out = []
+    for path in _modules(package):
+        rel = path.relative_to(ROOT).as_posix()
+        if skip and rel.startswith(skip):
+            continue
+        bad = sorted(n for n in _imports(path) if n.split(".")[0] in forbidden
+                     or any(n == f or n.startswith(f + ".") for f in forbidden))
+        if bad:
+            out.append(f"{rel}: {', '.join(bad)}")
+    return out
+
+
+def test_checker_sees_every_form_of_import(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("import PySide6.QtCore\nfrom sqlalchemy import text\n"
+                      "def f():\n    from jjg_desktop.qt import app\n", encoding="utf-8")
+    assert _imports(sample) == {"PySide6.QtCore", "sqlalchemy", "jjg_desktop.qt"}
+
+
+def test_pyside6_only_inside_qt():
+    assert _offenders("jjg_desktop", ("PySide6",), skip="jjg_desktop/qt/") == []
+
+
+def test_rules_are_pure():
+    forbidden = ("jjg_desktop.store", "jjg_desktop.services", "jjg_desktop.sync",
+                 "jjg_desktop.reports", "jjg_desktop.qt", "sqlalchemy", "PySide6", "requests")
+    assert _offenders("jjg_desktop/rules", forbidden) == []
+
+
+def test_store_does_not_reach_up():
+    forbidden = ("jjg_desktop.services", "jjg_desktop.sync", "jjg_desktop.reports",
+                 "jjg_desktop.qt")
+    assert _offenders("jjg_desktop/store", forbidden) == []
+
+
+def test_services_do_not_reach_up():
+    forbidden = ("jjg_desktop.sync", "jjg_desktop.reports", "jjg_desktop.qt")
+    assert _offenders("jjg_desktop/services", forbidden) == []
+
+
+def test_server_uses_only_rules_and_protocol_of_the_client():
+    bad = []
+    for path in _modules("jjg_server"):
+        for name in _imports(path):
+            if name.startswith("jjg_desktop") and not (
+                    name.startswith("jjg_desktop.rules") or name == "jjg_desktop.sync.protocol"):
+                bad.append(f"{path.name}: {name}")
+    assert bad == []

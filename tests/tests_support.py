@@ -1,0 +1,27 @@
+"""Small builders shared by tests (data a test needs, made through the real store)."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime
+
+from jjg_desktop.rules.credit_code import complete
+from jjg_desktop.services.context import Store
+from jjg_desktop.store.base import new_id
+from jjg_desktop.store.models import Enterprise
+
+_serial = itertools.count(1)
+
+
+def add_enterprise(store: Store, now: datetime, *, name: str = "珲春市鑫源建筑工程有限公司",
+                   division_code: str = "222404", home_province_code: str = "220000",
+                   home_province: str = "吉林省", server_version: int | None = 7) -> str:
+    """An enterprise as the server would have sent it (no audit, no outbox)."""
+    code = complete(f"91{division_code}MA{next(_serial):06d}"[:16])
+    ent = Enterprise(id=new_id(), credit_code=code, name=name,
+                     home_province_code=home_province_code, home_province=home_province,
+                     division_code=division_code, created_at=now, updated_at=now,
+                     server_version=server_version)
+    with store.db.write() as s:
+        s.add(ent)
+    return ent.id
