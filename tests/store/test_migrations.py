@@ -32,6 +32,10 @@ def test_new_database_is_built_by_migrations_and_matches_the_models(store):
         assert compare_metadata(ctx, Base.metadata) == []
 
 
+def test_schema_head_constant_is_the_newest_migration():
+    assert head_revision() == migrate.SCHEMA_HEAD
+
+
 def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(store):
     with store.db.read() as s:
         assert s.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -85,6 +89,7 @@ def test_existing_database_is_backed_up_then_upgraded(paths: Paths, tmp_path: Pa
         return cfg
 
     monkeypatch.setattr(migrate, "alembic_config", patched_config)
+    monkeypatch.setattr(migrate, "SCHEMA_HEAD", "0002_test")
     outcome = migrate.ensure_schema(Database(paths.db_path), paths.backups_dir)
 
     assert outcome.upgraded_from == old_head and not outcome.created
