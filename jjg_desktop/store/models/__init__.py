@@ -2,7 +2,7 @@
 
 from jjg_desktop.store.base import Base
 from jjg_desktop.store.models.casework import AbnormalCase, CaseTransition, Verification
-from jjg_desktop.store.models.enterprise import Enterprise, JilinRegistration
+from jjg_desktop.store.models.enterprise import Enterprise, EnterpriseFact, JilinRegistration
 from jjg_desktop.store.models.evidence import Attachment, Blob, Signature
 from jjg_desktop.store.models.inspection import (
     ChecklistTemplate,
@@ -13,7 +13,7 @@ from jjg_desktop.store.models.inspection import (
 )
 from jjg_desktop.store.models.journal import AuditEntry, OutboxCommand, SyncState
 from jjg_desktop.store.models.project import KeyPerson, Project, ProjectParty
-from jjg_desktop.store.models.reference import Division, UserProfile
+from jjg_desktop.store.models.reference import Division, LocalSetting, UserProfile
 
 __all__ = [
     "AbnormalCase",
@@ -25,11 +25,13 @@ __all__ = [
     "ChecklistTemplate",
     "Division",
     "Enterprise",
+    "EnterpriseFact",
     "Finding",
     "Inspection",
     "InspectionAnswer",
     "JilinRegistration",
     "KeyPerson",
+    "LocalSetting",
     "OutboxCommand",
     "Project",
     "ProjectParty",

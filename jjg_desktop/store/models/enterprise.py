@@ -45,3 +45,20 @@ class JilinRegistration(Synced, Base):
     phone: Mapped[str] = mapped_column(String(32), default="")
     commitments: Mapped[list[str]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(16), default="有效")
+
+
+class EnterpriseFact(Synced, Base):
+    """Something recorded about an enterprise that can trigger a qualification check (seed 九).
+
+    kind: 信用评价 (value = grade), 质量安全事故 (detail), 年度产值 (value = amount in 万元),
+    人员变动 (detail = who and which post).
+    """
+
+    __tablename__ = "enterprise_fact"
+
+    enterprise_id: Mapped[str] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    year: Mapped[int | None] = mapped_column()
+    occurred_on: Mapped[date | None] = mapped_column(Date)
+    value: Mapped[str] = mapped_column(String(40), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jjg_desktop.store.base import Base
@@ -30,3 +30,12 @@ class UserProfile(Base):
     division_code: Mapped[str] = mapped_column(ForeignKey("division.code"))
     enforcement_cert_no: Mapped[str | None] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(default=False)
+
+
+class LocalSetting(Base):
+    """A setting of this installation (e.g. the verification period), stored as JSON."""
+
+    __tablename__ = "local_setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict[str, object]] = mapped_column(JSON)

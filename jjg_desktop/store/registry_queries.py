@@ -1,0 +1,118 @@
+"""Planning read models: who is due for verification, whose qualification to check."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from jjg_desktop.rules.qualification import EnterpriseSituation, Fact, Trigger, triggers
+from jjg_desktop.rules.verification import DEFAULT_PERIOD_DAYS
+from jjg_desktop.store.models import LocalSetting
+
+VERIFICATION_PERIOD_KEY = "verification.period_days"
+
+
+def verification_period(session: Session) -> int:
+    setting = session.get(LocalSetting, VERIFICATION_PERIOD_KEY)
+    return int(setting.value["days"]) if setting else DEFAULT_PERIOD_DAYS
+
+
+@dataclass(frozen=True, slots=True)
+class DueRow:
+    enterprise_id: str
+    name: str
+    credit_code: str
+    home_province: str
+    registered_on: date | None
+    last_verified: date | None
+
+
+def _in(prefix: str, values: Sequence[str]) -> tuple[str, dict[str, str]]:
+    names = [f"{prefix}{i}" for i in range(len(values))]
+    return ", ".join(":" + n for n in names), dict(zip(names, values, strict=True))
+
+
+def due_for_verification(session: Session, division_codes: Sequence[str], today: date,
+                         period_days: int | None = None) -> list[DueRow]:
+    """Registered out-of-province enterprises never verified, or not within the period;
+    the longest waiting first."""
+    days = period_days if period_days is not None else verification_period(session)
+    cutoff = today - timedelta(days=days)
+    placeholders, params = _in("d", division_codes)
+    rows = session.execute(text(
+        "SELECT e.id, e.name, e.credit_code, e.home_province, "
+        "  (SELECT max(r.registered_on) FROM jilin_registration r "
+        "   WHERE r.enterprise_id = e.id AND r.deleted_at IS NULL) AS registered_on, "
+        "  (SELECT max(v.verified_on) FROM verification v "
+        "   WHERE v.enterprise_id = e.id AND v.deleted_at IS NULL) AS last_verified "
+        "FROM enterprise e WHERE e.deleted_at IS NULL AND e.home_province_code != '220000' "
+        f"AND e.status != '清出' AND e.division_code IN ({placeholders}) "
+        "AND (last_verified IS NULL OR last_verified <= :cutoff) "
+        "ORDER BY last_verified IS NOT NULL, last_verified, registered_on"),
+        params | {"cutoff": cutoff.isoformat()}).all()
+    return [DueRow(r[0], r[1], r[2], r[3], _d(r[4]), _d(r[5])) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class FlaggedEnterprise:
+    enterprise_id: str
+    name: str
+    credit_code: str
+    triggers: list[Trigger]
+
+
+def qualification_flags(session: Session, division_codes: Sequence[str],
+                        today: date) -> list[FlaggedEnterprise]:
+    """Enterprises in the divisions that meet at least one trigger, with which and why."""
+    placeholders, params = _in("d", division_codes)
+    ents = session.execute(text(
+        "SELECT id, name, credit_code, safety_licence_no, safety_licence_expiry FROM enterprise "
+        f"WHERE deleted_at IS NULL AND status != '清出' AND division_code IN ({placeholders}) "
+        "ORDER BY name"), params).all()
+    facts: dict[str, list[Fact]] = {}
+    for eid, kind, year, occurred, value, detail in session.execute(text(
+            "SELECT f.enterprise_id, f.kind, f.year, f.occurred_on, f.value, f.detail "
+            "FROM enterprise_fact f JOIN enterprise e ON e.id = f.enterprise_id "
+            f"WHERE f.deleted_at IS NULL AND e.division_code IN ({placeholders})"), params):
+        facts.setdefault(eid, []).append(Fact(kind, year, _d(occurred), value, detail))
+    office, unreachable = _latest_failures(session, placeholders, params)
+    flagged = []
+    for eid, name, code, licence_no, expiry in ents:
+        found = triggers(EnterpriseSituation(
+            safety_licence_no=licence_no, safety_licence_expiry=_d(expiry),
+            facts=facts.get(eid, []), office_failed_on=office.get(eid),
+            unreachable_on=unreachable.get(eid)), today)
+        if found:
+            flagged.append(FlaggedEnterprise(eid, name, code, found))
+    return flagged
+
+
+def _latest_failures(session: Session, placeholders: str,
+                     params: dict[str, str]) -> tuple[dict[str, date], dict[str, date]]:
+    """Per enterprise, the date its latest verification failed the office / reachable check."""
+    office: dict[str, date] = {}
+    unreachable: dict[str, date] = {}
+    rows = session.execute(text(
+        "SELECT v.enterprise_id, v.verified_on, "
+        "  json_extract(v.checks, '$.office_present.outcome'), "
+        "  json_extract(v.checks, '$.reachable.outcome') FROM verification v "
+        "JOIN enterprise e ON e.id = v.enterprise_id "
+        f"WHERE v.deleted_at IS NULL AND e.division_code IN ({placeholders}) "
+        "AND v.verified_on = (SELECT max(w.verified_on) FROM verification w "
+        "  WHERE w.enterprise_id = v.enterprise_id AND w.deleted_at IS NULL)"), params)
+    for eid, on, office_outcome, reach_outcome in rows:
+        if office_outcome == "不通过":
+            office[eid] = _d(on) or date.min
+        if reach_outcome == "不通过":
+            unreachable[eid] = _d(on) or date.min
+    return office, unreachable
+
+
+def _d(value: object) -> date | None:
+    if value is None or isinstance(value, date):
+        return value  # type: ignore[return-value]
+    return date.fromisoformat(str(value))

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from jjg_desktop.rules.verification import ON_SITE, CheckResult
+from jjg_desktop.services import enterprise_facts, verifications
+from jjg_desktop.services.errors import InvalidInput
+from jjg_desktop.store import attachments
+from jjg_desktop.store.models import Attachment, Blob, OutboxCommand, Verification
+from jjg_desktop.store.registry_queries import due_for_verification, qualification_flags
+from tests_support import add_enterprise
+
+
+def _photo(path: Path, *, size=(4000, 3000), orientation: int | None = None) -> Path:
+    img = Image.new("RGB", size, (200, 80, 40))
+    exif = Image.Exif()
+    exif[0x0132] = "2026:05:18 09:41:07"
+    if orientation:
+        exif[0x0112] = orientation
+    gps = {1: "N", 2: (42.0, 52.0, 12.0), 3: "E", 4: (130.0, 21.0, 36.0)}
+    exif[0x8825] = gps
+    img.save(path, "JPEG", exif=exif)
+    return path
+
+
+def _out_of_province(store, clock) -> str:
+    return add_enterprise(store, clock.now, name="江苏华泰建设工程有限公司",
+                          home_province="江苏省", home_province_code="320000")
+
+
+def _visit(ctx, ent_id, photos=(), office="不通过"):
+    return verifications.record_verification(
+        ctx, ent_id, verified_on=date(2026, 5, 18), method=ON_SITE,
+        verifiers=["刘晓燕", "金哲"],
+        checks={"registration_true": CheckResult("通过"),
+                "office_present": CheckResult(office, note="登记地址为空置商铺，无人办公"),
+                "reachable": CheckResult("通过")},
+        photos=list(photos))
+
+
+def test_a_visit_with_photos_is_saved_with_its_evidence(ctx, store, clock, tmp_path):
+    ent_id = _out_of_province(store, clock)
+    shot = _photo(tmp_path / "IMG_0001.jpg", orientation=6)
+    v_id = _visit(ctx, ent_id, [verifications.EvidencePhoto(shot, "office_present", "空置商铺"),
+                                verifications.EvidencePhoto(shot, "office_present")])
+    with store.db.read() as s:
+        v = s.get(Verification, v_id)
+        atts = s.scalars(select(Attachment).where(Attachment.owner_id == v_id)).all()
+        blobs = s.scalar(select(func.count()).select_from(Blob))
+        cmd = s.scalars(select(OutboxCommand).order_by(OutboxCommand.id.desc())).first()
+    assert v.checks["office_present"]["outcome"] == "不通过"
+    assert len(atts) == 2 and blobs == 1  # the same photo twice is stored once
+    att = atts[0]
+    assert att.taken_at.isoformat() == "2026-05-18T09:41:07"
+    assert att.gps_lat == pytest.approx(42.87, abs=0.01)
+    with Image.open(attachments.path_of(store.paths.attachments_dir, att.sha256)) as stored:
+        assert stored.size == (1920, 2560)  # turned upright (orientation 6) and scaled to 2560
+    assert cmd.command == "verification.record" and len(cmd.args["evidence"]) == 2
+
+
+def test_a_corrupt_photo_is_refused_and_nothing_is_written(ctx, store, clock, tmp_path):
+    ent_id = _out_of_province(store, clock)
+    good = _photo(tmp_path / "good.jpg")
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(good.read_bytes()[:2000])
+    text_file = tmp_path / "notes.jpg"
+    text_file.write_text("不是照片", encoding="utf-8")
+    with pytest.raises(InvalidInput, match=r"照片 broken\.jpg 已损坏或不完整"):
+        _visit(ctx, ent_id, [verifications.EvidencePhoto(broken, "office_present")])
+    with pytest.raises(InvalidInput, match=r"notes\.jpg 不是可识别的照片文件"):
+        _visit(ctx, ent_id, [verifications.EvidencePhoto(text_file, "office_present")])
+    with store.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Verification)) == 0
+        assert s.scalar(select(func.count()).select_from(Blob)) == 0
+
+
+def test_a_failed_check_offers_a_prefilled_abnormal_list_proposal(ctx, store, clock, tmp_path):
+    ent_id = _out_of_province(store, clock)
+    v_id = _visit(ctx, ent_id, [verifications.EvidencePhoto(_photo(tmp_path / "a.jpg"),
+                                                            "office_present")])
+    draft = verifications.proposal_draft(ctx, v_id)
+    assert draft is not None and draft.grounds == ["没有固定办公场所"]
+    assert {e["kind"] for e in draft.evidence} == {"verification", "attachment"}
+    assert "登记地址为空置商铺" in draft.summary
+    passed = _visit(ctx, ent_id, office="通过")
+    assert verifications.proposal_draft(ctx, passed) is None
+
+
+def test_planning_lists_who_is_due_and_who_meets_a_trigger(ctx, store, clock):
+    never = _out_of_province(store, clock)
+    verified = add_enterprise(store, clock.now, name="浙江恒信路桥工程有限公司",
+                              home_province="浙江省", home_province_code="330000")
+    _visit(ctx, verified)
+    add_enterprise(store, clock.now, name="珲春市本地建筑有限公司")  # Jilin: no verification
+    enterprise_facts.record_fact(ctx, never, kind="信用评价", year=2025, value="不合格")
+    today = clock.now.date()
+    with store.db.read() as s:
+        due = due_for_verification(s, ["222404"], today)
+        later = due_for_verification(s, ["222404"], today + timedelta(days=366))
+        flags = {f.name: [t.code for t in f.triggers] for f in qualification_flags(
+            s, ["222404"], today)}
+    assert [d.enterprise_id for d in due] == [never]
+    assert [d.enterprise_id for d in later] == [never, verified]
+    assert flags["江苏华泰建设工程有限公司"] == ["credit", "licence"]
+    assert flags["浙江恒信路桥工程有限公司"] == ["licence", "office"]
