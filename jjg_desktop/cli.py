@@ -33,6 +33,11 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", metavar="操作", required=True)
     check = db_sub.add_parser("check", help="检查文件完整性、结构版本和审计日志链（只读）")
     check.add_argument("--db", type=Path, required=True, help="要检查的数据库文件")
+
+    pdf = sub.add_parser("pdf", help="生成打印文书（PDF）")
+    pdf.add_argument("kind", choices=["verification"], help="文书类型：verification 核查记录")
+    pdf.add_argument("record_id", help="记录编号")
+    pdf.add_argument("-o", "--output", type=Path, required=True, help="输出的 PDF 文件")
     return p
 
 
@@ -42,6 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _demo(args.db, args.seed)
     if args.command == "db":
         return _db_check(args.db)
+    if args.command == "pdf":
+        return _pdf(resolve_paths(db=args.db, data_dir=args.data_dir), args.kind,
+                    args.record_id, args.output)
     return _gui(_gui_paths(args))
 
 
@@ -106,3 +114,32 @@ def _db_check(db_path: Path) -> int:
         print(f"{'✓' if item.ok else '✗'} {item.name}：{item.detail}")
     print("检查通过。" if report.ok else "发现问题，请先备份此文件，再联系技术支持。")
     return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def _pdf(paths: Paths, kind: str, record_id: str, output: Path) -> int:
+    from jjg_desktop.reports.verification_record import render_verification_record
+    from jjg_desktop.services.errors import ServiceError
+    from jjg_desktop.services.startup import open_store
+    from jjg_desktop.store.migrate import SchemaError
+
+    if not paths.db_path.is_file():
+        print(f"找不到数据库文件：{paths.db_path}", file=sys.stderr)
+        return EXIT_FAILED
+    renderers = {"verification": render_verification_record}
+    try:
+        store = open_store(paths)
+    except SchemaError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        written = renderers[kind](store, record_id, output)
+    except ServiceError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as exc:
+        print(f"无法写入 {output}：{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        store.close()
+    print(f"已生成：{written}")
+    return EXIT_OK

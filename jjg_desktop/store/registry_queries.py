@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -116,3 +117,68 @@ def _d(value: object) -> date | None:
     if value is None or isinstance(value, date):
         return value  # type: ignore[return-value]
     return date.fromisoformat(str(value))
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRef:
+    sha256: str
+    check: str
+    caption: str
+    taken_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureRef:
+    sha256: str
+    role: str
+    name: str
+    signed_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationDetail:
+    id: str
+    enterprise_name: str
+    credit_code: str
+    home_province: str
+    registration_no: str
+    office_address: str
+    person_in_charge: str
+    phone: str
+    division: str
+    verified_on: date
+    method: str
+    verifiers: list[str]
+    checks: dict[str, dict[str, object]]
+    notes: str
+    photos: list[EvidenceRef]
+    signatures: list[SignatureRef]
+
+
+def verification_detail(session: Session, verification_id: str) -> VerificationDetail | None:
+    row = session.execute(text(
+        "SELECT v.id, e.name, e.credit_code, e.home_province, coalesce(r.registration_no, ''), "
+        "coalesce(r.office_address, e.address), coalesce(r.person_in_charge, e.contact_person), "
+        "coalesce(r.phone, e.contact_phone), coalesce(d.name, ''), v.verified_on, v.method, "
+        "v.verifiers, v.checks, v.notes FROM verification v "
+        "JOIN enterprise e ON e.id = v.enterprise_id "
+        "LEFT JOIN jilin_registration r ON r.id = v.registration_id "
+        "LEFT JOIN division d ON d.code = v.division_code "
+        "WHERE v.id = :id AND v.deleted_at IS NULL"), {"id": verification_id}).first()
+    if row is None:
+        return None
+    photos = [EvidenceRef(sha, purpose, caption, taken or "") for sha, purpose, caption, taken
+              in session.execute(text(
+                  "SELECT sha256, purpose, caption, taken_at FROM attachment "
+                  "WHERE owner_kind = 'verification' AND owner_id = :id AND deleted_at IS NULL "
+                  "ORDER BY created_at, rowid"), {"id": verification_id})]
+    signatures = [SignatureRef(*r) for r in session.execute(text(
+        "SELECT sha256, signer_role, signer_name, signed_at FROM signature "
+        "WHERE owner_kind = 'verification' AND owner_id = :id AND deleted_at IS NULL "
+        "ORDER BY signed_at, rowid"), {"id": verification_id})]
+    return VerificationDetail(
+        id=row[0], enterprise_name=row[1], credit_code=row[2], home_province=row[3],
+        registration_no=row[4], office_address=row[5], person_in_charge=row[6], phone=row[7],
+        division=row[8], verified_on=date.fromisoformat(row[9]), method=row[10],
+        verifiers=json.loads(row[11]), checks=json.loads(row[12]), notes=row[13],
+        photos=photos, signatures=signatures)
