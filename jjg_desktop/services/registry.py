@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from jjg_desktop.rules.credit_code import normalize
 from jjg_desktop.rules.registration import (
@@ -90,7 +90,8 @@ def _number(ch: Change, reg: RegistrationInput) -> str:
     """'吉入登〔2026〕222404-0007': year, division and a serial within them."""
     year = (reg.registered_on or ch.now.date()).year
     prefix = f"吉入登〔{year}〕{reg.division_code}-"
-    taken = ch.session.scalars(select(JilinRegistration.registration_no).where(
-        JilinRegistration.registration_no.like(prefix + "%"))).all()
-    serials = [int(n.removeprefix(prefix)) for n in taken if n.removeprefix(prefix).isdigit()]
-    return f"{prefix}{max(serials, default=0) + 1:04d}"
+    last = ch.session.scalar(select(func.max(JilinRegistration.registration_no)).where(
+        JilinRegistration.registration_no >= prefix,
+        JilinRegistration.registration_no < prefix + "\uffff"))
+    tail = (last or prefix).removeprefix(prefix)
+    return f"{prefix}{(int(tail) if tail.isdigit() else 0) + 1:04d}"

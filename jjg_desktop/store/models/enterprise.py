@@ -37,7 +37,7 @@ class JilinRegistration(Synced, Base):
     __tablename__ = "jilin_registration"
 
     enterprise_id: Mapped[str] = mapped_column(ForeignKey("enterprise.id"), index=True)
-    registration_no: Mapped[str] = mapped_column(String(40))
+    registration_no: Mapped[str] = mapped_column(String(40), index=True)
     registered_on: Mapped[date] = mapped_column(Date)
     division_code: Mapped[str] = mapped_column(ForeignKey("division.code"), index=True)
     office_address: Mapped[str] = mapped_column(String(200), default="")
