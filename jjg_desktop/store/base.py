@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from sqlalchemy import DateTime, Integer, MetaData, String
@@ -21,8 +24,22 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+_id_source: ContextVar[Callable[[], str] | None] = ContextVar("jjg_id_source", default=None)
+
+
 def new_id() -> str:
-    return str(uuid.uuid4())
+    source = _id_source.get()
+    return source() if source is not None else str(uuid.uuid4())
+
+
+@contextmanager
+def id_source(source: Callable[[], str]) -> Iterator[None]:
+    """Make ids from `source` inside the block (a seeded demo build is reproducible)."""
+    token = _id_source.set(source)
+    try:
+        yield
+    finally:
+        _id_source.reset(token)
 
 
 class Synced:
