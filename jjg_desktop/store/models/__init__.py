@@ -2,6 +2,7 @@
 
 from jjg_desktop.store.base import Base
 from jjg_desktop.store.models.casework import AbnormalCase, CaseTransition, Verification
+from jjg_desktop.store.models.draws import InspectionDraw, PoolEmployment, PoolMember
 from jjg_desktop.store.models.enterprise import Enterprise, EnterpriseFact, JilinRegistration
 from jjg_desktop.store.models.evidence import Attachment, Blob, Signature
 from jjg_desktop.store.models.inspection import (
@@ -29,10 +30,13 @@ __all__ = [
     "Finding",
     "Inspection",
     "InspectionAnswer",
+    "InspectionDraw",
     "JilinRegistration",
     "KeyPerson",
     "LocalSetting",
     "OutboxCommand",
+    "PoolEmployment",
+    "PoolMember",
     "Project",
     "ProjectParty",
     "RectificationNotice",

@@ -42,6 +42,8 @@ class Inspection(Synced, Base):
     team: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     conclusion: Mapped[str] = mapped_column(Text, default="")
     reinspection_of: Mapped[str | None] = mapped_column(ForeignKey("inspection.id"))
+    draw_id: Mapped[str | None] = mapped_column(ForeignKey("inspection_draw.id"), index=True)
+    sealed: Mapped[bool] = mapped_column(default=False)
 
 
 class InspectionAnswer(Synced, Base):
