@@ -25,3 +25,33 @@ def add_enterprise(store: Store, now: datetime, *, name: str = "珲春市鑫源�
     with store.db.write() as s:
         s.add(ent)
     return ent.id
+
+
+def add_project(store: Store, now: datetime, *, name: str, parties: dict[str, str],
+                division_code: str = "222404", status: str = "在建") -> str:
+    """A project (as the server sent it) with enterprises in roles: {role: enterprise id}."""
+    from jjg_desktop.store.models import Project, ProjectParty
+
+    project = Project(id=new_id(), code=f"2224042026{next(_serial):06d}", name=name,
+                      division_code=division_code, status=status, created_at=now,
+                      updated_at=now, server_version=1)
+    with store.db.write() as s:
+        s.add(project)
+        s.flush()
+        for role, enterprise_id in parties.items():
+            s.add(ProjectParty(id=new_id(), project_id=project.id, enterprise_id=enterprise_id,
+                               role=role, created_at=now, updated_at=now, server_version=1))
+    return project.id
+
+
+def add_template(store: Store, now: datetime, *, code: str = "jzsc-zfjcb",
+                 version: str = "2023.1") -> str:
+    from jjg_desktop.store.models import ChecklistTemplate
+
+    template = ChecklistTemplate(id=new_id(), code=code, version=version,
+                                 title="建筑市场执法检查表", content={"sections": []},
+                                 content_hash="0" * 64, created_at=now, updated_at=now,
+                                 server_version=1)
+    with store.db.write() as s:
+        s.add(template)
+    return template.id

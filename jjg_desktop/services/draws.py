@@ -1,0 +1,195 @@
+"""双随机 draws: the pool of officials and experts, drawing targets and teams, verifying a draw."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jjg_desktop.rules import draw as rules
+from jjg_desktop.services.context import ServiceContext, change
+from jjg_desktop.services.errors import InvalidInput, NotFound
+from jjg_desktop.store.base import new_id
+from jjg_desktop.store.divisions import subtree_codes
+from jjg_desktop.store.models import (
+    ChecklistTemplate,
+    Enterprise,
+    Inspection,
+    InspectionDraw,
+    PoolEmployment,
+    PoolMember,
+    Project,
+    ProjectParty,
+)
+
+KINDS = (rules.OFFICIAL, rules.EXPERT)
+
+
+def add_pool_member(ctx: ServiceContext, *, kind: str, name: str, enforcement_cert_no: str = "",
+                    specialty: str = "", employer: str = "", phone: str = "",
+                    username: str | None = None) -> str:
+    if kind not in KINDS:
+        raise InvalidInput("人员类别应为“干部”或“专家”")
+    if not name.strip():
+        raise InvalidInput("请填写姓名")
+    if kind == rules.OFFICIAL and not enforcement_cert_no.strip():
+        raise InvalidInput("干部应填写执法证号")
+    with change(ctx) as ch:
+        member = PoolMember(id=new_id(), division_code=ctx.actor.division_code, kind=kind,
+                            name=name.strip(), enforcement_cert_no=enforcement_cert_no.strip(),
+                            specialty=specialty.strip(), employer=employer.strip(),
+                            phone=phone.strip(), username=username, active=True,
+                            created_at=ch.now, updated_at=ch.now)
+        ch.session.add(member)
+        args = {"id": member.id, "division_code": member.division_code, "kind": kind,
+                "name": member.name, "enforcement_cert_no": member.enforcement_cert_no,
+                "specialty": member.specialty, "employer": member.employer,
+                "phone": member.phone, "username": username}
+        ch.record(action="pool.add_member", entity="pool_member", entity_id=member.id,
+                  data=args, args=args)
+        return member.id
+
+
+def add_employment(ctx: ServiceContext, member_id: str, *, credit_code: str,
+                   enterprise_name: str, start: date, end: date | None) -> str:
+    if end is not None and end < start:
+        raise InvalidInput("任职结束日期不能早于开始日期")
+    with change(ctx) as ch:
+        if ch.session.get(PoolMember, member_id) is None:
+            raise NotFound("该人员不在库中")
+        job = PoolEmployment(id=new_id(), member_id=member_id, credit_code=credit_code.strip(),
+                             enterprise_name=enterprise_name.strip(), start=start, end=end,
+                             created_at=ch.now, updated_at=ch.now)
+        ch.session.add(job)
+        args = {"id": job.id, "member_id": member_id, "credit_code": job.credit_code,
+                "enterprise_name": job.enterprise_name, "start": start.isoformat(),
+                "end": end.isoformat() if end else None}
+        ch.record(action="pool.add_employment", entity="pool_employment", entity_id=job.id,
+                  data=args, args=args)
+        return job.id
+
+
+def _candidates(session: Session, divisions: list[str]) -> list[rules.ProjectCandidate]:
+    rows = session.execute(
+        select(Project.id, Enterprise.credit_code)
+        .join(ProjectParty, ProjectParty.project_id == Project.id, isouter=True)
+        .join(Enterprise, Enterprise.id == ProjectParty.enterprise_id, isouter=True)
+        .where(Project.division_code.in_(divisions), Project.status == "在建",
+               Project.deleted_at.is_(None))).all()
+    parties: dict[str, set[str]] = {}
+    for project_id, code in rows:
+        parties.setdefault(project_id, set())
+        if code:
+            parties[project_id].add(code)
+    return [rules.ProjectCandidate(pid, tuple(sorted(codes))) for pid, codes in parties.items()]
+
+
+def _pool(session: Session, division: str) -> list[rules.PoolMember]:
+    members = session.scalars(select(PoolMember).where(
+        PoolMember.division_code == division, PoolMember.active,
+        PoolMember.deleted_at.is_(None))).all()
+    history: dict[str, list[rules.Employment]] = {}
+    for job in session.scalars(select(PoolEmployment).where(
+            PoolEmployment.member_id.in_([m.id for m in members]),
+            PoolEmployment.deleted_at.is_(None))):
+        history.setdefault(job.member_id, []).append(
+            rules.Employment(job.credit_code, job.start, job.end))
+    return [rules.PoolMember(m.id, m.name, m.kind, tuple(history.get(m.id, ())))
+            for m in members]
+
+
+def inspection_number_prefix(division: str, year: int) -> str:
+    return f"吉建检〔{year}〕{division}-"
+
+
+def last_serial(session: Session, prefix: str) -> int:
+    taken = session.scalars(select(Inspection.number).where(
+        Inspection.number >= prefix, Inspection.number < prefix + "\uffff")).all()
+    return max((int(n.removeprefix(prefix)) for n in taken
+                if n.removeprefix(prefix).isdigit()), default=0)
+
+
+def make_draw(ctx: ServiceContext, params: rules.DrawParams, seed: str | None = None) -> str:
+    """Draw targets and teams among the user's division; returns the draw id."""
+    seed = seed or secrets.token_hex(16)
+    with change(ctx) as ch:
+        divisions = subtree_codes(ch.session, ctx.actor.division_code)
+        projects = _candidates(ch.session, divisions)
+        pool = _pool(ch.session, ctx.actor.division_code)
+        template = ch.session.scalars(select(ChecklistTemplate).where(
+            ChecklistTemplate.deleted_at.is_(None)).order_by(
+            ChecklistTemplate.published_on.desc(), ChecklistTemplate.version.desc())).first()
+        if template is None:
+            raise InvalidInput("尚未安装检查表模板，无法安排检查")
+        try:
+            result = rules.draw(projects, pool, params, seed, ch.now.date())
+        except rules.DrawError as exc:
+            raise InvalidInput(str(exc)) from exc
+        record = InspectionDraw(
+            id=new_id(), division_code=ctx.actor.division_code, drawn_at=ch.now,
+            drawn_on=ch.now.date(), drawn_by=ctx.actor.username, method=result.method,
+            seed=seed, params=asdict(params),
+            candidates={"projects": [asdict(p) for p in projects],
+                        "pool": [_member_json(m) for m in pool]},
+            candidates_hash=result.candidates_hash,
+            result=[asdict(t) for t in result.teams], created_at=ch.now, updated_at=ch.now)
+        ch.session.add(record)
+        ch.session.flush()
+        members = {m.id: m for m in ch.session.scalars(select(PoolMember).where(
+            PoolMember.id.in_([i for t in result.teams for i in t.members])))}
+        prefix = inspection_number_prefix(ctx.actor.division_code, ch.now.year)
+        base = last_serial(ch.session, prefix)
+        inspections = []
+        for serial, team in enumerate(result.teams, start=base + 1):
+            project = ch.session.get(Project, team.project_id)
+            assert project is not None
+            insp = Inspection(
+                id=new_id(), number=f"{prefix}{serial:04d}",
+                project_id=project.id, template_id=template.id,
+                division_code=project.division_code, method="四不两直", status="planned",
+                team=[_team_entry(members[i]) for i in team.members], draw_id=record.id,
+                sealed=True, created_at=ch.now, updated_at=ch.now)
+            ch.session.add(insp)
+            inspections.append(insp.id)
+        args = {"id": record.id, "division_code": record.division_code, "seed": seed,
+                "method": record.method, "params": record.params,
+                "candidates": record.candidates, "candidates_hash": record.candidates_hash,
+                "result": record.result, "inspections": inspections,
+                "drawn_on": record.drawn_on.isoformat()}
+        ch.record(action="draw.make", entity="inspection_draw", entity_id=record.id,
+                  data={k: v for k, v in args.items() if k != "candidates"}, args=args)
+        return record.id
+
+
+def _member_json(m: rules.PoolMember) -> dict[str, Any]:
+    return {"id": m.id, "name": m.name, "kind": m.kind,
+            "history": [{"credit_code": e.credit_code, "start": e.start.isoformat(),
+                         "end": e.end.isoformat() if e.end else None} for e in m.history]}
+
+
+def _team_entry(m: PoolMember) -> dict[str, str]:
+    return {"member_id": m.id, "name": m.name, "kind": m.kind,
+            "cert_no": m.enforcement_cert_no, "username": m.username or ""}
+
+
+def verify_draw(ctx: ServiceContext, draw_id: str) -> list[str]:
+    """Recompute a draw from what it recorded; empty when it stands."""
+    with ctx.db.read() as session:
+        record = session.get(InspectionDraw, draw_id)
+        if record is None:
+            raise NotFound("找不到该次抽取记录")
+        projects = [rules.ProjectCandidate(p["id"], tuple(p["party_codes"]))
+                    for p in record.candidates["projects"]]
+        pool = [rules.PoolMember(m["id"], m["name"], m["kind"], tuple(
+            rules.Employment(e["credit_code"], date.fromisoformat(e["start"]),
+                             date.fromisoformat(e["end"]) if e["end"] else None)
+            for e in m["history"])) for m in record.candidates["pool"]]
+        recorded = rules.DrawResult(record.method, record.seed, record.candidates_hash, tuple(
+            rules.TeamDraw(t["project_id"], tuple(t["members"]), tuple(t["excluded"]))
+            for t in record.result))
+        return rules.verify(projects, pool, rules.DrawParams(**record.params), record.drawn_on,
+                            recorded)
