@@ -136,11 +136,13 @@ def _apply(ch: Change, wf: Workflow, case: AbnormalCase, ent: Enterprise, t: Tra
     actor = ch.ctx.actor
     step = CaseTransition(
         id=new_id(), case_id=case.id, action=t.action, from_state=before, to_state=t.target,
-        case_version=made_on, actor=actor.username, actor_role=actor.role,
+        case_version=made_on, actor=actor.username, actor_name=actor.display_name,
+        actor_role=actor.role,
         actor_division=actor.division_code, at=ch.now, comment=sub.comment.strip(),
         evidence=list(sub.evidence), created_at=ch.now, updated_at=ch.now)
     ch.session.add(step)
     args = {"case_id": case.id, "transition_id": step.id, "action": t.action,
+            "actor_name": actor.display_name,
             "case_version": made_on, "enterprise_id": ent.id, "comment": step.comment,
             "evidence": list(sub.evidence), "grounds": list(sub.grounds),
             "decision_no": sub.decision_no,

@@ -9,6 +9,7 @@ from jjg_desktop.services.context import Actor, Change, ServiceContext, Store, c
 from jjg_desktop.services.errors import InvalidInput
 from jjg_desktop.store import divisions
 from jjg_desktop.store.base import new_id
+from jjg_desktop.store.checklists import install_shipped_templates
 from jjg_desktop.store.database import Database
 from jjg_desktop.store.migrate import ensure_schema
 from jjg_desktop.store.models import Division, SyncState, UserProfile
@@ -30,6 +31,7 @@ def open_store(paths: Paths) -> Store:
         ensure_schema(db, paths.backups_dir)
         with db.write() as session:
             divisions.load_reference(session)
+            install_shipped_templates(session)
             if session.get(SyncState, 1) is None:
                 session.add(SyncState(id=1, client_id=new_id()))
     except BaseException:

@@ -111,7 +111,8 @@ def case_detail(session: Session, case_id: str) -> CaseDetail | None:
         action=r[0], from_state=r[1], to_state=r[2], actor=r[3], actor_role=r[4],
         actor_division=r[5], at=_dt(r[6]), server_at=_dt(r[7]) if r[7] else None,
         comment=r[8], evidence=json.loads(r[9] or "[]")) for r in session.execute(text(
-            "SELECT t.action, t.from_state, t.to_state, coalesce(u.display_name, t.actor), "
+            "SELECT t.action, t.from_state, t.to_state, "
+            "coalesce(nullif(t.actor_name, ''), u.display_name, t.actor), "
             "t.actor_role, coalesce(dv.name, t.actor_division), t.at, t.server_at, t.comment, "
             "t.evidence FROM case_transition t "
             "LEFT JOIN user_profile u ON u.username = t.actor "

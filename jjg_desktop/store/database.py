@@ -62,4 +62,10 @@ class Database:
             yield session
 
     def close(self) -> None:
+        """Let SQLite refresh its planner statistics where useful, then release the file."""
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA optimize")
+        except sqlite3.Error:
+            pass
         self.engine.dispose()

@@ -50,15 +50,16 @@ def test_a_draw_plans_sealed_inspections_for_drawn_projects_and_teams(ctx, store
 
 def test_an_expert_who_worked_for_the_contractor_steps_aside(ctx, store, county):
     conflicted, target = county["experts"][0], county["projects"][0]
-    for seed in map(str, range(30)):
+    stepped_aside = 0
+    for seed in map(str, range(80)):
         draw_id = draws.make_draw(ctx, DrawParams(projects=3), seed=seed)
         with store.db.read() as s:
             result = s.get(InspectionDraw, draw_id).result
         team = next((t for t in result if t["project_id"] == target), None)
         if team is not None:
-            assert conflicted not in team["members"] and conflicted in team["excluded"]
-            return
-    pytest.fail("project 0 was never drawn in 30 seeded draws")
+            assert conflicted not in team["members"]
+            stepped_aside += conflicted in team["excluded"]
+    assert stepped_aside > 0  # the draw did reach the expert for that project and passed over
 
 
 def test_verify_detects_a_candidate_list_changed_after_the_draw(ctx, store, county):

@@ -9,6 +9,7 @@ from jjg_desktop.store.models.inspection import (
     ChecklistTemplate,
     Finding,
     Inspection,
+    InspectionAmendment,
     InspectionAnswer,
     RectificationNotice,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "EnterpriseFact",
     "Finding",
     "Inspection",
+    "InspectionAmendment",
     "InspectionAnswer",
     "InspectionDraw",
     "JilinRegistration",

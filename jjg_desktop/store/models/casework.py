@@ -51,6 +51,7 @@ class CaseTransition(Synced, Base):
     to_state: Mapped[str] = mapped_column(String(20))
     case_version: Mapped[int] = mapped_column(Integer)
     actor: Mapped[str] = mapped_column(String(64))
+    actor_name: Mapped[str] = mapped_column(String(64), default="")
     actor_role: Mapped[str] = mapped_column(String(32))
     actor_division: Mapped[str] = mapped_column(String(12))
     at: Mapped[datetime] = mapped_column(DateTime)

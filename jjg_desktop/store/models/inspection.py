@@ -73,6 +73,7 @@ class Finding(Synced, Base):
     deadline: Mapped[date | None] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(16), default="open")
     closed_by: Mapped[str | None] = mapped_column(ForeignKey("inspection.id"))
+    review_note: Mapped[str] = mapped_column(Text, default="")
 
 
 class RectificationNotice(Synced, Base):
@@ -86,3 +87,18 @@ class RectificationNotice(Synced, Base):
     issued_on: Mapped[date] = mapped_column(Date)
     deadline: Mapped[date] = mapped_column(Date)
     received_by: Mapped[str] = mapped_column(String(64), default="")
+    finding_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class InspectionAmendment(Synced, Base):
+    """A change to a completed (locked) record, kept beside the original with its reason."""
+
+    __tablename__ = "inspection_amendment"
+
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspection.id"), index=True)
+    target: Mapped[str] = mapped_column(String(40))
+    old_value: Mapped[str] = mapped_column(Text, default="")
+    new_value: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text)
+    amended_by: Mapped[str] = mapped_column(String(64))
+    amended_at: Mapped[datetime] = mapped_column(DateTime)

@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from jjg_desktop.config import resolve_paths
+from jjg_desktop.demo.build import TODAY, DemoRefused, DemoSummary, build_demo
+from jjg_desktop.rules.credit_code import is_valid
+from jjg_desktop.services.context import Store
+from jjg_desktop.services.startup import active_actor, open_store
+from jjg_desktop.store.audit import verify_chain
+from jjg_desktop.store.search import integrity_problems, register_functions
+
+COUNTY = "222404"
+PROVINCE_TABLES = ("enterprise", "jilin_registration", "project", "project_party", "key_person",
+                   "checklist_template")
+LOCAL_ENTITIES = {"inspection", "inspection_answer", "finding", "rectification_notice",
+                  "verification", "abnormal_case"}
+
+
+@pytest.fixture
+def demo(store: Store) -> DemoSummary:
+    return build_demo(store)
+
+
+@pytest.fixture
+def db(store: Store, demo: DemoSummary) -> Iterator[sqlite3.Connection]:
+    conn = sqlite3.connect(store.paths.db_path)
+    yield conn
+    conn.close()
+
+
+def fresh_store(root: Path) -> Store:
+    return open_store(resolve_paths(data_dir=root))
+
+
+def dump(path: Path) -> dict[str, list[str]]:
+    """Every row of every table, the search index's own tables included."""
+    with sqlite3.connect(path) as conn:
+        register_functions(conn)
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {t: sorted(repr(row) for row in conn.execute(f'SELECT * FROM "{t}"'))
+                for t in tables}
+
+
+def scalar(db: sqlite3.Connection, sql: str, *params: Any) -> Any:
+    return db.execute(sql, params).fetchone()[0]
+
+
+def test_same_seed_builds_the_same_database(tmp_path: Path) -> None:
+    dumps = []
+    for name, seed in (("a", 7), ("b", 7), ("c", 8)):
+        store = fresh_store(tmp_path / name)
+        try:
+            build_demo(store, seed=seed)
+        finally:
+            store.close()
+        dumps.append(dump(store.paths.db_path))
+    first, again, other = dumps
+    assert first == again
+    assert sum(len(rows) for rows in first.values()) > 3000
+    assert first["enterprise"] != other["enterprise"]
+    assert first["audit_log"] != other["audit_log"]
+
+
+def test_counts_are_those_of_a_county(demo: DemoSummary) -> None:
+    assert 250 <= demo.enterprises <= 350
+    assert 0.35 <= demo.out_of_province / demo.enterprises <= 0.45
+    assert 1 <= demo.abnormal_listed <= 6 and 1 <= demo.expelled <= 2
+    assert demo.projects == 150
+    assert demo.key_persons >= 4 * demo.projects
+    assert 10 <= sum(demo.inspections.values()) <= 15
+    assert set(demo.inspections) == {"planned", "in_progress", "completed"}
+    assert demo.findings >= 5 and demo.overdue_findings >= 1 and demo.notices >= 1
+    assert demo.verifications >= 5
+    assert {"拟列入", "市州审核", "已列入", "已移出"} <= set(demo.cases)
+    assert demo.pending_changes > 0
+    assert "珲春市（222404）" in demo.describe()
+    assert f"未同步更改 {demo.pending_changes} 条" in demo.describe()
+
+
+def test_enterprises_are_well_formed(db: sqlite3.Connection) -> None:
+    codes = [r[0] for r in db.execute("SELECT credit_code FROM enterprise")]
+    assert codes and all(is_valid(c) for c in codes)
+    assert scalar(db, "SELECT count(*) FROM enterprise e LEFT JOIN division d "
+                      "ON d.code = e.division_code WHERE d.code IS NULL") == 0
+    jilin = db.execute("SELECT credit_code, division_code FROM enterprise "
+                       "WHERE home_province_code = '220000' AND credit_code LIKE '91%'").fetchall()
+    assert jilin and all(code[2:8] == division for code, division in jilin)
+    assert scalar(db, "SELECT count(*) FROM enterprise e WHERE home_province_code != '220000' "
+                      "AND NOT EXISTS (SELECT 1 FROM jilin_registration r "
+                      "WHERE r.enterprise_id = e.id)") == 0
+    commitments = json.loads(scalar(db, "SELECT commitments FROM jilin_registration LIMIT 1"))
+    assert "承诺在吉设有固定办公场所并保持联系畅通" in commitments
+    assert scalar(db, "SELECT count(*) FROM enterprise WHERE safety_licence_expiry < ?",
+                  TODAY.isoformat()) >= 1
+
+
+def test_projects_are_in_the_county_with_their_parties(db: sqlite3.Connection) -> None:
+    assert scalar(db, "SELECT count(*) FROM project WHERE division_code != ?", COUNTY) == 0
+    assert scalar(db, "SELECT count(DISTINCT name) FROM project") == 150
+    for role in ("建设单位", "施工单位", "监理单位"):
+        assert scalar(db, "SELECT count(DISTINCT project_id) FROM project_party WHERE role = ?",
+                      role) == 150
+    assert scalar(db, "SELECT count(*) FROM project_party WHERE role = '分包单位'") > 0
+    assert scalar(db, "SELECT count(*) FROM key_person WHERE role = '项目负责人' "
+                      "AND cert_no = ''") == 150
+    hung = db.execute(
+        "SELECT k.cert_no FROM key_person k JOIN project p ON p.id = k.project_id "
+        "WHERE k.role = '项目负责人' AND k.cert_no != '' AND p.status = '在建' "
+        "GROUP BY k.cert_no HAVING count(*) > 1").fetchall()
+    assert len(hung) == 1
+
+
+def test_the_audit_chain_verifies(store: Store, demo: DemoSummary) -> None:
+    with store.db.read() as session:
+        report = verify_chain(session)
+        assert not integrity_problems(session)
+    assert report.ok
+    assert report.entries == demo.audit_entries
+
+
+def test_only_local_work_waits_in_the_outbox(db: sqlite3.Connection) -> None:
+    for table in PROVINCE_TABLES:
+        assert scalar(db, f"SELECT count(*) FROM {table} WHERE server_version IS NULL") == 0
+    outbox = db.execute("SELECT entity, entity_id, base_version FROM outbox").fetchall()
+    assert outbox and {entity for entity, _, _ in outbox} == LOCAL_ENTITIES
+    for entity, entity_id, base in outbox:
+        version = scalar(db, f"SELECT server_version FROM {entity} WHERE id = ?", entity_id)
+        assert base == version
+    audited = {r[0] for r in db.execute("SELECT DISTINCT entity_id FROM audit_log")}
+    assert {entity_id for _, entity_id, _ in outbox} <= audited
+    unsent = db.execute("SELECT id FROM inspection WHERE server_version IS NULL").fetchall()
+    assert unsent and all(scalar(db, "SELECT count(*) FROM outbox WHERE entity_id = ?", i) > 0
+                          for (i,) in unsent)
+
+
+def test_findings_follow_the_template_and_some_are_overdue(db: sqlite3.Connection) -> None:
+    template = scalar(db, "SELECT count(*) FROM inspection i JOIN checklist_template t "
+                          "ON t.id = i.template_id")
+    assert template == scalar(db, "SELECT count(*) FROM inspection")
+    assert scalar(db, "SELECT count(*) FROM finding WHERE legal_basis = '' OR requirement = ''"
+                      " OR deadline IS NULL OR enterprise_id IS NULL") == 0
+    assert scalar(db, "SELECT count(*) FROM finding WHERE status = 'open' AND deadline < ?",
+                  TODAY.isoformat()) >= 1
+    assert scalar(db, "SELECT count(*) FROM finding WHERE status = 'closed' "
+                      "AND closed_by IS NOT NULL") >= 1
+    assert scalar(db, "SELECT count(*) FROM inspection WHERE status = 'completed' "
+                      "AND (completed_at IS NULL OR conclusion = '')") == 0
+
+
+def test_case_history_matches_each_case(db: sqlite3.Connection) -> None:
+    cases = db.execute("SELECT id, state, version, decision_no FROM abnormal_case").fetchall()
+    for case_id, state, version, decision_no in cases:
+        steps = db.execute("SELECT from_state, to_state, case_version FROM case_transition "
+                           "WHERE case_id = ? ORDER BY case_version", (case_id,)).fetchall()
+        assert [v for _, _, v in steps] == list(range(1, version + 1))
+        assert steps[0][0] is None and steps[-1][1] == state
+        assert all(a[1] == b[0] for a, b in pairwise(steps))
+        if state in ("已列入", "已移出", "已清出"):
+            assert decision_no.startswith("吉建管异〔2023〕")
+    assert scalar(db, "SELECT count(*) FROM inspection i "
+                      "JOIN project_party pp ON pp.project_id = i.project_id "
+                      "JOIN enterprise e ON e.id = pp.enterprise_id "
+                      "WHERE e.status != '正常'") == 0
+    listed = scalar(db, "SELECT e.status FROM abnormal_case c JOIN enterprise e "
+                        "ON e.id = c.enterprise_id WHERE c.state = '已列入'")
+    assert listed == "异常名录"
+
+
+def test_the_demo_clerk_is_the_active_user(store: Store, demo: DemoSummary) -> None:
+    actor = active_actor(store)
+    assert actor is not None
+    assert actor.role == "county_clerk" and actor.division_code == COUNTY
+    with store.db.read() as session:
+        cert = session.execute(text("SELECT enforcement_cert_no FROM user_profile")).scalar_one()
+    assert cert.startswith("222400")
+
+
+def test_a_store_with_enterprises_is_refused(store: Store, demo: DemoSummary) -> None:
+    before = dump(store.paths.db_path)
+    with pytest.raises(DemoRefused, match="已有企业数据"):
+        build_demo(store, seed=99)
+    assert dump(store.paths.db_path) == before
+
+
+def test_an_unknown_county_is_refused(store: Store) -> None:
+    with pytest.raises(DemoRefused, match="县级行政区划"):
+        build_demo(store, county="JL-CBS")
