@@ -15,7 +15,13 @@ from typing import Literal
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from jjg_desktop.store.search import enterprise_match_sql, parse_query, project_match_sql
+from jjg_desktop.store.search import (
+    enterprise_branches,
+    enterprise_match_sql,
+    is_common_prefix,
+    parse_query,
+    project_match_sql,
+)
 
 JILIN = "220000"
 SortOrder = Literal["asc", "desc"]
@@ -53,13 +59,18 @@ ENTERPRISE_SORT = {
 
 
 def _enterprise_where(f: EnterpriseFilter) -> tuple[str, dict[str, object]]:
-    where = ["e.deleted_at IS NULL"]
-    params: dict[str, object] = {}
+    where, params = _enterprise_filters(f)
     q = parse_query(f.text)
     if not q.empty:
         cond, p = enterprise_match_sql(q)
-        where.append(cond)
-        params |= p
+        return f"{where} AND {cond}", params | p
+    return where, params
+
+
+def _enterprise_filters(f: EnterpriseFilter) -> tuple[str, dict[str, object]]:
+    """Everything but the text: the conditions each search branch applies itself."""
+    where = ["e.deleted_at IS NULL"]
+    params: dict[str, object] = {}
     if f.status:
         where.append("e.status = :status")
         params["status"] = f.status
@@ -79,9 +90,19 @@ def _enterprise_where(f: EnterpriseFilter) -> tuple[str, dict[str, object]]:
 
 def enterprise_ids(session: Session, f: EnterpriseFilter, *, sort: str = "registered",
                    order: SortOrder = "desc", limit: int = 200, offset: int = 0) -> list[str]:
+    direction = "DESC" if order == "desc" else "ASC"
+    q = parse_query(f.text)
+    if sort == "registered" and not q.empty:
+        filters, params = _enterprise_filters(f)
+        common = bool(q.code_prefix) and is_common_prefix(session, q.code_prefix)
+        branches, p = enterprise_branches(q, filters, direction, common)
+        union = " UNION ".join(f"SELECT * FROM ({b})" for b in branches)
+        sql = (f"SELECT id FROM ({union}) ORDER BY r {direction} "
+               "LIMIT :limit OFFSET :offset")
+        params |= p | {"k": limit + offset, "limit": limit, "offset": offset}
+        return list(session.execute(text(sql), params).scalars())
     where, params = _enterprise_where(f)
     column = ENTERPRISE_SORT[sort]
-    direction = "DESC" if order == "desc" else "ASC"
     sql = (f"SELECT e.id FROM enterprise e WHERE {where} "
            f"ORDER BY {column} {direction}, e.rowid {direction} LIMIT :limit OFFSET :offset")
     return list(session.execute(text(sql), params | {"limit": limit, "offset": offset}).scalars())

@@ -97,6 +97,42 @@ def project_match_sql(q: TextQuery) -> tuple[str, dict[str, str]]:
     return "p.rowid IN (" + " UNION ".join(parts) + ")", params
 
 
+def enterprise_branches(q: TextQuery, filters: str, direction: str,
+                        common_prefix: bool) -> tuple[list[str], dict[str, str]]:
+    """One SELECT per way the query can match, each filtered, ordered by registration and
+    limited to :k rows: the search index (or the table, for a common code prefix) stops early
+    instead of collecting every match. Columns: r (rowid), id."""
+    branches: list[str] = []
+    params: dict[str, str] = {}
+    if q.phrase:
+        fts = "{name_t person_t}: " + q.phrase
+        if q.digits:
+            fts = f'({fts}) OR phone_t: "{q.digits}"*'
+        branches.append(
+            "SELECT e.rowid AS r, e.id AS id FROM enterprise_search "
+            "JOIN enterprise e ON e.rowid = enterprise_search.rowid "
+            f"WHERE enterprise_search MATCH :fts AND {filters} "
+            f"ORDER BY enterprise_search.rowid {direction} LIMIT :k")
+        params["fts"] = fts
+    if q.code_prefix:
+        hint = "NOT INDEXED" if common_prefix else ""
+        branches.append(
+            f"SELECT e.rowid AS r, e.id AS id FROM enterprise AS e {hint} "
+            f"WHERE e.credit_code >= :code_lo AND e.credit_code < :code_hi AND {filters} "
+            f"ORDER BY e.rowid {direction} LIMIT :k")
+        params |= _prefix_range(q.code_prefix)
+    return branches, params
+
+
+def is_common_prefix(session: Session, prefix: str, threshold: int = 2000) -> bool:
+    """Whether so many codes share `prefix` that scanning in registration order is cheaper."""
+    params = _prefix_range(prefix) | {"n": str(threshold)}
+    found = session.execute(text(
+        "SELECT count(*) FROM (SELECT 1 FROM enterprise WHERE credit_code >= :code_lo "
+        "AND credit_code < :code_hi LIMIT :n)"), params).scalar_one()
+    return found >= threshold
+
+
 def _prefix_range(prefix: str) -> dict[str, str]:
     return {"code_lo": prefix, "code_hi": prefix + "\uffff"}
 

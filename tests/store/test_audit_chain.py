@@ -44,7 +44,8 @@ def test_a_deleted_entry_is_detected(ctx, store, clock):
 def test_rewriting_an_entry_and_its_hash_still_breaks_the_next_link(ctx, store, clock):
     _three_edits(ctx, store, clock)
     with sqlite3.connect(store.paths.db_path) as conn:
-        conn.execute("UPDATE audit_log SET hash = 'f' || substr(hash, 2) WHERE seq = 2")
+        conn.execute("UPDATE audit_log SET hash = (CASE substr(hash, 1, 1) WHEN 'f' THEN '0' "
+                     "ELSE 'f' END) || substr(hash, 2) WHERE seq = 2")
     with store.db.read() as s:
         problems = verify_chain(s).problems
     assert any("第 3 条与前一条的链接不符" in p for p in problems)
