@@ -168,26 +168,26 @@ def enterprise_detail(session: Session, enterprise_id: str) -> EnterpriseDetail 
         "WHERE e.id = :id AND e.deleted_at IS NULL"), {"id": enterprise_id}).first()
     if row is None:
         return None
+    reg = session.execute(text(
+        "SELECT registration_no, registered_on, commitments FROM jilin_registration "
+        "WHERE enterprise_id = :id AND deleted_at IS NULL ORDER BY registered_on DESC LIMIT 1"),
+        {"id": enterprise_id}).first()
+    projects = [ProjectRef(*r) for r in session.execute(text(
+        "SELECT p.id, p.code, p.name, pp.role, p.status FROM project_party pp "
+        "JOIN project p ON p.id = pp.project_id WHERE pp.enterprise_id = :id "
+        "AND pp.deleted_at IS NULL AND p.deleted_at IS NULL ORDER BY p.start_date DESC"),
+        {"id": enterprise_id})]
     detail = EnterpriseDetail(
         id=row[0], credit_code=row[1], name=row[2], home_province=row[3], division=row[4],
         legal_representative=row[5], qualifications=json.loads(row[6] or "[]"),
         safety_licence_no=row[7],
         safety_licence_expiry=date.fromisoformat(row[8]) if row[8] else None,
         address=row[9], contact_person=row[10], contact_phone=row[11], status=row[12],
-        server_version=row[13])
-    reg = session.execute(text(
-        "SELECT registration_no, registered_on, commitments FROM jilin_registration "
-        "WHERE enterprise_id = :id AND deleted_at IS NULL ORDER BY registered_on DESC LIMIT 1"),
-        {"id": enterprise_id}).first()
-    if reg is not None:
-        detail.registration_no = reg[0]
-        detail.registered_on = date.fromisoformat(reg[1])
-        detail.commitments.extend(json.loads(reg[2] or "[]"))
-    detail.projects.extend(ProjectRef(*r) for r in session.execute(text(
-        "SELECT p.id, p.code, p.name, pp.role, p.status FROM project_party pp "
-        "JOIN project p ON p.id = pp.project_id WHERE pp.enterprise_id = :id "
-        "AND pp.deleted_at IS NULL AND p.deleted_at IS NULL ORDER BY p.start_date DESC"),
-        {"id": enterprise_id}))
+        server_version=row[13],
+        registration_no=reg[0] if reg else "",
+        registered_on=date.fromisoformat(reg[1]) if reg else None,
+        commitments=json.loads(reg[2] or "[]") if reg else [],
+        projects=projects)
     return detail
 
 

@@ -124,7 +124,7 @@ def enterprise_branches(q: TextQuery, filters: str, direction: str,
     return branches, params
 
 
-def is_common_prefix(session: Session, prefix: str, threshold: int = 2000) -> bool:
+def is_common_prefix(session: Session, prefix: str, threshold: int = 8000) -> bool:
     """Whether so many codes share `prefix` that scanning in registration order is cheaper."""
     params = _prefix_range(prefix) | {"n": str(threshold)}
     found = session.execute(text(

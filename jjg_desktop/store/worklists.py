@@ -17,10 +17,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from jjg_desktop.store.queries import JILIN, SortOrder, pending_change_count
+from jjg_desktop.store.rulebook import abnormal_list_workflow
 from jjg_desktop.store.search import enterprise_match_sql, parse_query, project_match_sql
-
-# Case states that end a case; a case in any other state is still being handled (办理中).
-CLOSED_CASE_STATES = ("不予列入", "移出", "清出")
 
 
 def _in_list(prefix: str, values: Sequence[object]) -> tuple[str, dict[str, object]]:
@@ -168,8 +166,10 @@ class CaseRow:
     credit_code: str
     grounds: tuple[str, ...]
     state: str
+    state_label: str
     deadline: date | None
     open: bool
+    """Not in a state that ends the case (a terminal state of the published workflow)."""
 
     def overdue_on(self, today: date) -> bool:
         return self.open and self.deadline is not None and self.deadline < today
@@ -185,7 +185,8 @@ CASE_SORT = {
 
 
 def _closed_states() -> tuple[str, dict[str, object]]:
-    return _in_list("closed", CLOSED_CASE_STATES)
+    states = abnormal_list_workflow().states
+    return _in_list("closed", [k for k, s in states.items() if s.terminal])
 
 
 def _case_where(f: CaseFilter) -> tuple[str, dict[str, object]]:
@@ -229,16 +230,19 @@ def case_rows(session: Session, ids: Sequence[str]) -> list[CaseRow]:
     if not ids:
         return []
     names, params = _in_list("i", ids)
-    closed, p = _closed_states()
+    states = abnormal_list_workflow().states
     sql = ("SELECT c.id, c.enterprise_id, coalesce(e.name, ''), coalesce(e.credit_code, ''), "
-           f"c.grounds, c.state, c.deadline, c.state NOT IN ({closed}) FROM abnormal_case c "
+           "c.grounds, c.state, c.deadline FROM abnormal_case c "
            f"LEFT JOIN enterprise e ON e.id = c.enterprise_id WHERE c.id IN ({names})")
-    found = {
-        r[0]: CaseRow(id=r[0], enterprise_id=r[1], enterprise=r[2], credit_code=r[3],
-                      grounds=tuple(json.loads(r[4] or "[]")), state=r[5],
-                      deadline=date.fromisoformat(r[6]) if r[6] else None, open=bool(r[7]))
-        for r in session.execute(text(sql), params | p)
-    }
+    found: dict[str, CaseRow] = {}
+    for r in session.execute(text(sql), params):
+        state = states.get(r[5])
+        found[r[0]] = CaseRow(
+            id=r[0], enterprise_id=r[1], enterprise=r[2], credit_code=r[3],
+            grounds=tuple(json.loads(r[4] or "[]")), state=r[5],
+            state_label=state.label if state else r[5],
+            deadline=date.fromisoformat(r[6]) if r[6] else None,
+            open=not (state and state.terminal))
     return [found[i] for i in ids if i in found]
 
 
@@ -291,7 +295,8 @@ class OutboxRow:
     entity: str
     entity_id: str
     record: str
-    """What the record is called (enterprise or project name, inspection number), or ''."""
+    """What the record is called (an enterprise or project name, an inspection number…),
+    or '' for kinds of record this list does not name."""
     state: str
     attempts: int
     last_error: str
@@ -317,8 +322,15 @@ def outbox_rows(session: Session, ids: Sequence[int]) -> list[OutboxRow]:
            "WHEN 'enterprise' THEN (SELECT name FROM enterprise WHERE id = o.entity_id) "
            "WHEN 'project' THEN (SELECT name FROM project WHERE id = o.entity_id) "
            "WHEN 'inspection' THEN (SELECT number FROM inspection WHERE id = o.entity_id) "
+           "WHEN 'inspection_answer' THEN (SELECT i.number || ' ' || a.item_code "
+           "FROM inspection_answer a JOIN inspection i ON i.id = a.inspection_id "
+           "WHERE a.id = o.entity_id) "
            "WHEN 'abnormal_case' THEN (SELECT e.name FROM abnormal_case c "
-           "JOIN enterprise e ON e.id = c.enterprise_id WHERE c.id = o.entity_id) END, ''), "
+           "JOIN enterprise e ON e.id = c.enterprise_id WHERE c.id = o.entity_id) "
+           "WHEN 'verification' THEN (SELECT e.name FROM verification v "
+           "JOIN enterprise e ON e.id = v.enterprise_id WHERE v.id = o.entity_id) "
+           "WHEN 'enterprise_fact' THEN (SELECT e.name FROM enterprise_fact f "
+           "JOIN enterprise e ON e.id = f.enterprise_id WHERE f.id = o.entity_id) END, ''), "
            f"o.state, o.attempts, o.last_error FROM outbox o WHERE o.id IN ({names})")
     found: dict[int, OutboxRow] = {}
     for r in session.execute(text(sql), params):

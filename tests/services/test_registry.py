@@ -66,3 +66,12 @@ def test_bad_input_is_refused_with_every_problem_named(ctx, store):
 def test_jilin_enterprises_do_not_register_to_work_in_jilin(ctx):
     with pytest.raises(InvalidInput, match="不需要办理入吉信息登记"):
         registry.register(ctx, _reg(credit_code=_valid_code(), home_province="吉林省"))
+
+
+def test_the_detail_of_a_registered_enterprise_shows_its_registration(ctx, store):
+    ent_id = registry.register(ctx, _reg(credit_code=_valid_code()))
+    with store.db.read() as s:
+        detail = queries.enterprise_detail(s, ent_id)
+    assert detail is not None and detail.registration_no == "吉入登〔2026〕222404-0001"
+    assert detail.registered_on == date(2026, 3, 2)
+    assert detail.commitments == ["承诺在吉设有固定办公场所", "承诺登记信息真实"]

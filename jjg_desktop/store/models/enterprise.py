@@ -28,7 +28,12 @@ class Enterprise(Synced, Base):
     status: Mapped[str] = mapped_column(String(16), default="正常")
     notes: Mapped[str] = mapped_column(Text, default="")
 
-    __table_args__ = (Index("ix_enterprise_status_division", "status", "division_code"),)
+    __table_args__ = (
+        Index("ix_enterprise_status_division", "status", "division_code"),
+        # Covers a credit-code prefix search with its filters: no table lookups per match.
+        Index("ix_enterprise_code_search", "credit_code", "deleted_at", "status",
+              "home_province_code", "division_code", "id"),
+    )
 
 
 class JilinRegistration(Synced, Base):

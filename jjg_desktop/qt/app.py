@@ -1,0 +1,105 @@
+"""Starting the desktop application."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from jjg_desktop.config import APP_AUTHOR, APP_NAME, Paths
+from jjg_desktop.paths import resource
+from jjg_desktop.qt.crash import CrashHandler
+from jjg_desktop.qt.fonts import install_bundled_font
+from jjg_desktop.qt.logging_setup import add_file_log, remove_file_log
+from jjg_desktop.qt.main_window import MainWindow
+from jjg_desktop.qt.profile_dialog import ask_profile
+from jjg_desktop.qt.qt_chinese import install_qt_chinese
+from jjg_desktop.qt.style import apply_style
+from jjg_desktop.qt.tasks import TaskRunner
+from jjg_desktop.qt.workspace import Workspace
+from jjg_desktop.services.context import Actor, Store
+from jjg_desktop.services.startup import active_actor, open_store
+from jjg_desktop.store.migrate import SchemaError
+
+log = logging.getLogger("jjg_desktop.app")
+
+EXIT_OK = 0
+EXIT_CANNOT_START = 1
+EXIT_CANNOT_OPEN = 2
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("App", text)
+
+
+def build_main_window(store: Store, actor: Actor, *, tasks: TaskRunner | None = None,
+                      today: Callable[[], date] = date.today) -> MainWindow:
+    """The main window on an opened store, not yet shown (for `run`, tests and benchmarks)."""
+    workspace = Workspace(store, actor, tasks or TaskRunner(), today)
+    window = MainWindow(workspace)
+    workspace.setParent(window)
+    workspace.tasks.setParent(window)
+    return window
+
+
+def run(paths: Paths, argv: list[str] | None = None) -> int:
+    """Open the database at `paths` in the GUI; the process exit code."""
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_AUTHOR)
+    app.setApplicationDisplayName(_tr("吉建管"))
+    app.setWindowIcon(QIcon(str(resource("icons", "jjg.svg"))))
+    log_handler = add_file_log(paths.log_dir)
+    crash = CrashHandler(Path(log_handler.baseFilename))
+    crash.install()
+    try:
+        install_bundled_font(app)
+        install_qt_chinese(app)
+        apply_style(app)
+        try:
+            store = open_store(paths)
+        except SchemaError as exc:
+            log.error("数据库无法打开：%s", exc)
+            QMessageBox.critical(None, _tr("无法打开数据库"), str(exc))
+            return EXIT_CANNOT_OPEN
+        except Exception as exc:
+            log.exception("数据库无法打开：%s", paths.db_path)
+            QMessageBox.critical(None, _tr("无法打开数据库"), _tr(
+                "无法打开数据库 {db}：{error}\n\n请确认该文件存在、未被其他程序占用，"
+                "并且磁盘有剩余空间。详细信息已记录到日志 {log}。").format(
+                    db=paths.db_path, error=exc, log=log_handler.baseFilename))
+            return EXIT_CANNOT_OPEN
+        try:
+            return _run_window(app, store)
+        except Exception as exc:
+            log.exception("吉建管无法启动")
+            QMessageBox.critical(None, _tr("无法启动"), _tr(
+                "吉建管无法启动：{error}\n\n请重新安装吉建管；如果问题仍然存在，请把日志 {log} "
+                "发给技术支持。").format(error=exc, log=log_handler.baseFilename))
+            return EXIT_CANNOT_START
+        finally:
+            store.close()
+    finally:
+        crash.uninstall()
+        remove_file_log(log_handler)
+
+
+def _run_window(app: QApplication, store: Store) -> int:
+    actor = active_actor(store) or ask_profile(store)
+    if actor is None:
+        return EXIT_OK
+    window = build_main_window(store, actor)
+    app.aboutToQuit.connect(window.commit_edits)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        window.workspace.tasks.cancel_all()
+        window.workspace.tasks.wait()
