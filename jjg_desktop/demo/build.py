@@ -27,6 +27,7 @@ from jjg_desktop.demo.seeded import Seeded, china_time
 from jjg_desktop.demo.steps import Official, Step
 from jjg_desktop.services.context import Change, ServiceContext, Store
 from jjg_desktop.services.errors import ServiceError
+from jjg_desktop.services.startup import DEMO_AS_OF_KEY
 from jjg_desktop.store.checklists import install_shipped_templates, shipped_templates, template_id
 from jjg_desktop.store.models import (
     AbnormalCase,
@@ -38,6 +39,7 @@ from jjg_desktop.store.models import (
     Inspection,
     InspectionAnswer,
     KeyPerson,
+    LocalSetting,
     OutboxCommand,
     Project,
     ProjectParty,
@@ -46,6 +48,7 @@ from jjg_desktop.store.models import (
     UserProfile,
     Verification,
 )
+from jjg_desktop.store.rulebook import abnormal_list_workflow
 
 TODAY = date(2023, 11, 20)
 SET_UP = china_time(date(2023, 6, 1), 8, 30)
@@ -83,7 +86,9 @@ class DemoSummary:
     def describe(self) -> str:
         states = {"planned": "计划", "in_progress": "进行中", "completed": "已完成"}
         inspections = "，".join(f"{states.get(k, k)} {v}" for k, v in self.inspections.items())
-        cases = "，".join(f"{k} {v}" for k, v in self.cases.items())
+        workflow = abnormal_list_workflow()
+        cases = "，".join(f"{workflow.states[k].label if k in workflow.states else k} {v}"
+                         for k, v in self.cases.items())
         return "\n".join((
             f"演示县：{self.county_name}（{self.county_code}），随机种子 {self.seed}，"
             f"数据截至 {TODAY.isoformat()}",
@@ -137,6 +142,7 @@ def build_demo(store: Store, *, seed: int = 20230315, county: str = "222404") ->
         state = session.get(SyncState, 1) or SyncState(id=1, client_id=client_id)
         state.client_id, state.last_success_at = client_id, LAST_PUSH
         session.add(state)
+        session.add(LocalSetting(key=DEMO_AS_OF_KEY, value={"date": TODAY.isoformat()}))
         session.flush()
         return _summary(session, seed, place)
 
@@ -189,7 +195,7 @@ def _replay(session: Session, ctx: ServiceContext, steps: list[Step]) -> None:
         _insert(session, step.rows)
         Change(session=session, ctx=ctx, now=step.at).record(
             action=step.action, entity=step.entity, entity_id=step.entity_id, data=step.data,
-            args=step.args, base_version=base, sync=step.at > LAST_PUSH)
+            args=step.args, base_version=base, sync=step.at > LAST_PUSH, command=step.command)
 
 
 def _insert(session: Session, rows: list[Any]) -> None:

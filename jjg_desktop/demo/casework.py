@@ -14,20 +14,14 @@ from jjg_desktop.demo.market import Firm, Market
 from jjg_desktop.demo.places import Place
 from jjg_desktop.demo.seeded import Seeded, china_time
 from jjg_desktop.demo.steps import Official, Step, row_data
+from jjg_desktop.rules.verification import CHECK_BY_KEY, CHECKS, FAILED, NOT_CHECKED, PASSED
+from jjg_desktop.rules.workflow import due_date
 from jjg_desktop.store.models import AbnormalCase, CaseTransition, Finding, Verification
+from jjg_desktop.store.rulebook import abnormal_list_workflow, work_calendar
 
-CHECKS = ("登记信息真实", "承诺履行", "固定办公场所", "联系畅通")
-FLOW = {  # action -> (from state, to state); the province publishes the real rules as data
-    "propose": (None, "拟列入"),
-    "submit": ("拟列入", "市州审核"),
-    "approve": ("市州审核", "省厅审定"),
-    "list": ("省厅审定", "已列入"),
-    "rectify": ("已列入", "整改核查"),
-    "remove": ("整改核查", "已移出"),
-    "expel": ("已列入", "已清出"),
-}
-REVIEW_DAYS, RECTIFY_DAYS = 14, 90
+RECTIFY_DAYS = 90
 SERVER_DELAY = timedelta(minutes=3)
+PROVINCE_ACTIONS = ("list", "remove", "clear_out")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +32,9 @@ class Officials:
     admin: Official
 
     def acting(self, action: str) -> Official:
-        if action == "approve":
+        if action == "agree":
             return self.reviewer
-        return self.admin if action in ("list", "remove", "expel") else self.clerk
+        return self.admin if action in PROVINCE_ACTIONS else self.clerk
 
 
 class CaseworkMaker:
@@ -58,14 +52,15 @@ class CaseworkMaker:
         silent, listed, removed, expelled, routine, earlier, *others = self.s.rng.sample(pool, 9)
         self._old_case(listed, date(2023, 4, 18), ("信息登记不实", "虚假承诺"),
                        "吉建管异〔2023〕12号", "", "实地核查",
-                       {"登记信息真实": "不符合", "承诺履行": "不符合"},
+                       {"registration_true": "登记的安全生产许可证已于2022年失效",
+                        "commitments_kept": "登记时承诺的项目负责人从未到岗"},
                        "登记的安全生产许可证已于2022年失效，登记时承诺的项目负责人从未到岗")
+        unreachable = "连续三个工作日拨打登记电话及负责人手机均无人接听"
         self._old_case(removed, date(2023, 2, 20), ("联系不上",), "吉建管异〔2023〕5号", "remove",
-                       "电话核查", {"联系畅通": "不符合"},
-                       "连续三个工作日拨打登记电话及负责人手机均无人接听")
+                       "电话核查", {"reachable": unreachable}, unreachable)
         self._old_case(expelled, date(2023, 1, 5), ("没有固定办公场所", "联系不上"),
-                       "吉建管异〔2023〕2号", "expel", "实地核查",
-                       {"固定办公场所": "不符合", "联系畅通": "不符合"},
+                       "吉建管异〔2023〕2号", "clear_out", "实地核查",
+                       {"office_present": "登记办公地址无此企业", "reachable": "电话停机"},
                        "登记办公地址无此企业，电话停机")
         self._local_verification(earlier, date(2023, 7, 11), "实地核查", {},
                                  "办公场所、人员与登记一致")
@@ -83,9 +78,12 @@ class CaseworkMaker:
             firm.registration.status = "已注销"
 
     def _verification(self, firm: Firm, day: date, method: str, failed: dict[str, str],
-                      notes: str, server: bool) -> Verification:
+                      notes: str, server: bool, unchecked: tuple[str, ...] = ()) -> Verification:
+        """`failed` maps a check's key to what was found; `unchecked` could not be judged."""
         at = china_time(day, 14, self.s.rng.randint(0, 59))
-        checks = {check: failed.get(check, "符合") for check in CHECKS}
+        checks = {c.key: {"outcome": FAILED if c.key in failed else
+                          NOT_CHECKED if c.key in unchecked else PASSED,
+                          "note": failed.get(c.key, ""), "calls": []} for c in CHECKS}
         return Verification(
             id=self.s.uuid(), enterprise_id=firm.row.id,
             registration_id=firm.registration.id if firm.registration else None,
@@ -95,8 +93,9 @@ class CaseworkMaker:
             created_at=at, updated_at=at)
 
     def _local_verification(self, firm: Firm, day: date, method: str, failed: dict[str, str],
-                            notes: str) -> Verification:
-        v = self._verification(firm, day, method, failed, notes, server=False)
+                            notes: str, unchecked: tuple[str, ...] = ()) -> Verification:
+        v = self._verification(firm, day, method, failed, notes, server=False,
+                               unchecked=unchecked)
         self.steps.append(Step(v.created_at, "verification.record", "verification", v.id,
                                row_data(v, "enterprise_id", "registration_id", "verified_on",
                                         "method", "verifiers", "checks", "notes"), rows=[v]))
@@ -111,14 +110,18 @@ class CaseworkMaker:
 
     def _transition(self, case: AbnormalCase, action: str, at: datetime, comment: str,
                     server: bool) -> CaseTransition:
-        before, after = FLOW[action]
+        step = abnormal_list_workflow().transition(action)
+        assert step is not None and (case.state or None) in step.sources, action
+        before, made_on = case.state or None, case.version
         official = self.who.acting(action)
-        case.state, case.version, case.updated_at = after, case.version + 1, at
+        case.state, case.version, case.updated_at = step.target, case.version + 1, at
+        case.deadline = due_date(step, at.date(), work_calendar())
         if server:
             case.server_version = case.version
         return CaseTransition(
-            id=self.s.uuid(), case_id=case.id, action=action, from_state=before, to_state=after,
-            case_version=case.version, actor=official.username, actor_role=official.role,
+            id=self.s.uuid(), case_id=case.id, action=action, from_state=before,
+            to_state=step.target, case_version=made_on, actor=official.username,
+            actor_name=official.display_name, actor_role=official.role,
             actor_division=official.division_code, at=at,
             server_at=at + SERVER_DELAY if server else None, comment=comment,
             evidence=case.evidence if action == "propose" else [],
@@ -133,49 +136,46 @@ class CaseworkMaker:
         history = [
             ("propose", china_time(day + timedelta(days=1), 9, 30),
              f"经动态核查，{notes}，建议列入异常名录"),
-            ("submit", china_time(day + timedelta(days=1), 15, 10), "报市州审核"),
-            ("approve", china_time(day + timedelta(days=8), 10, 20),
+            ("agree", china_time(day + timedelta(days=8), 10, 20),
              "经审核，事实清楚，证据充分，同意列入"),
             ("list", china_time(listed, 14, 0),
              f"决定列入异常名录（{decision_no}），整改期限{RECTIFY_DAYS}日"),
         ]
         if ending == "remove":
             history += [
-                ("rectify", china_time(listed + timedelta(days=40), 11, 0),
-                 "企业已更正联系方式，经电话及实地核查可正常联系，申请移出"),
+                ("apply_rectification", china_time(listed + timedelta(days=40), 11, 0),
+                 "企业已更正联系方式，申请整改核实"),
+                ("verify_rectification", china_time(listed + timedelta(days=47), 15, 0),
+                 "经电话及实地核查可正常联系，整改到位"),
                 ("remove", china_time(listed + timedelta(days=55), 14, 30),
                  "经核查已整改到位，决定移出异常名录"),
             ]
-        elif ending == "expel":
-            history.append(("expel", china_time(listed + timedelta(days=RECTIFY_DAYS + 30), 14, 30),
+        elif ending == "clear_out":
+            history.append(("clear_out",
+                            china_time(listed + timedelta(days=RECTIFY_DAYS + 30), 14, 30),
                             "整改期满未整改，清出吉林省建筑市场"))
         transitions = [self._transition(case, action, at, comment, server=True)
                        for action, at, comment in history]
         case.decision_no, case.decision_date = decision_no, listed
-        case.deadline = listed + timedelta(days=RECTIFY_DAYS)
+        if ending == "":
+            case.deadline = listed + timedelta(days=RECTIFY_DAYS)
         self.server_rows += [v, case, *transitions]
-        self._set_status(firm, {"": "异常名录", "expel": "清出", "remove": "正常"}[ending])
+        self._set_status(firm, {"": "异常名录", "clear_out": "清出", "remove": "正常"}[ending])
 
     def _silent_case(self, firm: Firm) -> None:
         assert firm.registration is not None
+        calls = (f"11月6日至8日三次拨打登记电话{firm.row.contact_phone}及在吉负责人"
+                 f"{firm.registration.person_in_charge}手机{firm.registration.phone}，均无人接听")
         v = self._local_verification(
-            firm, date(2023, 11, 8), "电话核查",
-            {"登记信息真实": "无法核实", "承诺履行": "无法核实", "固定办公场所": "无法核实",
-             "联系畅通": "不符合"},
-            f"11月6日至8日三次拨打登记电话{firm.row.contact_phone}及在吉负责人"
-            f"{firm.registration.person_in_charge}手机{firm.registration.phone}，均无人接听")
-        case = self._propose(firm, ("联系不上",), [_evidence(v)],
-                             china_time(date(2023, 11, 8), 16, 40))
-        at = china_time(date(2023, 11, 9), 9, 20)
-        t = self._transition(case, "submit", at, "报延边州住房和城乡建设局审核", server=False)
-        case.deadline = at.date() + timedelta(days=REVIEW_DAYS)
-        self.steps.append(Step(at, "case.submit", "abnormal_case", case.id,
-                               _transition_data(t), rows=[t]))
+            firm, date(2023, 11, 8), "电话核查", {"reachable": calls}, calls,
+            unchecked=("registration_true", "commitments_kept", "office_present"))
+        self._propose(firm, ("联系不上",), [_evidence(v)], china_time(date(2023, 11, 8), 16, 40))
 
     def _moved_case(self) -> None:
         v = self._local_verification(
             self.moved, date(2023, 11, 14), "实地核查",
-            {"固定办公场所": "不符合", "承诺履行": "不符合"},
+            {"office_present": "登记的在吉办公地址现为一家商铺，未见企业人员",
+             "commitments_kept": "承诺的固定办公场所已不存在"},
             "登记的在吉办公地址现为一家商铺，未见企业人员；邻近商户称该企业已于今年8月搬离")
         finding = self.moved_finding
         evidence = [_evidence(v), {"kind": "finding", "id": finding.id,
@@ -190,12 +190,13 @@ class CaseworkMaker:
                              server=False)
         data = row_data(case, "enterprise_id", "division_code", "grounds", "evidence")
         self.steps.append(Step(at, "case.propose", "abnormal_case", case.id,
-                               data | _transition_data(t), rows=[case, t]))
+                               data | _transition_data(t), rows=[case, t],
+                               command="case.transition"))
         return case
 
 
 def _evidence(v: Verification) -> dict[str, str]:
-    failed = [k for k, value in v.checks.items() if value != "符合"]
+    failed = [CHECK_BY_KEY[k].label for k, r in v.checks.items() if r["outcome"] == FAILED]
     return {"kind": "verification", "id": v.id,
             "summary": f"{v.verified_on.isoformat()} {v.method}：{'、'.join(failed) or '无问题'}"}
 

@@ -44,6 +44,7 @@ class Step:
     rows: list[Any] = field(default_factory=list)
     args: dict[str, Any] | None = None
     apply: Callable[[], None] | None = None
+    command: str | None = None
 
 
 def row_data(row: Any, *names: str) -> dict[str, Any]:

@@ -23,8 +23,8 @@ from jjg_desktop.qt.qt_chinese import install_qt_chinese
 from jjg_desktop.qt.style import apply_style
 from jjg_desktop.qt.tasks import TaskRunner
 from jjg_desktop.qt.workspace import Workspace
-from jjg_desktop.services.context import Actor, Store
-from jjg_desktop.services.startup import active_actor, open_store
+from jjg_desktop.services.context import Actor, Store, clock_on, utc_now
+from jjg_desktop.services.startup import active_actor, demo_as_of, open_store
 from jjg_desktop.store.migrate import SchemaError
 
 log = logging.getLogger("jjg_desktop.app")
@@ -39,9 +39,16 @@ def _tr(text: str) -> str:
 
 
 def build_main_window(store: Store, actor: Actor, *, tasks: TaskRunner | None = None,
-                      today: Callable[[], date] = date.today) -> MainWindow:
-    """The main window on an opened store, not yet shown (for `run`, tests and benchmarks)."""
-    workspace = Workspace(store, actor, tasks or TaskRunner(), today)
+                      today: Callable[[], date] | None = None) -> MainWindow:
+    """The main window on an opened store, not yet shown (for `run`, tests and benchmarks).
+
+    A demo database lives on its as-of date: the views and every action use that day.
+    """
+    as_of = demo_as_of(store)
+    if today is None:
+        today = (lambda: as_of) if as_of else date.today
+    clock = clock_on(as_of) if as_of else utc_now
+    workspace = Workspace(store, actor, tasks or TaskRunner(), today, clock, as_of)
     window = MainWindow(workspace)
     workspace.setParent(window)
     workspace.tasks.setParent(window)

@@ -29,6 +29,14 @@ class StatusFields(QObject):
             "尚未连接省级服务器。服务器登录随同步功能提供，届时在此配置同步；"
             "在此之前，所有更改都保存在本机。"))
         self.pending = self._add("")
+        self.demo_label: QLabel | None = None
+        if workspace.demo_as_of is not None:
+            self.demo_label = self._add(self.tr("演示数据 · 日期 {day}").format(
+                day=workspace.demo_as_of.isoformat()))
+            self.demo_label.setToolTip(self.tr(
+                "这是演示数据库，数据截至 {day}。为使期限和统计与数据一致，"
+                "本库中的日期固定为这一天；在正式数据库中使用实际日期。").format(
+                    day=workspace.demo_as_of.isoformat()))
         self.refresh_pending()
         workspace.message.connect(self.say)
         workspace.changed.connect(self.refresh_pending)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from PySide6.QtCore import QObject, Signal
 
 from jjg_desktop.qt.tasks import TaskRunner
-from jjg_desktop.services.context import Actor, ServiceContext, Store
+from jjg_desktop.services.context import Actor, ServiceContext, Store, utc_now
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,15 +31,19 @@ class Workspace(QObject):
     """A `Destination` to show."""
 
     def __init__(self, store: Store, actor: Actor, tasks: TaskRunner,
-                 today: Callable[[], date] = date.today, parent: QObject | None = None) -> None:
+                 today: Callable[[], date] = date.today,
+                 clock: Callable[[], datetime] = utc_now, demo_as_of: date | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.actor = actor
         self.tasks = tasks
         self.today = today
+        self.clock = clock
+        self.demo_as_of = demo_as_of
 
     def service(self) -> ServiceContext:
-        return ServiceContext(store=self.store, actor=self.actor)
+        return ServiceContext(store=self.store, actor=self.actor, clock=self.clock)
 
     def saved(self, text: str, entity: str, entity_id: str) -> None:
         """Report a successful change: the status bar says so and every view refreshes."""

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -19,6 +19,11 @@ from jjg_desktop.store.models import OutboxCommand
 
 def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def clock_on(day: date) -> Callable[[], datetime]:
+    """A clock whose date stays on `day` (a demo frozen at its as-of date); time runs on."""
+    return lambda: datetime.combine(day, utc_now().time())
 
 
 @dataclass(frozen=True, slots=True)

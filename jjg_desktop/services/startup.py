@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from jjg_desktop.config import Paths
@@ -12,7 +14,7 @@ from jjg_desktop.store.base import new_id
 from jjg_desktop.store.checklists import install_shipped_templates
 from jjg_desktop.store.database import Database
 from jjg_desktop.store.migrate import ensure_schema
-from jjg_desktop.store.models import Division, SyncState, UserProfile
+from jjg_desktop.store.models import Division, LocalSetting, SyncState, UserProfile
 
 ROLES = {
     "inspector": "执法检查人员",
@@ -38,6 +40,16 @@ def open_store(paths: Paths) -> Store:
         db.close()
         raise
     return Store(db=db, paths=paths)
+
+
+DEMO_AS_OF_KEY = "demo.as_of"
+
+
+def demo_as_of(store: Store) -> date | None:
+    """The date a demo database is frozen at; None for real data."""
+    with store.db.read() as session:
+        setting = session.get(LocalSetting, DEMO_AS_OF_KEY)
+        return date.fromisoformat(str(setting.value["date"])) if setting else None
 
 
 def active_actor(store: Store) -> Actor | None:

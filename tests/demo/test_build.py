@@ -81,7 +81,7 @@ def test_counts_are_those_of_a_county(demo: DemoSummary) -> None:
     assert set(demo.inspections) == {"planned", "in_progress", "completed"}
     assert demo.findings >= 5 and demo.overdue_findings >= 1 and demo.notices >= 1
     assert demo.verifications >= 5
-    assert {"拟列入", "市州审核", "已列入", "已移出"} <= set(demo.cases)
+    assert {"proposed", "listed", "removed", "cleared"} <= set(demo.cases)
     assert demo.pending_changes > 0
     assert "珲春市（222404）" in demo.describe()
     assert f"未同步更改 {demo.pending_changes} 条" in demo.describe()
@@ -162,17 +162,17 @@ def test_case_history_matches_each_case(db: sqlite3.Connection) -> None:
     for case_id, state, version, decision_no in cases:
         steps = db.execute("SELECT from_state, to_state, case_version FROM case_transition "
                            "WHERE case_id = ? ORDER BY case_version", (case_id,)).fetchall()
-        assert [v for _, _, v in steps] == list(range(1, version + 1))
+        assert [v for _, _, v in steps] == list(range(version))  # each made on the one before
         assert steps[0][0] is None and steps[-1][1] == state
         assert all(a[1] == b[0] for a, b in pairwise(steps))
-        if state in ("已列入", "已移出", "已清出"):
+        if state in ("listed", "removed", "cleared"):
             assert decision_no.startswith("吉建管异〔2023〕")
     assert scalar(db, "SELECT count(*) FROM inspection i "
                       "JOIN project_party pp ON pp.project_id = i.project_id "
                       "JOIN enterprise e ON e.id = pp.enterprise_id "
                       "WHERE e.status != '正常'") == 0
     listed = scalar(db, "SELECT e.status FROM abnormal_case c JOIN enterprise e "
-                        "ON e.id = c.enterprise_id WHERE c.state = '已列入'")
+                        "ON e.id = c.enterprise_id WHERE c.state = 'listed'")
     assert listed == "异常名录"
 
 
