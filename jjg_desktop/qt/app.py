@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -98,6 +100,16 @@ def run(paths: Paths, argv: list[str] | None = None) -> int:
         remove_file_log(log_handler)
 
 
+READY_PROBE = "JJG_READY_PROBE"
+"""Set in the environment, the app prints `READY <epoch seconds>` once its window is up and
+the event loop runs, then quits: start-up benchmarks and smoke tests time a real start."""
+
+
+def _report_ready(app: QApplication) -> None:
+    print(f"READY {time.time()}", flush=True)
+    app.quit()
+
+
 def _run_window(app: QApplication, store: Store) -> int:
     actor = active_actor(store) or ask_profile(store)
     if actor is None:
@@ -105,6 +117,8 @@ def _run_window(app: QApplication, store: Store) -> int:
     window = build_main_window(store, actor)
     app.aboutToQuit.connect(window.commit_edits)
     window.show()
+    if os.environ.get(READY_PROBE):
+        QTimer.singleShot(0, lambda: _report_ready(app))
     try:
         return app.exec()
     finally:

@@ -7,7 +7,6 @@ to the same report instead of opening another window.
 from __future__ import annotations
 
 import logging
-import platform
 import sys
 import threading
 import traceback
@@ -31,6 +30,8 @@ CRASH_FORM = form("crash_dialog.ui", messageLabel=QLabel, reportEdit=QPlainTextE
 
 def crash_report(exc_type: type[BaseException], exc: BaseException,
                  tb: TracebackType | None) -> str:
+    import platform  # only when there is a report to write: it is slow to import
+
     header = (f"吉建管 {__version__} · {datetime.now():%Y-%m-%d %H:%M:%S}\n"
               f"Python {platform.python_version()} · Qt {qVersion()} · "
               f"PySide6 {PySide6.__version__} · {platform.platform()}\n\n")

@@ -10,6 +10,7 @@ propagate to the caller.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 from collections.abc import Callable
@@ -56,7 +57,9 @@ class _Job(QRunnable):
                 self._outcome.result = self._work(self._outcome.state)
             except BaseException as exc:  # handed to the GUI thread, which reports it
                 self._outcome.error = exc
-        self._deliver(self._outcome)
+        # RuntimeError: the runner was destroyed (the window closed); nobody waits for this.
+        with contextlib.suppress(RuntimeError):
+            self._deliver(self._outcome)
 
 
 class TaskRunner(QObject):
