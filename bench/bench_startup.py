@@ -19,7 +19,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate_large import generate  # noqa: E402
+from generate_large import DEFAULT_DB, generate  # noqa: E402
 
 from jjg_desktop.config import resolve_paths  # noqa: E402
 from jjg_desktop.services.startup import active_actor, open_store, set_profile  # noqa: E402
@@ -53,7 +53,7 @@ def _time_child(cmd: list[str], env: dict[str, str]) -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--db", type=Path, default=HERE / "out" / "large.sqlite")
+    ap.add_argument("--db", type=Path, default=DEFAULT_DB)
     ap.add_argument("--runs", type=int, default=7)
     args = ap.parse_args()
 
