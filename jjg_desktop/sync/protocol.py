@@ -1,0 +1,134 @@
+"""The sync wire format, `/sync/v1`: one truth for the client and the provincial server.
+
+The client sends commands (what a user did, with the server version it was made on); the
+server decides, applies each in one transaction and answers per command. Pulls return the
+server's changes after a cursor, in commit order, tombstones included. Files travel by their
+SHA-256, resumably. Every message is validated on arrival: a truncated or foreign reply is
+refused before anything is written. See docs/sync-protocol.md.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+VERSION = "sync/v1"
+PREFIX = "/sync/v1"
+
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+RecordId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Meta(Message):
+    """GET /sync/v1/meta: what the client checks before anything else."""
+
+    protocol: Literal["sync/v1"] = VERSION
+    server_time: datetime
+    epoch: str = Field(description="changes when the server database is restored from backup")
+    min_client_version: str
+    latest_seq: int = Field(ge=0)
+
+
+class LoginRequest(Message):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+    client_id: RecordId
+
+
+class UserInfo(Message):
+    username: str
+    display_name: str
+    role: Literal["inspector", "county_clerk", "prefecture_reviewer", "province_admin"]
+    division_code: str
+
+
+class LoginResponse(Message):
+    token: str
+    expires_at: datetime
+    user: UserInfo
+
+
+class Command(Message):
+    """One outbox entry as sent: `id` increases per client and makes replays idempotent."""
+
+    id: int = Field(ge=1)
+    command: str = Field(min_length=1, max_length=64)
+    entity: str = Field(min_length=1, max_length=32)
+    entity_id: RecordId
+    base_version: int | None = Field(default=None, ge=0)
+    args: dict[str, Any]
+    created_at: datetime
+    files: list[Sha256] = Field(default_factory=list)
+
+
+class PushRequest(Message):
+    client_id: RecordId
+    commands: list[Command] = Field(max_length=500)
+
+
+class CommandResult(Message):
+    id: int
+    status: Literal["applied", "duplicate", "rejected", "retry"]
+    reason: str = Field(default="", description="why it was rejected or must wait, in Chinese")
+    server_version: int | None = None
+    current: dict[str, Any] | None = Field(
+        default=None, description="the record as the server has it, for a rejected command")
+    decided_by: str = ""
+    decided_at: datetime | None = None
+
+
+class PushResponse(Message):
+    results: list[CommandResult]
+    latest_seq: int = Field(ge=0)
+
+
+class ChangeEntry(Message):
+    """One committed change, in the order the server committed them."""
+
+    seq: int = Field(ge=1)
+    entity: str
+    id: RecordId
+    version: int = Field(ge=1)
+    deleted: bool = False
+    data: dict[str, Any]
+    server_at: datetime
+
+
+class PullResponse(Message):
+    """GET /sync/v1/pull?cursor=N&limit=M."""
+
+    epoch: str
+    changes: list[ChangeEntry]
+    cursor: int = Field(ge=0, description="where the next pull starts")
+    more: bool
+
+
+class MissingFilesRequest(Message):
+    hashes: list[Sha256] = Field(max_length=1000)
+
+
+class MissingFilesResponse(Message):
+    missing: list[Sha256]
+
+
+class UploadStatus(Message):
+    """HEAD/PUT /sync/v1/files/{sha256}: how much the server holds; complete once re-hashed."""
+
+    sha256: Sha256
+    offset: int = Field(ge=0)
+    size: int = Field(ge=0)
+    complete: bool
+
+
+class ProblemDetail(Message):
+    """Any error reply: what happened and what to do, in Chinese."""
+
+    status: int
+    title: str
+    detail: str = ""
