@@ -22,6 +22,7 @@ from jjg_desktop.store.search import (
     parse_query,
     project_match_sql,
 )
+from jjg_desktop.store.sql import in_list
 
 JILIN = "220000"
 SortOrder = Literal["asc", "desc"]
@@ -82,9 +83,9 @@ def _enterprise_filters(f: EnterpriseFilter) -> tuple[str, dict[str, object]]:
                      else "e.home_province_code = :jilin")
         params["jilin"] = JILIN
     if f.division_codes:
-        names = [f"d{i}" for i in range(len(f.division_codes))]
-        where.append(f"e.division_code IN ({', '.join(':' + n for n in names)})")
-        params |= dict(zip(names, f.division_codes, strict=True))
+        placeholders, p = in_list("d", f.division_codes)
+        where.append(f"e.division_code IN ({placeholders})")
+        params |= p
     return " AND ".join(where), params
 
 
@@ -233,9 +234,9 @@ def _project_where(f: ProjectFilter) -> tuple[str, dict[str, object]]:
         where.append("p.status = :status")
         params["status"] = f.status
     if f.division_codes:
-        names = [f"d{i}" for i in range(len(f.division_codes))]
-        where.append(f"p.division_code IN ({', '.join(':' + n for n in names)})")
-        params |= dict(zip(names, f.division_codes, strict=True))
+        placeholders, p = in_list("d", f.division_codes)
+        where.append(f"p.division_code IN ({placeholders})")
+        params |= p
     return " AND ".join(where), params
 
 

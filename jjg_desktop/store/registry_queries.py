@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from jjg_desktop.rules.qualification import EnterpriseSituation, Fact, Trigger, triggers
 from jjg_desktop.rules.verification import DEFAULT_PERIOD_DAYS
 from jjg_desktop.store.models import LocalSetting
+from jjg_desktop.store.sql import in_list
 
 VERIFICATION_PERIOD_KEY = "verification.period_days"
 
@@ -32,18 +33,13 @@ class DueRow:
     last_verified: date | None
 
 
-def _in(prefix: str, values: Sequence[str]) -> tuple[str, dict[str, str]]:
-    names = [f"{prefix}{i}" for i in range(len(values))]
-    return ", ".join(":" + n for n in names), dict(zip(names, values, strict=True))
-
-
 def due_for_verification(session: Session, division_codes: Sequence[str], today: date,
                          period_days: int | None = None) -> list[DueRow]:
     """Registered out-of-province enterprises never verified, or not within the period;
     the longest waiting first."""
     days = period_days if period_days is not None else verification_period(session)
     cutoff = today - timedelta(days=days)
-    placeholders, params = _in("d", division_codes)
+    placeholders, params = in_list("d", division_codes)
     rows = session.execute(text(
         "SELECT e.id, e.name, e.credit_code, e.home_province, "
         "  (SELECT max(r.registered_on) FROM jilin_registration r "
@@ -69,7 +65,7 @@ class FlaggedEnterprise:
 def qualification_flags(session: Session, division_codes: Sequence[str],
                         today: date) -> list[FlaggedEnterprise]:
     """Enterprises in the divisions that meet at least one trigger, with which and why."""
-    placeholders, params = _in("d", division_codes)
+    placeholders, params = in_list("d", division_codes)
     ents = session.execute(text(
         "SELECT id, name, credit_code, safety_licence_no, safety_licence_expiry FROM enterprise "
         f"WHERE deleted_at IS NULL AND status != '清出' AND division_code IN ({placeholders}) "
