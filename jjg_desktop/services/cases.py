@@ -105,7 +105,7 @@ def actions_for(ctx: ServiceContext, case_id: str) -> list[TransitionDef]:
 
 def _submission(action: str, base_version: int, ch: Change, step: StepInput,
                 grounds: Sequence[str]) -> Submission:
-    return Submission(action=action, base_version=base_version, today=ch.now.date(),
+    return Submission(action=action, base_version=base_version, today=ch.today,
                       comment=step.comment, grounds=tuple(grounds),
                       evidence=tuple(step.evidence), decision_no=step.decision_no,
                       decision_date=step.decision_date)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -16,14 +16,26 @@ from jjg_desktop.store import audit
 from jjg_desktop.store.database import Database
 from jjg_desktop.store.models import OutboxCommand
 
+CHINA = timezone(timedelta(hours=8), "CST")
+"""Dates that mean something to the user (deadlines, dates on documents) are China dates;
+stored moments are UTC."""
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def local_date(moment: datetime) -> date:
+    """The date in China of a stored (naive UTC) moment."""
+    return moment.replace(tzinfo=UTC).astimezone(CHINA).date()
+
+
 def clock_on(day: date) -> Callable[[], datetime]:
-    """A clock whose date stays on `day` (a demo frozen at its as-of date); time runs on."""
-    return lambda: datetime.combine(day, utc_now().time())
+    """A clock whose China date stays on `day` (a demo frozen at its as-of date)."""
+    def now() -> datetime:
+        china = datetime.combine(day, datetime.now(CHINA).time(), tzinfo=CHINA)
+        return china.astimezone(UTC).replace(tzinfo=None)
+    return now
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +67,9 @@ class ServiceContext:
     def db(self) -> Database:
         return self.store.db
 
+    def today(self) -> date:
+        return local_date(self.clock())
+
 
 @dataclass(slots=True)
 class Change:
@@ -63,6 +78,10 @@ class Change:
     session: Session
     ctx: ServiceContext
     now: datetime
+
+    @property
+    def today(self) -> date:
+        return local_date(self.now)
 
     def record(self, *, action: str, entity: str, entity_id: str, data: dict[str, Any],
                args: dict[str, Any] | None = None, base_version: int | None = None,

@@ -89,7 +89,7 @@ class ImportSummary:
 
 def read_registration_sheet(ctx: ServiceContext, path: Path) -> ImportPreview:
     sheet_name, header_row, columns, rows = _read_rows(path)
-    today = ctx.clock().date()
+    today = ctx.today()
     with ctx.db.read() as session:
         division_by_name = {d.name: d.code for d in session.scalars(select(Division))}
         results: list[RowResult] = []

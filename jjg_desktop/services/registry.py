@@ -39,7 +39,7 @@ def normalized(reg: RegistrationInput) -> RegistrationInput:
 def register(ctx: ServiceContext, reg: RegistrationInput) -> str:
     """Register an enterprise to work in Jilin; returns its id. Refuses bad input and duplicates."""
     reg = normalized(reg)
-    problems = registration_problems(reg, today=ctx.clock().date())
+    problems = registration_problems(reg, today=ctx.today())
     if problems:
         raise InvalidInput("；".join(problems))
     with change(ctx) as ch:
@@ -65,7 +65,7 @@ def insert_registration(ch: Change, reg: RegistrationInput) -> str:
         status="正常", created_at=ch.now, updated_at=ch.now)
     registration = JilinRegistration(
         id=new_id(), enterprise_id=ent.id, registration_no=reg.registration_no or _number(ch, reg),
-        registered_on=reg.registered_on or ch.now.date(), division_code=reg.division_code,
+        registered_on=reg.registered_on or ch.today, division_code=reg.division_code,
         office_address=reg.office_address, person_in_charge=reg.person_in_charge,
         phone=reg.phone, commitments=reg.commitments, created_at=ch.now, updated_at=ch.now)
     ch.session.add(ent)
@@ -88,7 +88,7 @@ def _payload(reg: RegistrationInput) -> dict[str, object]:
 
 def _number(ch: Change, reg: RegistrationInput) -> str:
     """'吉入登〔2026〕222404-0007': year, division and a serial within them."""
-    year = (reg.registered_on or ch.now.date()).year
+    year = (reg.registered_on or ch.today).year
     prefix = f"吉入登〔{year}〕{reg.division_code}-"
     last = ch.session.scalar(select(func.max(JilinRegistration.registration_no)).where(
         JilinRegistration.registration_no >= prefix,

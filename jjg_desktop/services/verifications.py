@@ -41,7 +41,7 @@ def record_verification(ctx: ServiceContext, enterprise_id: str, *, verified_on:
                         notes: str = "", photos: list[EvidencePhoto] | None = None) -> str:
     """Save one verification with its outcomes and evidence photos; returns its id."""
     problems = verification_problems(method=method, verifiers=verifiers, checks=checks,
-                                     verified_on=verified_on, today=ctx.clock().date())
+                                     verified_on=verified_on, today=ctx.today())
     for photo in photos or []:
         if photo.check_key not in CHECK_BY_KEY:
             problems.append(f"照片对应的核查项未知：{photo.check_key}")

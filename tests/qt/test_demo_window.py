@@ -11,6 +11,7 @@ from jjg_desktop.demo.build import build_demo
 from jjg_desktop.qt.app import build_main_window
 from jjg_desktop.qt.tasks import TaskRunner
 from jjg_desktop.services import enterprises
+from jjg_desktop.services.context import local_date
 from jjg_desktop.services.startup import active_actor
 from jjg_desktop.store.models import AuditEntry
 
@@ -34,4 +35,4 @@ def test_the_demo_lives_on_its_as_of_date(qtbot: QtBot, store, tasks: TaskRunner
     enterprises.update_contact(ctx, ent_id, contact_person="测试联系人")
     with store.db.read() as s:
         last = s.query(AuditEntry).order_by(AuditEntry.seq.desc()).first()
-    assert last.at.date() == as_of
+    assert local_date(last.at) == as_of

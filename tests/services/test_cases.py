@@ -132,3 +132,17 @@ def test_clearing_out_marks_the_enterprise(people, store, clock):
                              decision_date=date(2026, 9, 1)))
     with store.db.read() as s:
         assert s.get(Enterprise, ent).status == "清出"
+
+
+def test_early_morning_in_jilin_counts_as_that_day(people, store, clock):
+    """At 07:30 Beijing time it is still yesterday in UTC: a decision dated today stands."""
+    ent = _ent(store, clock)
+    case = propose(people["county"], ent, grounds=["联系不上"],
+                   step=StepInput(comment="x", evidence=EVIDENCE))
+    take_step(people["prefecture"], case, "agree", base_version=_version(store, case),
+              step=StepInput(comment="同意"))
+    clock.now = datetime(2026, 5, 17, 23, 30)  # 2026-05-18 07:30 in Jilin
+    take_step(people["province"], case, "list", base_version=_version(store, case),
+              step=StepInput(decision_no="吉建管异〔2026〕7号", decision_date=date(2026, 5, 18)))
+    with store.db.read() as s:
+        assert s.get(AbnormalCase, case).state == "listed"
