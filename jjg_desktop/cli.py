@@ -35,8 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--db", type=Path, required=True, help="要检查的数据库文件")
 
     pdf = sub.add_parser("pdf", help="生成打印文书（PDF）")
-    pdf.add_argument("kind", choices=["verification", "case"],
-                     help="文书类型：verification 核查记录；case 异常名录决定文书")
+    pdf.add_argument("kind", choices=["verification", "case", "inspection", "notice"],
+                     help="文书类型：verification 核查记录；case 异常名录决定文书；"
+                          "inspection 检查记录表；notice 整改通知书")
     pdf.add_argument("record_id", help="记录编号")
     pdf.add_argument("-o", "--output", type=Path, required=True, help="输出的 PDF 文件")
     return p
@@ -119,6 +120,8 @@ def _db_check(db_path: Path) -> int:
 
 def _pdf(paths: Paths, kind: str, record_id: str, output: Path) -> int:
     from jjg_desktop.reports.case_documents import render_case_document
+    from jjg_desktop.reports.inspection_record import render_inspection_record
+    from jjg_desktop.reports.rectification_notice import render_rectification_notice
     from jjg_desktop.reports.verification_record import render_verification_record
     from jjg_desktop.services.errors import ServiceError
     from jjg_desktop.services.startup import open_store
@@ -127,7 +130,8 @@ def _pdf(paths: Paths, kind: str, record_id: str, output: Path) -> int:
     if not paths.db_path.is_file():
         print(f"找不到数据库文件：{paths.db_path}", file=sys.stderr)
         return EXIT_FAILED
-    renderers = {"verification": render_verification_record, "case": render_case_document}
+    renderers = {"verification": render_verification_record, "case": render_case_document,
+                 "inspection": render_inspection_record, "notice": render_rectification_notice}
     try:
         store = open_store(paths)
     except SchemaError as exc:

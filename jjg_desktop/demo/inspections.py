@@ -3,6 +3,8 @@
 The plans below tell a story a clerk would recognise on opening the demo: findings past
 their deadline awaiting a 督办函, a 挂证 case, a project vetoed for having no real-name
 system, a re-inspection that closed two of three findings, and today's spot check half done.
+Each step is what `services.inspections` writes for the same action, under the same command
+name and with the same data; numbers and findings follow `rules.inspection`.
 """
 
 from __future__ import annotations
@@ -13,10 +15,17 @@ from datetime import date, datetime, timedelta
 
 from jjg_desktop.demo.market import Market, ProjectBundle
 from jjg_desktop.demo.places import Place
-from jjg_desktop.demo.seeded import Seeded, china_time
+from jjg_desktop.demo.seeded import CHINA_OFFSET, Seeded, china_time
 from jjg_desktop.demo.steps import Official, Step, row_data
+from jjg_desktop.rules import inspection as rules
 from jjg_desktop.rules.checklist import Item, Template
-from jjg_desktop.store.models import Finding, Inspection, InspectionAnswer, RectificationNotice
+from jjg_desktop.store.models import (
+    Finding,
+    FindingReview,
+    Inspection,
+    InspectionAnswer,
+    RectificationNotice,
+)
 
 Answer = tuple[str, str]
 Problem = Callable[[ProjectBundle, Market], Answer]
@@ -93,8 +102,9 @@ class Inspected:
     plan: Plan
     bundle: ProjectBundle
     row: Inspection
-    values: list[str] = field(default_factory=list)
+    values: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    reviews: dict[str, FindingReview] = field(default_factory=dict)
 
 
 class InspectionMaker:
@@ -149,8 +159,9 @@ class InspectionMaker:
 
     def _team(self) -> list[dict[str, str]]:
         colleague = self.s.pick(self.colleagues)
-        return [self.clerk.member("干部"), colleague.member("干部"),
-                {"name": self.s.pick(self.experts), "role": "专家", "cert_no": ""}]
+        return [_member(self.clerk), _member(colleague),
+                {"name": self.s.pick(self.experts), "kind": rules.EXPERT, "cert_no": "",
+                 "username": ""}]
 
     def _inspection(self, number: int, plan: Plan, bundle: ProjectBundle) -> None:
         s, rng = self.s, self.s.rng
@@ -158,22 +169,36 @@ class InspectionMaker:
                                 rng.randint(0, 59))
         previous = self.done.get(plan.reinspects)
         row = Inspection(
-            id=s.uuid(), number=f"{self.county.short}住建市检〔{plan.day.year}〕{number:03d}号",
+            id=s.uuid(), number=rules.inspection_number(self.county.name, plan.day.year, number),
             project_id=bundle.project.id, template_id=self.template_id,
             division_code=self.county.code, method=plan.method, status=plan.status,
             planned_on=plan.day, place=bundle.project.address, team=self._team(),
             reinspection_of=previous.row.id if previous else None,
             created_at=planned_at, updated_at=planned_at)
-        self.steps.append(Step(planned_at, "inspection.plan", "inspection", row.id, row_data(
-            row, "number", "project_id", "template_id", "method", "planned_on", "team",
-            "reinspection_of"), rows=[row]))
-        inspected = Inspected(plan=plan, bundle=bundle, row=row)
+        data = {"id": row.id} | row_data(row, "number", "project_id", "template_id",
+                                         "division_code", "method", "planned_on", "team",
+                                         "reinspection_of")
+        rows: list[object] = [row]
+        reviews: dict[str, FindingReview] = {}
+        if previous is not None:
+            for finding in previous.findings:
+                reviews[finding.item_code] = FindingReview(
+                    id=s.uuid(), inspection_id=row.id, finding_id=finding.id,
+                    outcome=rules.REVIEW_PENDING, note="", previous_deadline=finding.deadline,
+                    created_at=planned_at,
+                    updated_at=planned_at)
+            data["findings"] = [f.id for f in previous.findings]
+            rows += reviews.values()
+        self.steps.append(Step(planned_at, "inspection.plan", "inspection", row.id, data,
+                               rows=rows))
+        inspected = Inspected(plan=plan, bundle=bundle, row=row, reviews=reviews)
         self.done[plan.key] = inspected
         if plan.status == "planned":
             return
         row.started_at = china_time(plan.day, 9, rng.randint(0, 40))
-        self.steps.append(Step(row.started_at, "inspection.start", "inspection", row.id,
-                               {"started_at": row.started_at.isoformat()}))
+        self.steps.append(Step(row.started_at, "inspection.start", "inspection", row.id, {
+            "id": row.id, "started_at": row.started_at.isoformat(), "place": row.place,
+            "method": row.method, "team": row.team}))
         at = self._answer(inspected, previous)
         row.updated_at = at
         if plan.status == "completed":
@@ -216,82 +241,113 @@ class InspectionMaker:
                                       value=value, remark=remark, answered_at=at,
                                       created_at=at, updated_at=at)
             self.steps.append(Step(at, "inspection.answer", "inspection_answer", answer.id,
-                                   row_data(answer, "inspection_id", "item_code", "value",
-                                            "remark"), rows=[answer]))
-            inspected.values.append(value)
-            if self._fails(item, value, previous):
-                inspected.findings.append(self._finding(inspected, item, remark or value))
+                                   {"id": answer.id} | row_data(
+                                       answer, "inspection_id", "item_code", "value", "remark",
+                                       "answered_at"), rows=[answer]))
+            inspected.values[item.code] = value
+            review = inspected.reviews.get(item.code)
+            if review is not None:
+                self._review(review, item, value, remark, at)
+            elif rules.is_finding(self.template, item, value):
+                self._finding(inspected, item, value, remark, at)
         return at
 
-    def _fails(self, item: Item, value: str, previous: Inspected | None) -> bool:
-        if previous is not None:
-            return False
-        if item.answer_type == "number":
-            return float(value) < self.template.real_name.attendance_threshold * 100
-        if item.answer_type == "text":
-            return value != "无"
-        return value == "不符合"
+    def _review(self, review: FindingReview, item: Item, value: str, remark: str,
+                at: datetime) -> None:
+        """On a re-inspection the answer of a finding's item is its review (sync_review)."""
+        reopened = rules.is_finding(self.template, item, value)
+        review.outcome = rules.REVIEW_REOPENED if reopened else rules.REVIEW_CLOSED
+        review.note, review.reviewed_at, review.updated_at = remark, at, at
+        if reopened:
+            review.new_deadline = rules.finding_deadline((at + CHINA_OFFSET).date(), item)
+        self.steps.append(Step(at, "finding.review", "finding_review", review.id, row_data(
+            review, "id", "inspection_id", "finding_id", "outcome", "note", "new_deadline")))
 
-    def _finding(self, inspected: Inspected, item: Item, detail: str) -> Finding:
-        role = "施工单位" if item.party == "项目" else item.party
+    def _finding(self, inspected: Inspected, item: Item, value: str, remark: str,
+                 at: datetime) -> None:
+        """The finding a non-compliant answer makes as it is saved (sync_finding)."""
+        role = rules.responsible_role(item)
         firm = inspected.bundle.firm(role)
-        return Finding(
+        finding = Finding(
             id=self.s.uuid(), inspection_id=inspected.row.id, item_code=item.code,
-            problem=f"{item.finding}：{detail}" if detail else item.finding,
-            legal_basis=item.basis, requirement=item.requirement, responsible_role=role,
+            problem=rules.finding_problem(item, value, remark), legal_basis=item.basis,
+            requirement=item.requirement, responsible_role=role,
             enterprise_id=firm.row.id if firm else None,
-            deadline=inspected.plan.day + timedelta(days=item.deadline_days), status="open")
+            deadline=rules.finding_deadline(inspected.plan.day, item),
+            status=rules.FINDING_OPEN, created_at=at, updated_at=at)
+        inspected.findings.append(finding)
+        self.steps.append(Step(at, "finding.create", "finding", finding.id, row_data(
+            finding, "id", "inspection_id", "item_code", "problem", "legal_basis",
+            "requirement", "responsible_role", "enterprise_id", "deadline", "status"),
+            rows=[finding]))
 
     def _complete(self, inspected: Inspected, done: datetime,
                   previous: Inspected | None) -> None:
         row, findings = inspected.row, inspected.findings
         row.completed_at = row.updated_at = done
-        for finding in findings:
-            finding.created_at = finding.updated_at = done
-            self.steps.append(Step(done, "finding.create", "finding", finding.id, row_data(
-                finding, "inspection_id", "item_code", "problem", "legal_basis", "requirement",
-                "responsible_role", "enterprise_id", "deadline"), rows=[finding]))
-        row.conclusion = self._conclusion(inspected, previous, done)
+        row.conclusion = self._conclusion(inspected, previous)
+        outcome = rules.real_name_outcome(self.template, inspected.values)
         self.steps.append(Step(done, "inspection.complete", "inspection", row.id, {
-            "completed_at": done.isoformat(), "conclusion": row.conclusion}))
+            "id": row.id, "completed_at": done.isoformat(), "conclusion": row.conclusion,
+            "real_name": outcome.as_record(), "findings": [f.id for f in findings]}))
+        if previous is not None:
+            for review in inspected.reviews.values():
+                self._apply(review, previous, row, done)
         if findings:
             self._notice(inspected, done + timedelta(minutes=15))
 
-    def _conclusion(self, inspected: Inspected, previous: Inspected | None,
-                    done: datetime) -> str:
+    def _conclusion(self, inspected: Inspected, previous: Inspected | None) -> str:
         if previous is None:
-            answers = inspected.values
+            answers = list(inspected.values.values())
             return (f"检查{len(answers)}项：不符合{len(inspected.findings)}项，"
-                    f"不适用{answers.count('不适用')}项。"
+                    f"不适用{answers.count(rules.NOT_APPLICABLE)}项。"
                     + ("已当场下达整改通知书。" if inspected.findings else "未发现问题。"))
-        fixed, open_ = [], []
-        for finding in previous.findings:
-            value, _ = inspected.plan.problems[finding.item_code](inspected.bundle, self.market)
-            if value == "不符合":
-                open_.append(finding.item_code)
-            else:
-                fixed.append(finding)
-                self._close(finding, inspected.row, done)
-        return (f"复查{len(previous.findings)}项问题：{len(fixed)}项已整改到位，"
+        reviews = list(inspected.reviews.values())
+        fixed = [r for r in reviews if r.outcome == rules.REVIEW_CLOSED]
+        open_ = [code for code, r in inspected.reviews.items()
+                 if r.outcome == rules.REVIEW_REOPENED]
+        return (f"复查{len(reviews)}项问题：{len(fixed)}项已整改到位，"
                 f"{len(open_)}项未整改（{'、'.join(open_)}），拟发督办函。")
 
-    def _close(self, finding: Finding, by: Inspection, at: datetime) -> None:
-        def close() -> None:
-            finding.status, finding.closed_by, finding.updated_at = "closed", by.id, at
+    def _apply(self, review: FindingReview, previous: Inspected, by: Inspection,
+               at: datetime) -> None:
+        """Completing a re-inspection makes its outcomes the findings' state (apply_reviews)."""
+        finding = next(f for f in previous.findings if f.id == review.finding_id)
+        closed = review.outcome == rules.REVIEW_CLOSED
 
-        self.steps.append(Step(at, "finding.close", "finding", finding.id,
-                               {"status": "closed", "closed_by": by.id}, apply=close))
+        def apply() -> None:
+            finding.status = rules.FINDING_CLOSED if closed else rules.FINDING_OPEN
+            finding.closed_by = by.id if closed else None
+            finding.deadline = deadline
+            finding.review_note, finding.updated_at = review.note, at
+
+        deadline = finding.deadline if closed else review.new_deadline
+        data = {"id": finding.id,
+                "status": rules.FINDING_CLOSED if closed else rules.FINDING_OPEN,
+                "closed_by": by.id if closed else None, "reviewed_by": by.id,
+                "review_note": review.note,
+                "deadline": deadline.isoformat() if deadline else None}
+        self.steps.append(Step(at, "finding.close" if closed else "finding.reopen", "finding",
+                               finding.id, data, apply=apply))
 
     def _notice(self, inspected: Inspected, at: datetime) -> None:
         self.notices += 1
         day = inspected.plan.day
+        kind = rules.NOTICE_KINDS[0]
         notice = RectificationNotice(
             id=self.s.uuid(), inspection_id=inspected.row.id,
-            number=f"{self.county.short}住建市整〔{day.year}〕{FIRST_NOTICE + self.notices}号",
-            kind="整改通知书", issued_on=day,
-            deadline=max(f.deadline for f in inspected.findings if f.deadline),
+            number=rules.notice_number(self.county.name, kind, day.year,
+                                       FIRST_NOTICE + self.notices),
+            kind=kind, issued_on=day,
+            deadline=rules.notice_deadline((f.deadline for f in inspected.findings), None),
             received_by=inspected.bundle.person("施工单位", "项目负责人").name,
-            created_at=at, updated_at=at)
+            finding_ids=[f.id for f in inspected.findings], created_at=at, updated_at=at)
         self.steps.append(Step(at, "notice.issue", "rectification_notice", notice.id, row_data(
-            notice, "inspection_id", "number", "kind", "issued_on", "deadline", "received_by"),
-            rows=[notice]))
+            notice, "id", "inspection_id", "number", "kind", "issued_on", "deadline",
+            "received_by", "finding_ids"), rows=[notice]))
+
+
+def _member(official: Official) -> dict[str, str]:
+    """A team entry as `services.inspections` stores it."""
+    return {"name": official.display_name, "kind": rules.OFFICIAL, "cert_no": official.cert_no,
+            "username": official.username}

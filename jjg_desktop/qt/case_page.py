@@ -1,24 +1,40 @@
-"""异常名录: the abnormal-list cases, overdue ones highlighted; read-only for now. Opening a
-row opens the enterprise."""
+"""异常名录: the abnormal-list cases by state and deadline (overdue ones highlighted, the ones
+waiting on this user's level a filter away), and one case's page, where the steps are taken."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QCoreApplication, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QStackedWidget, QWidget
 
+from jjg_desktop.qt.case_detail import CaseDetailView, escalation_text
 from jjg_desktop.qt.lazy_model import Column, LazyTableModel, ListSource
 from jjg_desktop.qt.record_list import RecordList
 from jjg_desktop.qt.workspace import Destination, Workspace
-from jjg_desktop.store.worklists import CaseFilter, CaseRow, case_count, case_ids, case_rows
+from jjg_desktop.rules.workflow import LEVEL_LABELS
+from jjg_desktop.store.rulebook import abnormal_list_workflow
+from jjg_desktop.store.worklists import (
+    CaseDesk,
+    CaseFilter,
+    CaseRow,
+    case_count,
+    case_desk,
+    case_ids,
+    case_rows,
+)
 
 SOURCE = ListSource(ids=case_ids, rows=case_rows, count=case_count,
                     default_sort="deadline", default_order="asc")
 OPEN = "open"
 """Preset: cases still being handled."""
+MINE = "mine"
+"""Preset: cases waiting on this user's level, in their scope."""
+OVERDUE, CLOSED = "overdue", "closed"
+STATE_PREFIX = "state:"
 OVERDUE_COLORS = (QColor("#991b1b"), QColor("#fde8e8"))
+ESCALATION_COLORS = (QColor("#9a3412"), QColor("#fff4e5"))
 
 
 def _tr(text: str) -> str:
@@ -26,63 +42,124 @@ def _tr(text: str) -> str:
 
 
 def deadline_text(row: CaseRow, today: date) -> str:
-    if row.deadline is None:
-        return ""
+    if row.deadline is None or not row.open:
+        return row.deadline.isoformat() if row.deadline else ""
     if row.overdue_on(today):
         days = (today - row.deadline).days
         return _tr("{date}（已逾期 {days} 天）").format(date=row.deadline.isoformat(), days=days)
     return row.deadline.isoformat()
 
 
-class CasePage(QWidget):
+def level_text(level: int | None) -> str:
+    return LEVEL_LABELS.get(level, "") if level else ""
+
+
+def row_colors(row: CaseRow, today: date) -> tuple[QColor, QColor] | None:
+    if row.overdue_on(today):
+        return OVERDUE_COLORS
+    if row.escalation_due(today):
+        return ESCALATION_COLORS
+    return None
+
+
+def load_desk(workspace: Workspace) -> CaseDesk:
+    with workspace.store.db.read() as session:
+        return case_desk(session, workspace.actor.role, workspace.actor.division_code)
+
+
+class CasePage(QStackedWidget):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ws = workspace
+        self.desk = load_desk(workspace)
         today = workspace.today
         cols = [
-            Column(_tr("企业"), lambda r: r.enterprise, "enterprise", 20),
+            Column(_tr("企业"), lambda r: r.enterprise, "enterprise", 16),
             Column(_tr("信用代码"), lambda r: r.credit_code, "credit_code", 11),
-            Column(_tr("事由"), lambda r: "、".join(r.grounds), None, 16),
+            Column(_tr("事由"), lambda r: "、".join(r.grounds), None, 11),
             Column(_tr("状态"), lambda r: r.state_label, "state", 10),
-            Column(_tr("期限"), lambda r: deadline_text(r, today()), "deadline", 10),
+            Column(_tr("期限"), lambda r: deadline_text(r, today()), "deadline", 13),
+            Column(_tr("待办层级"), lambda r: level_text(r.waiting_level), None, 5),
+            Column(_tr("提示"), lambda r: escalation_text() if r.escalation_due(today())
+                   else "", None, 8),
         ]
         self.model = LazyTableModel(
             workspace, SOURCE, cols, CaseFilter(),
-            row_colors=lambda r: OVERDUE_COLORS if r.overdue_on(today()) else None, parent=self)
+            row_colors=lambda r: row_colors(r, today()), parent=self)
         self.list = RecordList(
             self.model, placeholder=self.tr("企业名称、统一社会信用代码"),
             count_text=lambda n: self.tr("共 {n} 件").format(n=n),
             make_filter=self._filter, parent=self)
+        states = [(s.label, STATE_PREFIX + key)
+                  for key, s in abnormal_list_workflow().states.items()]
         self.state = self.list.add_filter(self.tr("状态"), [
-            (self.tr("全部"), None), (self.tr("办理中"), OPEN),
-            (self.tr("已逾期"), "overdue"), (self.tr("已办结"), "closed")])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.list)
+            (self.tr("全部"), None), (self.tr("办理中"), OPEN), (self.tr("已逾期"), OVERDUE),
+            (self.tr("已办结"), CLOSED), *states])
+        self.state.insertSeparator(4)
+        self.mine = self.list.add_filter(self.tr("办理"), [
+            (self.tr("全部案件"), None), (self.tr("只看待我办理"), MINE)])
+        self.mine.setEnabled(self.desk.level is not None)
+        self.mine.setToolTip(self.tr("等待本级（{level}）办理、且在本辖区内的案件").format(
+            level=level_text(self.desk.level)) if self.desk.level
+            else self.tr("您的角色不办理异常名录案件"))
+        self.detail = CaseDetailView(workspace, self)
+        self.addWidget(self.list)
+        self.addWidget(self.detail)
         self.setFocusProxy(self.list)
-        self.list.activated.connect(self._open_enterprise)
+        self.list.activated.connect(self.open)
+        self.detail.back.connect(self.show_list)
+        workspace.changed.connect(self._changed)
 
     def _filter(self, text: str) -> CaseFilter:
         state = self.state.currentData()
+        mine = self.mine.currentData() == MINE and self.desk.level is not None
         return CaseFilter(
             text=text.strip(),
-            open={OPEN: True, "closed": False}.get(state),
-            overdue_on=self._ws.today() if state == "overdue" else None)
+            open={OPEN: True, CLOSED: False}.get(state),
+            overdue_on=self._ws.today() if state == OVERDUE else None,
+            state=state.removeprefix(STATE_PREFIX)
+            if isinstance(state, str) and state.startswith(STATE_PREFIX) else None,
+            waiting_level=self.desk.level if mine else None,
+            division_codes=self.desk.division_codes if mine else ())
+
+    @Slot(object)
+    def open(self, case_id: str) -> None:
+        if self.detail.show_case(case_id):
+            self.setFocusProxy(self.detail)
+            self.setCurrentWidget(self.detail)
+            self.detail.setFocus()
+        else:
+            self._ws.message.emit(self.tr("该案件已不存在（可能已被删除），列表已刷新。"))
+            self.model.reload()
+
+    @Slot()
+    def show_list(self) -> None:
+        self.setFocusProxy(self.list)
+        self.setCurrentWidget(self.list)
+        self.list.table.setFocus()
+        shown = self.detail.case_id
+        if shown is not None and not self.list.select_id(shown):
+            self.model.reloaded.connect(lambda: self.list.select_id(shown),
+                                        type=Qt.ConnectionType.SingleShotConnection)
 
     def show_destination(self, dest: Destination) -> None:
-        if dest.preset == OPEN:
+        if dest.preset in (OPEN, MINE):
             self.list.search.clear()
-            self.state.setCurrentIndex(self.state.findData(OPEN))
+            self.state.setCurrentIndex(self.state.findData(OPEN) if dest.preset == OPEN else 0)
+            self.mine.setCurrentIndex(max(self.mine.findData(dest.preset), 0))
             self.list.apply_filter()
         if dest.record_id:
+            self.state.setCurrentIndex(0)
+            self.mine.setCurrentIndex(0)
             with self._ws.store.db.read() as session:
                 rows = case_rows(session, [dest.record_id])
             if rows:
-                self.state.setCurrentIndex(0)
                 self.list.reveal(dest.record_id, rows[0].credit_code)
+            self.open(dest.record_id)
+        elif dest.preset:
+            self.show_list()
 
-    @Slot(object)
-    def _open_enterprise(self, case_id: str) -> None:
-        row = self.model.record(case_id)
-        if row is not None:
-            self._ws.go("enterprises", row.enterprise_id)
+    @Slot(str, str)
+    def _changed(self, entity: str, _entity_id: str) -> None:
+        if entity == "abnormal_case":
+            self.model.reload()

@@ -30,15 +30,19 @@ from jjg_desktop.store.worklists import (
     CaseRow,
     DashboardCounts,
     InspectionRow,
+    case_desk,
     dashboard_counts,
     nearest_deadlines,
     recent_inspections,
+    waiting_cases,
 )
 
 DASHBOARD_FORM = form("dashboard.ui", greetingLabel=QLabel, tilesGrid=QGridLayout,
-                      recentInspections=QTreeWidget, nearestDeadlines=QTreeWidget)
+                      recentInspections=QTreeWidget, nearestDeadlines=QTreeWidget,
+                      waitingCaption=QLabel, waitingCases=QTreeWidget)
 TILES_PER_ROW = 6
 LIST_LENGTH = 12
+WAITING_LENGTH = 50
 
 
 def _tr(text: str) -> str:
@@ -69,6 +73,8 @@ class _Snapshot:
     counts: DashboardCounts
     inspections: list[InspectionRow]
     cases: list[CaseRow]
+    waiting: list[CaseRow]
+    """Cases waiting on this user's level in their scope, the nearest deadline first."""
 
 
 class CountTile(QPushButton):
@@ -110,12 +116,15 @@ class Dashboard(QWidget):
             tile.clicked.connect(lambda _=False, t=tile.tile: workspace.go(t.page, preset=t.preset))
         self.inspections = ui.find(QTreeWidget, "recentInspections")
         self.cases = ui.find(QTreeWidget, "nearestDeadlines")
-        for tree, stretch in ((self.inspections, 1), (self.cases, 0)):
+        self.waiting = ui.find(QTreeWidget, "waitingCases")
+        self.waiting_caption = ui.find(QLabel, "waitingCaption")
+        for tree, stretch in ((self.inspections, 1), (self.cases, 0), (self.waiting, 4)):
             tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             tree.header().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
             tree.header().setStretchLastSection(False)
         self.inspections.itemActivated.connect(self._open_inspection)
         self.cases.itemActivated.connect(self._open_case)
+        self.waiting.itemActivated.connect(self._open_case)
         self._stale = True
         workspace.changed.connect(self._changed)
 
@@ -127,12 +136,15 @@ class Dashboard(QWidget):
     def refresh(self) -> None:
         self._stale = False
         today = self._ws.today()
+        actor = self._ws.actor
 
         def work(_state: TaskState) -> _Snapshot:
             with self._ws.store.db.read() as session:
+                desk = case_desk(session, actor.role, actor.division_code)
                 return _Snapshot(dashboard_counts(session, year=today.year),
                                  recent_inspections(session, today, LIST_LENGTH),
-                                 nearest_deadlines(session, LIST_LENGTH))
+                                 nearest_deadlines(session, LIST_LENGTH),
+                                 waiting_cases(session, desk, WAITING_LENGTH))
 
         self._ws.tasks.run("dashboard", work, self._show)
 
@@ -146,20 +158,30 @@ class Dashboard(QWidget):
                                     labels.day(i.day)])
             item.setData(0, Qt.ItemDataRole.UserRole, i.id)
             self.inspections.addTopLevelItem(item)
-        self.cases.clear()
+        self._show_cases(self.cases, snap.cases)
+        self._show_cases(self.waiting, snap.waiting)
+        self.waiting_caption.setText(
+            self.tr("待我办理的异常名录案件（{n} 件）").format(n=len(snap.waiting))
+            if snap.waiting else self.tr("待我办理的异常名录案件：暂无"))
+
+    def _show_cases(self, tree: QTreeWidget, cases: list[CaseRow]) -> None:
+        tree.clear()
         today = self._ws.today()
-        for c in snap.cases:
+        for c in cases:
             overdue = c.overdue_on(today)
             deadline = labels.day(c.deadline)
             if overdue:
                 deadline = self.tr("{date}（已逾期）").format(date=deadline)
-            item = QTreeWidgetItem([c.enterprise, "、".join(c.grounds), c.state_label, deadline])
+            texts = [c.enterprise, "、".join(c.grounds), c.state_label, deadline]
+            if tree is self.waiting:
+                texts.append(c.division)
+            item = QTreeWidgetItem(texts)
             item.setData(0, Qt.ItemDataRole.UserRole, c.id)
             if overdue:
                 for col in range(item.columnCount()):
                     item.setForeground(col, OVERDUE_COLORS[0])
                     item.setBackground(col, OVERDUE_COLORS[1])
-            self.cases.addTopLevelItem(item)
+            tree.addTopLevelItem(item)
 
     @Slot(QTreeWidgetItem, int)
     def _open_inspection(self, item: QTreeWidgetItem, _column: int) -> None:

@@ -1,16 +1,19 @@
 """One enterprise: its registration read-only, its contact details editable and saved as
-typed, and the projects it takes part in."""
+typed, the projects it takes part in, its dynamic verifications and qualification triggers."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -19,8 +22,10 @@ from jjg_desktop.qt.detail_tables import fill_table, setup_table
 from jjg_desktop.qt.forms import form
 from jjg_desktop.qt.saved_field import SavedField
 from jjg_desktop.qt.style import set_tone
+from jjg_desktop.qt.verification_section import QualificationBox, VerificationSection
 from jjg_desktop.qt.workspace import Workspace
 from jjg_desktop.rules.contact import phone_hint
+from jjg_desktop.rules.registration import PROVINCES
 from jjg_desktop.services.enterprises import update_contact
 from jjg_desktop.services.errors import InvalidInput, NotFound
 from jjg_desktop.store.queries import EnterpriseDetail, enterprise_detail
@@ -31,9 +36,11 @@ _VALUES = ("creditCodeValue", "homeProvinceValue", "divisionValue", "legalRepVal
 _FIELDS = {"address": "address", "contact_person": "contactPerson",
            "contact_phone": "contactPhone"}
 
+JILIN = "220000"
 DETAIL_FORM = form(
     "enterprise_detail.ui", backButton=QPushButton, titleLabel=QLabel, statusLabel=QLabel,
-    projectsTable=QTableWidget,
+    projectsTable=QTableWidget, body=QHBoxLayout, leftColumn=QVBoxLayout,
+    registrationBox=QGroupBox,
     **dict.fromkeys(_VALUES, QLabel),
     **{f"{name}{part}": cls for name in _FIELDS.values()
        for part, cls in (("Caption", QLabel), ("Edit", QLineEdit), ("Message", QLabel))},
@@ -61,11 +68,30 @@ class EnterpriseDetailView(QWidget):
         setup_table(self.projects, (self.tr("项目编号"), self.tr("项目名称"),
                                     self.tr("参与角色"), self.tr("状态")), 1)
         self.projects.itemActivated.connect(self._open_project)
+        self.verifications = VerificationSection(workspace, self)
+        self.qualification = QualificationBox(workspace, self)
+        self._add_sections(ui.find(QHBoxLayout, "body"), ui.find(QVBoxLayout, "leftColumn"),
+                           ui.find(QGroupBox, "registrationBox"))
+        workspace.changed.connect(self._changed)
         ui.find(QPushButton, "backButton").clicked.connect(self.back)
         for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence.StandardKey.Back):
             QShortcut(keys, self, self.back.emit,
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.setFocusProxy(self.fields["address"].edit)
+
+    def _add_sections(self, body: QHBoxLayout, left: QVBoxLayout,
+                      registration: QGroupBox) -> None:
+        """动态核查 under the projects (sharing their room); 资质核查 under the registration."""
+        left.setStretch(left.indexOf(self.projects), 1)
+        left.addWidget(self.verifications, 1)
+        body.removeWidget(registration)
+        right = QVBoxLayout()
+        right.setSpacing(8)
+        right.addWidget(registration, 1)
+        right.addWidget(self.qualification)
+        body.addLayout(right)
+        body.setStretch(0, 3)
+        body.setStretch(1, 2)
 
     def show_enterprise(self, enterprise_id: str) -> bool:
         """Show this enterprise (saving any edit to the one shown before); False if gone."""
@@ -109,6 +135,16 @@ class EnterpriseDetailView(QWidget):
         self._hint_phone(d.contact_phone)
         fill_table(self.projects, [(p.id, (p.code, p.name, p.role, p.status))
                                    for p in d.projects])
+        self.verifications.setVisible(d.home_province != PROVINCES[JILIN])
+        self.verifications.load(d.id)
+        self.qualification.load(d.id, d.name)
+
+    @Slot(str, str)
+    def _changed(self, entity: str, _entity_id: str) -> None:
+        if self.enterprise_id is not None and entity in (
+                "verification", "enterprise_fact", "signature"):
+            self.verifications.reload()
+            self.qualification.reload()
 
     def _save(self, field: SavedField) -> None:
         if self.enterprise_id is None:

@@ -1,14 +1,18 @@
-"""项目: the projects as a searchable list, and one project's detail."""
+"""项目: the projects as a searchable list (exportable as shown), and one project's detail."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Slot
-from PySide6.QtWidgets import QStackedWidget, QWidget
+from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication, Slot
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QWidget
+
+from jjg_desktop.qt.export_action import ListExport, Progress
 from jjg_desktop.qt.lazy_model import Column, LazyTableModel, ListSource
 from jjg_desktop.qt.project_detail import ProjectDetailView
 from jjg_desktop.qt.record_list import RecordList
 from jjg_desktop.qt.workspace import Destination, Workspace
+from jjg_desktop.services.exports import export_projects
 from jjg_desktop.store.queries import ProjectFilter, project_count, project_ids, project_rows
 
 SOURCE = ListSource(ids=project_ids, rows=project_rows, count=project_count,
@@ -46,11 +50,31 @@ class ProjectPage(QStackedWidget):
         self.status = self.list.add_filter(self.tr("状态"), [
             (self.tr("全部"), None), (self.tr("在建"), ACTIVE), (self.tr("停工"), "停工"),
             (self.tr("竣工"), "竣工")])
+        self.export_button = QPushButton(self.tr("导出…"), self)
+        self.export_button.setToolTip(self.tr("把当前筛选、排序后的列表导出为 Excel"))
+        self.export_button.clicked.connect(self.export_list)
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        bar.addWidget(self.export_button)
+        self.list.add_header(bar)
+        self.exporter = ListExport(workspace, self, what=self.tr("项目"), unit=self.tr("个"),
+                                   file_stem=self.tr("项目"))
         self.detail = ProjectDetailView(workspace, self)
         self.addWidget(self.list)
         self.addWidget(self.detail)
         self.list.activated.connect(self.open)
         self.detail.back.connect(self.show_list)
+
+    @Slot()
+    def export_list(self) -> None:
+        filter_, sort, order = self.list.current_query()
+        store = self._ws.store
+
+        def export(path: Path, progress: Progress) -> int:
+            return export_projects(store, filter_, path, sort=sort or SOURCE.default_sort,
+                                   order=order or SOURCE.default_order, progress=progress)
+
+        self.exporter.ask_and_run(export)
 
     def _filter(self, text: str) -> ProjectFilter:
         return ProjectFilter(text=text.strip(), status=self.status.currentData())

@@ -12,16 +12,19 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
 from jjg_desktop.qt.forms import form
 from jjg_desktop.qt.lazy_model import LazyTableModel
+from jjg_desktop.store.queries import SortOrder
 
-LIST_FORM = form("record_list.ui", searchEdit=QLineEdit, filterBar=QHBoxLayout,
-                 countLabel=QLabel, table=QTableView)
+LIST_FORM = form("record_list.ui", listLayout=QVBoxLayout, searchEdit=QLineEdit,
+                 filterBar=QHBoxLayout, countLabel=QLabel, table=QTableView)
 
 SEARCH_DEBOUNCE_MS = 150
 CHAR_PADDING = 24
@@ -51,6 +54,7 @@ class RecordList(QWidget):
         self.count_label = ui.find(QLabel, "countLabel")
         self.table = ui.find(QTableView, "table")
         self._filters = ui.find(QHBoxLayout, "filterBar")
+        self._layout = ui.find(QVBoxLayout, "listLayout")
         self._make_filter = make_filter
         self._count_text = count_text
 
@@ -82,6 +86,22 @@ class RecordList(QWidget):
         self._filters.addWidget(combo)
         combo.currentIndexChanged.connect(self.apply_filter)
         return combo
+
+    def add_header(self, layout: QLayout) -> None:
+        """A row above the search box (view switches, actions on the whole list)."""
+        self._layout.insertLayout(0, layout)
+
+    def current_query(self) -> tuple[Any, str | None, SortOrder | None]:
+        """The filter as typed and the sort as shown — what an export of the list writes.
+        (None, None) for the sort means the list's default order."""
+        self.apply_filter()
+        filter_ = self._make_filter(self.search.text())
+        column = self._sorted_column
+        key = self.model.columns[column].sort if 0 <= column < len(self.model.columns) else None
+        if key is None:
+            return filter_, None, None
+        order: SortOrder = "asc" if self._sorted_order == Qt.SortOrder.AscendingOrder else "desc"
+        return filter_, key, order
 
     @Slot()
     def apply_filter(self) -> None:

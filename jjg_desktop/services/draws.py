@@ -11,8 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jjg_desktop.rules import draw as rules
+from jjg_desktop.rules.inspection import inspection_number
 from jjg_desktop.services.context import ServiceContext, change
 from jjg_desktop.services.errors import InvalidInput, NotFound
+from jjg_desktop.services.numbering import local_day, next_inspection_serial
 from jjg_desktop.store.base import new_id
 from jjg_desktop.store.divisions import subtree_codes
 from jjg_desktop.store.models import (
@@ -102,17 +104,6 @@ def _pool(session: Session, division: str) -> list[rules.PoolMember]:
             for m in members]
 
 
-def inspection_number_prefix(division: str, year: int) -> str:
-    return f"吉建检〔{year}〕{division}-"
-
-
-def last_serial(session: Session, prefix: str) -> int:
-    taken = session.scalars(select(Inspection.number).where(
-        Inspection.number >= prefix, Inspection.number < prefix + "\uffff")).all()
-    return max((int(n.removeprefix(prefix)) for n in taken
-                if n.removeprefix(prefix).isdigit()), default=0)
-
-
 def make_draw(ctx: ServiceContext, params: rules.DrawParams, seed: str | None = None) -> str:
     """Draw targets and teams among the user's division; returns the draw id."""
     seed = seed or secrets.token_hex(16)
@@ -141,14 +132,14 @@ def make_draw(ctx: ServiceContext, params: rules.DrawParams, seed: str | None = 
         ch.session.flush()
         members = {m.id: m for m in ch.session.scalars(select(PoolMember).where(
             PoolMember.id.in_([i for t in result.teams for i in t.members])))}
-        prefix = inspection_number_prefix(ctx.actor.division_code, ch.now.year)
-        base = last_serial(ch.session, prefix)
+        year = local_day(ch.now).year
+        issuer, first = next_inspection_serial(ch.session, ctx.actor.division_code, year)
         inspections = []
-        for serial, team in enumerate(result.teams, start=base + 1):
+        for serial, team in enumerate(result.teams, start=first):
             project = ch.session.get(Project, team.project_id)
             assert project is not None
             insp = Inspection(
-                id=new_id(), number=f"{prefix}{serial:04d}",
+                id=new_id(), number=inspection_number(issuer, year, serial),
                 project_id=project.id, template_id=template.id,
                 division_code=project.division_code, method="四不两直", status="planned",
                 team=[_team_entry(members[i]) for i in team.members], draw_id=record.id,

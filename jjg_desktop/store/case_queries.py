@@ -1,64 +1,19 @@
-"""Read models of abnormal-list cases: the list by state and deadline, and one case's timeline."""
+"""Read models of one abnormal-list case: its particulars and timeline, what its evidence
+items are, the evidence an enterprise's case can cite, and when a listed case is due to go to
+the serious-violation list. (The case list itself is `worklists.case_ids`/`case_rows`.)"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from jjg_desktop.rules.workflow import Workflow
-
-
-@dataclass(frozen=True, slots=True)
-class CaseRow:
-    id: str
-    enterprise: str
-    credit_code: str
-    grounds: list[str]
-    state: str
-    state_label: str
-    deadline: date | None
-    overdue: bool
-    waiting_level: int | None
-    division: str
-
-
-def case_rows(session: Session, wf: Workflow, division_codes: Sequence[str], today: date, *,
-              state: str | None = None, open_only: bool = False) -> list[CaseRow]:
-    """Cases in the divisions, the nearest deadline first (cases without one last)."""
-    names = [f"d{i}" for i in range(len(division_codes))]
-    params: dict[str, object] = dict(zip(names, division_codes, strict=True))
-    where = [f"c.division_code IN ({', '.join(':' + n for n in names)})", "c.deleted_at IS NULL"]
-    if state:
-        where.append("c.state = :state")
-        params["state"] = state
-    if open_only:
-        terminal = [k for k, s in wf.states.items() if s.terminal]
-        tnames = [f"t{i}" for i in range(len(terminal))]
-        where.append(f"c.state NOT IN ({', '.join(':' + n for n in tnames)})")
-        params |= dict(zip(tnames, terminal, strict=True))
-    rows = session.execute(text(
-        "SELECT c.id, e.name, e.credit_code, c.grounds, c.state, c.deadline, coalesce(d.name, '') "
-        "FROM abnormal_case c JOIN enterprise e ON e.id = c.enterprise_id "
-        "LEFT JOIN division d ON d.code = c.division_code "
-        f"WHERE {' AND '.join(where)} "
-        "ORDER BY c.deadline IS NULL, c.deadline, c.updated_at DESC"), params).all()
-    out = []
-    for cid, name, code, grounds, st, deadline, division in rows:
-        state_def = wf.states.get(st)
-        due = date.fromisoformat(deadline) if deadline else None
-        terminal = bool(state_def and state_def.terminal)
-        out.append(CaseRow(
-            id=cid, enterprise=name, credit_code=code, grounds=json.loads(grounds or "[]"),
-            state=st, state_label=state_def.label if state_def else st, deadline=due,
-            overdue=bool(due and due < today and not terminal),
-            waiting_level=None if terminal or state_def is None else state_def.waiting_level,
-            division=division))
-    return out
+from jjg_desktop.rules.verification import CHECK_BY_KEY, FAILED
+from jjg_desktop.store.rulebook import abnormal_list_workflow
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,3 +85,175 @@ def case_detail(session: Session, case_id: str) -> CaseDetail | None:
 
 def _dt(value: str) -> datetime:
     return datetime.fromisoformat(value)
+
+
+# --- escalation --------------------------------------------------------------------------
+
+
+def escalation_years() -> int | None:
+    """After how many years on the list a case goes to the serious-violation list."""
+    years = abnormal_list_workflow().periods.get("escalate_after_years")
+    return int(years) if years else None
+
+
+def escalation_due(listed_on: date | None, today: date) -> bool:
+    """Whether a case listed on `listed_on` (and still listed) has been on the list for the
+    published number of years by `today`."""
+    years = escalation_years()
+    if listed_on is None or years is None:
+        return False
+    try:
+        due = listed_on.replace(year=listed_on.year + years)
+    except ValueError:  # listed on 29 February; due on 1 March
+        due = date(listed_on.year + years, 3, 1)
+    return today >= due
+
+
+def listed_on(detail: CaseDetail) -> date | None:
+    """The day of the listing decision while the case is still on the list."""
+    state = abnormal_list_workflow().states.get(detail.state)
+    return None if state is None or state.terminal else detail.decision_date
+
+
+# --- evidence ----------------------------------------------------------------------------
+
+VERIFICATION, FINDING, ATTACHMENT, NOTE = "verification", "finding", "attachment", "note"
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceView:
+    """One cited piece of evidence as a reader sees it."""
+
+    kind: str
+    """verification, finding, attachment, note, or a kind this client does not know."""
+    ref_id: str
+    text: str
+    on_record: bool
+    """The record it points to is on this machine (a verification can then be printed)."""
+
+
+def describe_evidence(session: Session,
+                      items: Sequence[Mapping[str, str]]) -> list[EvidenceView]:
+    """The items in order; several items citing checks of one verification become one."""
+    out: list[EvidenceView] = []
+    checks: dict[str, list[str]] = {}
+    for item in items:
+        kind, ref = str(item.get("kind", "")), str(item.get("id", ""))
+        if kind == VERIFICATION:
+            if ref in checks:
+                checks[ref].append(str(item.get("check", "")))
+                continue
+            checks[ref] = [str(item.get("check", ""))]
+        out.append(EvidenceView(kind, ref, "", False))
+    return [_describe(session, e, items, checks.get(e.ref_id, [])) for e in out]
+
+
+def _describe(session: Session, e: EvidenceView, items: Sequence[Mapping[str, str]],
+              checks: list[str]) -> EvidenceView:
+    given = next((str(i.get("summary") or i.get("text") or "") for i in items
+                  if i.get("id") == e.ref_id and i.get("kind") == e.kind), "")
+    found: str | None = None
+    if e.kind == VERIFICATION:
+        found = _verification_text(session, e.ref_id, [c for c in checks if c])
+    elif e.kind == FINDING:
+        found = _finding_text(session, e.ref_id)
+    elif e.kind == ATTACHMENT:
+        found = _attachment_text(session, e.ref_id)
+    return EvidenceView(e.kind, e.ref_id, found or given or e.ref_id, found is not None)
+
+
+def _verification_text(session: Session, ref: str, cited: list[str]) -> str | None:
+    row = session.execute(text(
+        "SELECT verified_on, method, checks FROM verification "
+        "WHERE id = :id AND deleted_at IS NULL"), {"id": ref}).first()
+    if row is None:
+        return None
+    results = json.loads(row[2] or "{}")
+    keys = cited or [k for k, r in results.items() if r.get("outcome") == FAILED]
+    failed = [CHECK_BY_KEY[k].label + "不通过" for k in keys if k in CHECK_BY_KEY]
+    return f"{row[0]} {row[1]}：{'、'.join(failed) or '各项核查通过'}"
+
+
+def _finding_text(session: Session, ref: str) -> str | None:
+    row = session.execute(text(
+        "SELECT f.problem, coalesce(i.number, ''), f.status FROM finding f "
+        "LEFT JOIN inspection i ON i.id = f.inspection_id "
+        "WHERE f.id = :id AND f.deleted_at IS NULL"), {"id": ref}).first()
+    if row is None:
+        return None
+    problem, number, status = row
+    closed = "（已整改）" if status != "open" else ""
+    return f"{number}：{problem}{closed}" if number else f"{problem}{closed}"
+
+
+def _attachment_text(session: Session, ref: str) -> str | None:
+    row = session.execute(text(
+        "SELECT caption, original_name, purpose FROM attachment "
+        "WHERE id = :id AND deleted_at IS NULL"), {"id": ref}).first()
+    if row is None:
+        return None
+    caption, name, purpose = row
+    check = CHECK_BY_KEY.get(purpose)
+    return caption or name or (f"{check.label}照片" if check else purpose)
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceChoice:
+    """Evidence a step on the enterprise's case may cite: the item stored with the step and
+    how it reads."""
+
+    item: dict[str, str]
+    text: str
+
+
+def evidence_choices(session: Session, enterprise_id: str) -> list[EvidenceChoice]:
+    """The enterprise's verifications (newest first), then its open inspection findings."""
+    out = []
+    for vid, on, method, checks in session.execute(text(
+            "SELECT id, verified_on, method, checks FROM verification "
+            "WHERE enterprise_id = :e AND deleted_at IS NULL "
+            "ORDER BY verified_on DESC, created_at DESC"), {"e": enterprise_id}):
+        results = json.loads(checks or "{}")
+        failed = [c.label for k, c in CHECK_BY_KEY.items()
+                  if results.get(k, {}).get("outcome") == FAILED]
+        summary = f"{on} {method}：{'、'.join(failed) + '不通过' if failed else '各项核查通过'}"
+        out.append(EvidenceChoice({"kind": VERIFICATION, "id": vid, "summary": summary},
+                                  summary))
+    for fid, problem, number, deadline in session.execute(text(
+            "SELECT f.id, f.problem, coalesce(i.number, ''), f.deadline FROM finding f "
+            "LEFT JOIN inspection i ON i.id = f.inspection_id "
+            "WHERE f.enterprise_id = :e AND f.status = 'open' AND f.deleted_at IS NULL "
+            "ORDER BY f.deadline, f.created_at"), {"e": enterprise_id}):
+        due = f"（整改期限 {deadline}）" if deadline else ""
+        shown = f"{number}：{problem}{due}" if number else f"{problem}{due}"
+        out.append(EvidenceChoice({"kind": FINDING, "id": fid, "summary": problem}, shown))
+    return out
+
+
+# --- the page of one case ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CaseView:
+    """What the case page shows: the case, its enterprise's current status, its evidence and
+    each step's evidence (in timeline order)."""
+
+    detail: CaseDetail
+    enterprise_status: str
+    evidence: list[EvidenceView]
+    step_evidence: list[list[EvidenceView]]
+    listed_on: date | None
+
+
+def case_view(session: Session, case_id: str) -> CaseView | None:
+    detail = case_detail(session, case_id)
+    if detail is None:
+        return None
+    status = session.execute(text("SELECT status FROM enterprise WHERE id = :id"),
+                             {"id": detail.enterprise_id}).scalar() or ""
+    return CaseView(detail=detail, enterprise_status=status,
+                    evidence=describe_evidence(session, detail.evidence),
+                    step_evidence=[describe_evidence(session, t.evidence)
+                                   for t in detail.timeline],
+                    listed_on=listed_on(detail))
+

@@ -11,8 +11,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from jjg_desktop.rules.qualification import EnterpriseSituation, Fact, Trigger, triggers
-from jjg_desktop.rules.verification import DEFAULT_PERIOD_DAYS
+from jjg_desktop.rules.verification import DEFAULT_PERIOD_DAYS, FAILED
 from jjg_desktop.store.models import LocalSetting
+from jjg_desktop.store.queries import JILIN
 from jjg_desktop.store.sql import in_list
 
 VERIFICATION_PERIOD_KEY = "verification.period_days"
@@ -66,30 +67,43 @@ def qualification_flags(session: Session, division_codes: Sequence[str],
                         today: date) -> list[FlaggedEnterprise]:
     """Enterprises in the divisions that meet at least one trigger, with which and why."""
     placeholders, params = in_list("d", division_codes)
+    flagged = []
+    for (eid, name, code), situation in _situations(
+            session, f"e.division_code IN ({placeholders})", params).items():
+        found = triggers(situation, today)
+        if found:
+            flagged.append(FlaggedEnterprise(eid, name, code, found))
+    return sorted(flagged, key=lambda f: f.name)
+
+
+def enterprise_triggers(session: Session, enterprise_id: str, today: date) -> list[Trigger]:
+    """The qualification-verification triggers (seed 九) one enterprise meets today."""
+    situations = _situations(session, "e.id = :id", {"id": enterprise_id})
+    return [t for s in situations.values() for t in triggers(s, today)]
+
+
+def _situations(session: Session, condition: str, params: dict[str, object],
+                ) -> dict[tuple[str, str, str], EnterpriseSituation]:
+    """What is known about each enterprise matching `condition` (on alias e)."""
     ents = session.execute(text(
-        "SELECT id, name, credit_code, safety_licence_no, safety_licence_expiry FROM enterprise "
-        f"WHERE deleted_at IS NULL AND status != '清出' AND division_code IN ({placeholders}) "
-        "ORDER BY name"), params).all()
+        "SELECT e.id, e.name, e.credit_code, e.safety_licence_no, e.safety_licence_expiry "
+        f"FROM enterprise e WHERE e.deleted_at IS NULL AND e.status != '清出' AND {condition}"),
+        params).all()
     facts: dict[str, list[Fact]] = {}
     for eid, kind, year, occurred, value, detail in session.execute(text(
             "SELECT f.enterprise_id, f.kind, f.year, f.occurred_on, f.value, f.detail "
             "FROM enterprise_fact f JOIN enterprise e ON e.id = f.enterprise_id "
-            f"WHERE f.deleted_at IS NULL AND e.division_code IN ({placeholders})"), params):
+            f"WHERE f.deleted_at IS NULL AND {condition}"), params):
         facts.setdefault(eid, []).append(Fact(kind, year, _d(occurred), value, detail))
-    office, unreachable = _latest_failures(session, placeholders, params)
-    flagged = []
-    for eid, name, code, licence_no, expiry in ents:
-        found = triggers(EnterpriseSituation(
-            safety_licence_no=licence_no, safety_licence_expiry=_d(expiry),
-            facts=facts.get(eid, []), office_failed_on=office.get(eid),
-            unreachable_on=unreachable.get(eid)), today)
-        if found:
-            flagged.append(FlaggedEnterprise(eid, name, code, found))
-    return flagged
+    office, unreachable = _latest_failures(session, condition, params)
+    return {(eid, name, code): EnterpriseSituation(
+        safety_licence_no=licence_no or "", safety_licence_expiry=_d(expiry),
+        facts=facts.get(eid, []), office_failed_on=office.get(eid),
+        unreachable_on=unreachable.get(eid)) for eid, name, code, licence_no, expiry in ents}
 
 
-def _latest_failures(session: Session, placeholders: str,
-                     params: dict[str, str]) -> tuple[dict[str, date], dict[str, date]]:
+def _latest_failures(session: Session, condition: str, params: dict[str, object],
+                     ) -> tuple[dict[str, date], dict[str, date]]:
     """Per enterprise, the date its latest verification failed the office / reachable check."""
     office: dict[str, date] = {}
     unreachable: dict[str, date] = {}
@@ -98,15 +112,96 @@ def _latest_failures(session: Session, placeholders: str,
         "  json_extract(v.checks, '$.office_present.outcome'), "
         "  json_extract(v.checks, '$.reachable.outcome') FROM verification v "
         "JOIN enterprise e ON e.id = v.enterprise_id "
-        f"WHERE v.deleted_at IS NULL AND e.division_code IN ({placeholders}) "
+        f"WHERE v.deleted_at IS NULL AND {condition} "
         "AND v.verified_on = (SELECT max(w.verified_on) FROM verification w "
         "  WHERE w.enterprise_id = v.enterprise_id AND w.deleted_at IS NULL)"), params)
     for eid, on, office_outcome, reach_outcome in rows:
-        if office_outcome == "不通过":
+        if office_outcome == FAILED:
             office[eid] = _d(on) or date.min
-        if reach_outcome == "不通过":
+        if reach_outcome == FAILED:
             unreachable[eid] = _d(on) or date.min
     return office, unreachable
+
+
+@dataclass(frozen=True, slots=True)
+class ProvinceChoice:
+    code: str
+    name: str
+    enterprises: int
+
+
+def home_province_choices(session: Session) -> list[ProvinceChoice]:
+    """The home provinces out-of-province enterprises come from, most enterprises first."""
+    rows = session.execute(text(
+        "SELECT home_province_code, max(home_province), count(*) FROM enterprise "
+        "WHERE deleted_at IS NULL AND home_province_code != :jilin "
+        "GROUP BY home_province_code ORDER BY count(*) DESC, home_province_code"),
+        {"jilin": JILIN}).all()
+    return [ProvinceChoice(code, name, n) for code, name, n in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationSummary:
+    id: str
+    verified_on: date
+    method: str
+    verifiers: list[str]
+    outcomes: dict[str, str]
+    """check key → 通过 / 不通过 / 未核查"""
+    photos: int
+    signatures: int
+
+
+def enterprise_verifications(session: Session, enterprise_id: str) -> list[VerificationSummary]:
+    """One enterprise's verifications, the latest first."""
+    rows = session.execute(text(
+        "SELECT v.id, v.verified_on, v.method, v.verifiers, v.checks, "
+        "  (SELECT count(*) FROM attachment a WHERE a.owner_kind = 'verification' "
+        "   AND a.owner_id = v.id AND a.deleted_at IS NULL), "
+        "  (SELECT count(*) FROM signature s WHERE s.owner_kind = 'verification' "
+        "   AND s.owner_id = v.id AND s.deleted_at IS NULL) "
+        "FROM verification v WHERE v.enterprise_id = :id AND v.deleted_at IS NULL "
+        "ORDER BY v.verified_on DESC, v.created_at DESC"), {"id": enterprise_id}).all()
+    out = []
+    for vid, on, method, verifiers, checks, photos, signatures in rows:
+        stored = json.loads(checks or "{}")
+        out.append(VerificationSummary(
+            id=vid, verified_on=date.fromisoformat(on), method=method,
+            verifiers=json.loads(verifiers or "[]"),
+            outcomes={k: str(v.get("outcome", "")) for k, v in stored.items()},
+            photos=photos, signatures=signatures))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class FactRow:
+    id: str
+    kind: str
+    year: int | None
+    occurred_on: date | None
+    value: str
+    detail: str
+
+
+def enterprise_facts(session: Session, enterprise_id: str) -> list[FactRow]:
+    """What has been recorded about the enterprise (credit grades, accidents…), latest first."""
+    rows = session.execute(text(
+        "SELECT id, kind, year, occurred_on, value, detail FROM enterprise_fact "
+        "WHERE enterprise_id = :id AND deleted_at IS NULL "
+        "ORDER BY coalesce(occurred_on, year || '-12-31') DESC, created_at DESC"),
+        {"id": enterprise_id}).all()
+    return [FactRow(r[0], r[1], r[2], date.fromisoformat(r[3]) if r[3] else None, r[4], r[5])
+            for r in rows]
+
+
+def registered_phone(session: Session, enterprise_id: str) -> str:
+    """The phone of the enterprise's current 入吉 registration (else its contact phone)."""
+    row = session.execute(text(
+        "SELECT coalesce((SELECT r.phone FROM jilin_registration r "
+        "  WHERE r.enterprise_id = e.id AND r.deleted_at IS NULL AND r.phone != '' "
+        "  ORDER BY r.registered_on DESC LIMIT 1), e.contact_phone) "
+        "FROM enterprise e WHERE e.id = :id"), {"id": enterprise_id}).first()
+    return (row[0] or "") if row else ""
 
 
 def _d(value: object) -> date | None:

@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from jjg_desktop.store.case_queries import escalation_due
+from jjg_desktop.store.divisions import subtree_codes
 from jjg_desktop.store.queries import JILIN, SortOrder, pending_change_count
 from jjg_desktop.store.rulebook import abnormal_list_workflow
 from jjg_desktop.store.search import enterprise_match_sql, parse_query, project_match_sql
@@ -106,6 +108,13 @@ def _inspection_where(f: InspectionFilter) -> tuple[str, dict[str, object]]:
         names, p = _in_list("d", f.division_codes)
         where.append(f"i.division_code IN ({names})")
         params |= p
+    # 不打招呼: a drawn spot check is seen only by its team and the user who drew it until
+    # it starts; the viewer is the active user of this machine.
+    where.append(
+        "(NOT i.sealed OR i.status != 'planned' OR EXISTS (SELECT 1 FROM user_profile u "
+        "WHERE u.active AND (u.username IN (SELECT json_extract(t.value, '$.username') "
+        "FROM json_each(i.team) t) OR u.username = (SELECT d.drawn_by FROM inspection_draw d "
+        "WHERE d.id = i.draw_id))))")
     return " AND ".join(where), params
 
 
@@ -156,6 +165,11 @@ class CaseFilter:
     overdue_on: date | None = None
     """Only open cases whose deadline is before this day."""
     division_codes: tuple[str, ...] = ()
+    state: str | None = None
+    """Only cases in this state of the workflow."""
+    waiting_level: int | None = None
+    """Only open cases whose state waits on this division level (1 province, 2 prefecture,
+    3 county)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,9 +184,36 @@ class CaseRow:
     deadline: date | None
     open: bool
     """Not in a state that ends the case (a terminal state of the published workflow)."""
+    waiting_level: int | None
+    """The division level the case waits on; None once it has ended."""
+    listed_on: date | None
+    """The day the province decided to list it, while it is still on the list."""
+    division: str
+    """The county (or other division) handling it."""
 
     def overdue_on(self, today: date) -> bool:
         return self.open and self.deadline is not None and self.deadline < today
+
+    def escalation_due(self, today: date) -> bool:
+        """On the list long enough to go to the serious-violation list."""
+        return escalation_due(self.listed_on, today)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDesk:
+    """Where a user acts on cases: their division's level (None when their role takes no
+    step in the workflow) and the divisions in their scope."""
+
+    level: int | None
+    division_codes: tuple[str, ...]
+
+
+def case_desk(session: Session, role: str, division_code: str) -> CaseDesk:
+    acts = any(role in t.roles for t in abnormal_list_workflow().transitions)
+    level = session.execute(text("SELECT level FROM division WHERE code = :code"),
+                            {"code": division_code}).scalar()
+    return CaseDesk(level=level if acts else None,
+                    division_codes=tuple(subtree_codes(session, division_code)))
 
 
 CASE_SORT = {
@@ -187,6 +228,11 @@ CASE_SORT = {
 def _closed_states() -> tuple[str, dict[str, object]]:
     states = abnormal_list_workflow().states
     return _in_list("closed", [k for k, s in states.items() if s.terminal])
+
+
+def _waiting_states(level: int) -> list[str]:
+    return [k for k, s in abnormal_list_workflow().states.items()
+            if not s.terminal and s.waiting_level == level]
 
 
 def _case_where(f: CaseFilter) -> tuple[str, dict[str, object]]:
@@ -205,6 +251,17 @@ def _case_where(f: CaseFilter) -> tuple[str, dict[str, object]]:
     if f.overdue_on is not None:
         where.append(f"c.state NOT IN ({closed}) AND c.deadline < :overdue_on")
         params["overdue_on"] = f.overdue_on.isoformat()
+    if f.state is not None:
+        where.append("c.state = :state")
+        params["state"] = f.state
+    if f.waiting_level is not None:
+        waiting = _waiting_states(f.waiting_level)
+        if waiting:
+            names, p = _in_list("w", waiting)
+            where.append(f"c.state IN ({names})")
+            params |= p
+        else:
+            where.append("0")
     if f.division_codes:
         names, p = _in_list("d", f.division_codes)
         where.append(f"c.division_code IN ({names})")
@@ -232,17 +289,21 @@ def case_rows(session: Session, ids: Sequence[str]) -> list[CaseRow]:
     names, params = _in_list("i", ids)
     states = abnormal_list_workflow().states
     sql = ("SELECT c.id, c.enterprise_id, coalesce(e.name, ''), coalesce(e.credit_code, ''), "
-           "c.grounds, c.state, c.deadline FROM abnormal_case c "
-           f"LEFT JOIN enterprise e ON e.id = c.enterprise_id WHERE c.id IN ({names})")
+           "c.grounds, c.state, c.deadline, c.decision_date, coalesce(d.name, '') "
+           "FROM abnormal_case c LEFT JOIN enterprise e ON e.id = c.enterprise_id "
+           f"LEFT JOIN division d ON d.code = c.division_code WHERE c.id IN ({names})")
     found: dict[str, CaseRow] = {}
     for r in session.execute(text(sql), params):
         state = states.get(r[5])
+        is_open = not (state and state.terminal)
         found[r[0]] = CaseRow(
             id=r[0], enterprise_id=r[1], enterprise=r[2], credit_code=r[3],
             grounds=tuple(json.loads(r[4] or "[]")), state=r[5],
             state_label=state.label if state else r[5],
-            deadline=date.fromisoformat(r[6]) if r[6] else None,
-            open=not (state and state.terminal))
+            deadline=date.fromisoformat(r[6]) if r[6] else None, open=is_open,
+            waiting_level=state.waiting_level if state and is_open else None,
+            listed_on=date.fromisoformat(r[7]) if r[7] and is_open else None,
+            division=r[8])
     return [found[i] for i in ids if i in found]
 
 
@@ -253,6 +314,15 @@ def nearest_deadlines(session: Session, limit: int = 8) -> list[CaseRow]:
         f"SELECT c.id FROM abnormal_case c WHERE {where} AND c.deadline IS NOT NULL "
         "ORDER BY c.deadline, c.rowid LIMIT :limit"), params | {"limit": limit}).scalars()
     return case_rows(session, list(ids))
+
+
+def waiting_cases(session: Session, desk: CaseDesk, limit: int = 8) -> list[CaseRow]:
+    """Open cases in the desk's scope waiting on its level, the nearest deadline first
+    (cases without one last)."""
+    if desk.level is None:
+        return []
+    f = CaseFilter(waiting_level=desk.level, division_codes=desk.division_codes)
+    return case_rows(session, case_ids(session, f, sort="deadline", order="asc", limit=limit))
 
 
 # --- dashboard ---------------------------------------------------------------------------

@@ -87,7 +87,7 @@ def test_cases_list_highlights_overdue(qtbot: QtBot, sample: Sample,
     rows = table(page.model)
     assert [r[0] for r in rows] == ["四川亿通建筑工程有限公司", "天津远祥路桥工程有限责任公司",
                                     "济南鼎立建筑工程有限公司"]
-    assert rows[1][2:] == ["信息登记不实、联系不上", "拟列入（待市州审核）",
+    assert rows[1][2:5] == ["信息登记不实、联系不上", "拟列入（待市州审核）",
                          "2026-05-08（已逾期 10 天）"]
     assert rows[2][4] == "2026-06-03"
     assert rows[0][4] == "2026-04-01"

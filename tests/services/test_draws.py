@@ -40,7 +40,7 @@ def test_a_draw_plans_sealed_inspections_for_drawn_projects_and_teams(ctx, store
                             .order_by(Inspection.number)).all()
     assert len(planned) == 3 and all(i.sealed and i.status == "planned" for i in planned)
     assert {i.project_id for i in planned} <= set(county["projects"])
-    assert [i.number for i in planned] == [f"吉建检〔2026〕222404-{n:04d}" for n in (1, 2, 3)]
+    assert [i.number for i in planned] == [f"珲春住建市检〔2026〕{n:03d}号" for n in (1, 2, 3)]
     for insp in planned:
         assert sorted(m["kind"] for m in insp.team) == sorted([OFFICIAL, EXPERT])
         assert all(m["cert_no"] for m in insp.team if m["kind"] == OFFICIAL)
@@ -76,7 +76,7 @@ def test_a_second_draw_continues_the_numbering(ctx, store, county):
     with store.db.read() as s:
         numbers = [i.number for i in s.scalars(select(Inspection).where(
             Inspection.draw_id == second))]
-    assert numbers == ["吉建检〔2026〕222404-0002"]
+    assert numbers == ["珲春住建市检〔2026〕002号"]
 
 
 def test_not_enough_people_is_refused_and_nothing_is_planned(ctx, store, county):

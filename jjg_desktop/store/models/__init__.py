@@ -8,6 +8,7 @@ from jjg_desktop.store.models.evidence import Attachment, Blob, Signature
 from jjg_desktop.store.models.inspection import (
     ChecklistTemplate,
     Finding,
+    FindingReview,
     Inspection,
     InspectionAmendment,
     InspectionAnswer,
@@ -29,6 +30,7 @@ __all__ = [
     "Enterprise",
     "EnterpriseFact",
     "Finding",
+    "FindingReview",
     "Inspection",
     "InspectionAmendment",
     "InspectionAnswer",

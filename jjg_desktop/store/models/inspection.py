@@ -76,6 +76,26 @@ class Finding(Synced, Base):
     review_note: Mapped[str] = mapped_column(Text, default="")
 
 
+class FindingReview(Synced, Base):
+    """A finding looked at again on a re-inspection (复查): rectified (closed) or not (reopened).
+
+    Made `pending` for each open finding when the re-inspection is planned, so the record of
+    that re-inspection keeps its own outcomes after later re-inspections."""
+
+    __tablename__ = "finding_review"
+
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspection.id"), index=True)
+    finding_id: Mapped[str] = mapped_column(ForeignKey("finding.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String(16), default="pending")
+    note: Mapped[str] = mapped_column(Text, default="")
+    previous_deadline: Mapped[date | None] = mapped_column(Date)
+    """The finding's deadline when the re-inspection was planned."""
+    new_deadline: Mapped[date | None] = mapped_column(Date)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (UniqueConstraint("inspection_id", "finding_id"),)
+
+
 class RectificationNotice(Synced, Base):
     """整改通知书 or 行政处罚建议书 issued on an inspection's findings."""
 

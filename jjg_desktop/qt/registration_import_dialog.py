@@ -1,0 +1,207 @@
+"""导入登记表: read the province's registration list off the GUI thread, show what every row
+would do (新增 / 更新 / 无变化 / 有误, and why), then write the new and changed rows at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, Slot
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from jjg_desktop.qt.forms import form
+from jjg_desktop.qt.service_task import run_service
+from jjg_desktop.qt.style import set_tone
+from jjg_desktop.qt.workspace import Workspace
+from jjg_desktop.services.registration_import import (
+    HEADERS,
+    STATUS_LABELS,
+    ImportPreview,
+    ImportSummary,
+    RowResult,
+    apply_import,
+    read_registration_sheet,
+)
+
+IMPORT_FORM = form("registration_import_dialog.ui", fileLabel=QLabel, chooseButton=QPushButton,
+                   errorLabel=QLabel, summaryLabel=QLabel, onlyInvalidCheck=QCheckBox,
+                   previewTable=QTableWidget, buttonBox=QDialogButtonBox)
+
+COLUMNS = ("行号", "统一社会信用代码", "企业名称", "结果", "说明")
+STATUS_COLORS = {
+    "new": (QColor("#166534"), QColor("#ecfdf3")),
+    "update": (QColor("#1d4e89"), QColor("#eef4fb")),
+    "unchanged": (QColor("#4b5563"), QColor("#ffffff")),
+    "invalid": (QColor("#b42318"), QColor("#fef3f2")),
+}
+_FIELD_HEADER = {"division_code": "division"}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("RegistrationImportDialog", text)
+
+
+def field_label(key: str) -> str:
+    """A registration field as the sheet's header calls it."""
+    names = HEADERS.get(_FIELD_HEADER.get(key, key))
+    return names[0] if names else key
+
+
+def explanation(row: RowResult) -> str:
+    if row.status == "invalid":
+        return "；".join(row.problems)
+    if row.status == "update":
+        return _tr("变更：{fields}").format(fields="、".join(
+            field_label(k) for k in row.changed_fields))
+    if row.status == "new":
+        return _tr("新登记的入吉企业")
+    return ""
+
+
+def choose_sheet(parent: QWidget, start: Path) -> Path | None:
+    name, _ = QFileDialog.getOpenFileName(
+        parent, _tr("选择入吉企业登记表"), str(start), _tr("Excel 工作簿 (*.xlsx);;所有文件 (*)"))
+    return Path(name) if name else None
+
+
+class RegistrationImportDialog(QDialog):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ws = workspace
+        ui = IMPORT_FORM.load(self)
+        self.file_label = ui.find(QLabel, "fileLabel")
+        self.error = ui.find(QLabel, "errorLabel")
+        self.summary = ui.find(QLabel, "summaryLabel")
+        self.only_invalid = ui.find(QCheckBox, "onlyInvalidCheck")
+        self.table = ui.find(QTableWidget, "previewTable")
+        buttons = ui.find(QDialogButtonBox, "buttonBox")
+        self.apply_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_tr("关闭"))
+        buttons.accepted.connect(self.apply)
+        buttons.rejected.connect(self.reject)
+        ui.find(QPushButton, "chooseButton").clicked.connect(self.choose)
+        self.only_invalid.toggled.connect(self._filter_rows)
+        self.preview: ImportPreview | None = None
+        self.path: Path | None = None
+        self.table.setColumnCount(len(COLUMNS))
+        self.table.setHorizontalHeaderLabels([_tr(c) for c in COLUMNS])
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.error.hide()
+        self._show_preview(None)
+        self.file_label.setText(_tr("请选择省厅下发的入吉企业登记表（Excel .xlsx）。"))
+
+    @Slot()
+    def choose(self) -> None:
+        start = self.path.parent if self.path else Path.home()
+        path = choose_sheet(self, start)
+        if path is not None:
+            self.load(path)
+
+    def load(self, path: Path) -> None:
+        """Read the sheet (off the GUI thread) and show what importing it would do."""
+        self.path = path
+        self.file_label.setText(_tr("文件：{path}").format(path=path))
+        self.error.hide()
+        self._show_preview(None)
+        self.summary.setText(_tr("正在读取 {name}…").format(name=path.name))
+        ctx = self._ws.service()
+        run_service(self._ws.tasks, f"import-read-{id(self)}",
+                    lambda _state: read_registration_sheet(ctx, path),
+                    self._show_preview, self._refused)
+
+    @Slot()
+    def apply(self) -> None:
+        preview = self.preview
+        if preview is None or not self._to_write(preview):
+            return
+        self.apply_button.setEnabled(False)
+        self.summary.setText(_tr("正在导入…"))
+        ctx = self._ws.service()
+        run_service(self._ws.tasks, f"import-apply-{id(self)}",
+                    lambda _state: apply_import(ctx, preview),
+                    lambda s: self._applied(preview, s), self._apply_refused)
+
+    def _applied(self, preview: ImportPreview, s: ImportSummary) -> None:
+        self._ws.saved(_tr("已导入 {name}：新增 {created} 家，更新 {updated} 家；"
+                           "无变化 {unchanged} 家，有误未导入 {invalid} 行").format(
+            name=preview.path.name, created=s.created, updated=s.updated,
+            unchanged=s.unchanged, invalid=s.invalid), "enterprise", "")
+        self.accept()
+
+    def _refused(self, message: str) -> None:
+        self.error.setText(message)
+        set_tone(self.error, "error")
+        self.error.show()
+        self.summary.setText(_tr("未导入任何数据。请选择省厅下发的入吉企业登记表（.xlsx）后重试。"))
+        self._show_rows([])
+        self.apply_button.setEnabled(False)
+
+    def _apply_refused(self, message: str) -> None:
+        self.error.setText(_tr("导入未完成，没有写入任何数据：{reason}").format(reason=message))
+        set_tone(self.error, "error")
+        self.error.show()
+        self._show_preview(self.preview)
+
+    @staticmethod
+    def _to_write(preview: ImportPreview) -> int:
+        return preview.count("new") + preview.count("update")
+
+    def _show_preview(self, preview: ImportPreview | None) -> None:
+        self.preview = preview
+        n = self._to_write(preview) if preview else 0
+        self.apply_button.setText(_tr("导入 {n} 条").format(n=n))
+        self.apply_button.setEnabled(n > 0)
+        if preview is None:
+            self._show_rows([])
+            self.summary.clear()
+            return
+        self.file_label.setText(_tr("文件：{path}（工作表“{sheet}”，表头在第 {row} 行）").format(
+            path=preview.path, sheet=preview.sheet, row=preview.header_row))
+        self.summary.setText(_tr(
+            "共 {total} 行：新增 {new}，更新 {update}，无变化 {unchanged}，有误 {invalid}。{tail}"
+        ).format(total=len(preview.rows), new=preview.count("new"),
+                 update=preview.count("update"), unchanged=preview.count("unchanged"),
+                 invalid=preview.count("invalid"),
+                 tail=_tr("有误的行不会导入。") if preview.count("invalid") and n
+                 else _tr("没有需要导入的更改。") if not n else ""))
+        self._show_rows(preview.rows)
+        if n:
+            self.apply_button.setFocus()
+
+    def _show_rows(self, rows: list[RowResult]) -> None:
+        self.only_invalid.setEnabled(bool(rows))
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            texts = (str(row.row), row.credit_code, row.name,
+                     _tr(STATUS_LABELS[row.status]), explanation(row))
+            fg, bg = STATUS_COLORS[row.status]
+            for c, text in enumerate(texts):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, row.status)
+                item.setToolTip(text)
+                if c in (3, 4):
+                    item.setForeground(fg)
+                item.setBackground(bg)
+                self.table.setItem(r, c, item)
+        self.table.resizeRowsToContents()
+        self._filter_rows(self.only_invalid.isChecked())
+
+    @Slot(bool)
+    def _filter_rows(self, only_invalid: bool) -> None:
+        for r in range(self.table.rowCount()):
+            item = self.table.item(r, 0)
+            status = item.data(Qt.ItemDataRole.UserRole) if item else ""
+            self.table.setRowHidden(r, only_invalid and status != "invalid")

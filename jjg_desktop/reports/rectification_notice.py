@@ -1,0 +1,146 @@
+"""整改通知书 (and 行政处罚建议书): the notice a team issues on an inspection's findings, with
+the receipt the inspected party signs."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    Flowable,
+    HRFlowable,
+    KeepTogether,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from jjg_desktop.reports.document import (
+    Stamp,
+    content_hash,
+    grid,
+    para,
+    register_font,
+    signature,
+    write_pdf,
+)
+from jjg_desktop.reports.inspection_record import chinese_date, local_time, stored_image
+from jjg_desktop.rules import inspection as rules
+from jjg_desktop.services.context import Store
+from jjg_desktop.services.errors import NotFound
+from jjg_desktop.store.inspection_queries import NoticeDetail, notice_detail
+
+BODY_WIDTH = 156 * mm
+RED = colors.HexColor("#C8102E")
+
+
+def render_rectification_notice(store: Store, notice_id: str, path: Path) -> Path:
+    with store.db.read() as session:
+        detail = notice_detail(session, notice_id)
+    if detail is None:
+        raise NotFound(f"找不到整改通知书 {notice_id}")
+    stamp = Stamp(detail.kind, detail.number, detail.id, content_hash(asdict(detail)))
+    return write_pdf(path, stamp, _story(detail, store.paths.attachments_dir))
+
+
+def _style(name: str, **kw: object) -> ParagraphStyle:
+    return ParagraphStyle(name, fontName=register_font(), wordWrap="CJK", **kw)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _story(d: NoticeDetail, root: Path) -> list[Flowable]:
+    insp = d.inspection
+    body = _style("notice-body", fontSize=14, leading=25, firstLineIndent=28)
+    penalty = d.kind != rules.NOTICE_KINDS[0]
+    story: list[Flowable] = [
+        Paragraph(_escape(d.issuer or insp.division_name), _style(
+            "issuer", fontSize=24, leading=32, alignment=TA_CENTER, textColor=RED)),
+        Spacer(1, 4 * mm),
+        Paragraph(_escape(d.number), _style("no", fontSize=14, leading=22,
+                                            alignment=TA_CENTER)),
+        Spacer(1, 1 * mm),
+        HRFlowable(width="100%", thickness=1.5, color=RED, spaceAfter=6 * mm),
+        Paragraph(d.kind, _style("kind", fontSize=22, leading=32, alignment=TA_CENTER)),
+        Spacer(1, 5 * mm),
+    ]
+    addressees = "、".join(p.name for p in d.addressees) or f"{insp.project_name}项目各参建单位"
+    to = d.issuer if penalty and d.issuer else addressees
+    story.append(Paragraph(_escape(f"{to}："), _style("to", fontSize=14, leading=25)))
+    day = chinese_date(local_time(insp.started_at).date() if insp.started_at else insp.planned_on)
+    where = f"{insp.project_name}（{insp.project_address}）" if insp.project_address \
+        else insp.project_name
+    if penalty:
+        opening = (f"{day}，执法检查组对{where}进行了{insp.method}检查"
+                   f"（检查记录编号：{insp.number}），发现{addressees}存在下列违法违规行为：")
+    else:
+        opening = (f"{day}，我局执法检查组依据有关法律法规，对你单位参建的{where}进行了"
+                   f"{insp.method}检查（检查记录编号：{insp.number}）。经查，存在下列问题：")
+    story += [Paragraph(_escape(opening), body), Spacer(1, 2 * mm), _problems(d),
+              Spacer(1, 3 * mm)]
+    office = d.issuer or "我局"
+    if penalty:
+        closing = ("上述行为违反了表列规定。建议依法立案调查，并依照有关规定给予行政处罚；"
+                   f"同时责令其于{chinese_date(d.deadline)}前改正。")
+    else:
+        closing = (f"请你单位对上述问题立即组织整改，于{chinese_date(d.deadline)}前整改完毕，"
+                   f"并将整改情况书面报送{office}。逾期未整改或整改不到位的，"
+                   "将依法依规予以处理，并记入企业信用档案。")
+    story.append(Paragraph(_escape(closing), body))
+    story.append(Spacer(1, 3 * mm))
+    story.append(para(_inspectors(d), "body"))
+    right = _style("sign", fontSize=14, leading=25, alignment=TA_RIGHT)
+    story += [Spacer(1, 10 * mm), Paragraph(_escape(d.issuer or "执法检查组"), right),
+              Paragraph(chinese_date(d.issued_on), right), Spacer(1, 8 * mm)]
+    story.append(_receipt(d, root))
+    return story
+
+
+def _problems(d: NoticeDetail) -> Table:
+    w = BODY_WIDTH
+    rows: list[list[object]] = [["序号", "存在的问题", "违反的规定", "整改要求", "责任单位"]]
+    for n, f in enumerate(d.findings, start=1):
+        rows.append([str(n), f.problem, f.legal_basis or "—", f.requirement or "—",
+                     f.enterprise or f.responsible_role])
+    table = grid(rows, [0.08 * w, 0.34 * w, 0.21 * w, 0.21 * w, 0.16 * w], header=True)
+    table.setStyle(TableStyle([("ALIGN", (0, 0), (0, -1), "CENTER")]))
+    return table
+
+
+def _inspectors(d: NoticeDetail) -> str:
+    officials = [m for m in d.inspection.team if m.kind == rules.OFFICIAL]
+    experts = [m for m in d.inspection.team if m.kind != rules.OFFICIAL]
+    text = "执法检查人员：" + "；".join(
+        f"{m.name}（执法证号：{m.cert_no}）" if m.cert_no else m.name for m in officials)
+    if experts:
+        text += "。专家：" + "、".join(m.name for m in experts)
+    return text + "。"
+
+
+def _receipt(d: NoticeDetail, root: Path) -> Flowable:
+    w = BODY_WIDTH
+    signed = d.signatures[-1] if d.signatures else None
+    mark: object = stored_image(root, signed.sha256, lambda data: signature(
+        data, 45 * mm, 15 * mm)) if signed else Spacer(1, 15 * mm)
+    at = local_time(signed.signed_at) if signed else None
+    rows: list[list[object]] = [
+        ["送达回执", "", "", ""],
+        ["受送达单位", "、".join(p.name for p in d.addressees) or "—", "", ""],
+        ["签收人", mark, "签收日期", chinese_date(at.date()) if at else ""],
+        ["签收人姓名", d.received_by or "", "送达人", "、".join(
+            m.name for m in d.inspection.team if m.kind == rules.OFFICIAL)],
+    ]
+    table = grid(rows, [0.18 * w, 0.36 * w, 0.16 * w, 0.3 * w], label_column=True,
+                 spans=[((0, 0), (3, 0)), ((1, 1), (3, 1))])
+    table.setStyle(TableStyle([("ALIGN", (0, 0), (-1, 0), "CENTER"),
+                               ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE")),
+                               ("BACKGROUND", (2, 2), (2, -1), colors.HexColor("#F4F4F4"))]))
+    return KeepTogether([HRFlowable(width="100%", thickness=0.5, dash=(3, 2),
+                                    color=colors.grey, spaceAfter=3 * mm), table])
