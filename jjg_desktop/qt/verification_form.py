@@ -35,7 +35,7 @@ from jjg_desktop.qt.case_proposal_dialog import CaseProposalDialog
 from jjg_desktop.qt.evidence_photos import PhotoStrip
 from jjg_desktop.qt.pdf_preview import PdfPreview
 from jjg_desktop.qt.service_task import run_service
-from jjg_desktop.qt.signature_section import CollectedSignature, SignatureCollector
+from jjg_desktop.qt.signature_section import SignatureCollector
 from jjg_desktop.qt.style import set_tone
 from jjg_desktop.qt.tasks import TaskState
 from jjg_desktop.qt.verification_print import print_verification
@@ -51,9 +51,7 @@ from jjg_desktop.rules.verification import (
     Check,
     CheckResult,
 )
-from jjg_desktop.services.context import ServiceContext
-from jjg_desktop.services.errors import ServiceError
-from jjg_desktop.services.signatures import sign
+from jjg_desktop.services.signatures import SignatureInput
 from jjg_desktop.services.verifications import (
     EvidencePhoto,
     ProposalDraft,
@@ -130,7 +128,6 @@ class CheckPanel(QGroupBox):
 class Saved:
     verification_id: str
     draft: ProposalDraft | None
-    signature_problems: list[str]
 
 
 class VerificationForm(QDialog):
@@ -336,14 +333,14 @@ class VerificationForm(QDialog):
         photos = [EvidencePhoto(path, key) for key, panel in self.checks.items()
                   for path in panel.photos.paths()]
         notes = self.notes.toPlainText()
-        signatures = self.signatures.signatures()
         role = self.tr("核查人员")
+        signatures = [SignatureInput(role, s.name, s.png) for s in self.signatures.signatures()]
 
         def work(_state: TaskState) -> Saved:
             vid = record_verification(ctx, enterprise_id, verified_on=verified_on,
                                       method=method, verifiers=verifiers, checks=checks,
-                                      notes=notes, photos=photos)
-            return Saved(vid, proposal_draft(ctx, vid), _sign_all(ctx, vid, role, signatures))
+                                      notes=notes, photos=photos, signatures=signatures)
+            return Saved(vid, proposal_draft(ctx, vid))
 
         self.error.hide()
         self.save_button.setEnabled(False)
@@ -378,9 +375,6 @@ class VerificationForm(QDialog):
         text = self.tr("已保存核查记录。") + (
             self.tr("不通过：{checks}。可以发起异常名录拟列入。").format(checks="、".join(failed))
             if failed else self.tr("各项核查未发现问题。"))
-        if saved.signature_problems:
-            self._show_error(self.tr("签名未保存：{reason}").format(
-                reason="；".join(saved.signature_problems)))
         self.result_label.setText(text)
         self.result_label.show()
         self._ws.saved(self.tr("已保存 {name} 的动态核查记录（{day} {method}）").format(
@@ -413,16 +407,3 @@ class VerificationForm(QDialog):
     def _proposed(self, _case_id: str) -> None:
         self.propose_button.setEnabled(False)
         self.propose_button.setText(self.tr("已发起拟列入"))
-
-
-def _sign_all(ctx: ServiceContext, verification_id: str, role: str,
-              signatures: list[CollectedSignature]) -> list[str]:
-    problems = []
-    for signature in signatures:
-        try:
-            sign(ctx, "verification", verification_id, signer_role=role,
-                 signer_name=signature.name, png=signature.png)
-        except ServiceError as exc:
-            problems.append(f"{signature.name}：{exc}")
-    return problems
-

@@ -19,6 +19,7 @@ from jjg_desktop.rules.verification import (
 from jjg_desktop.services.context import ServiceContext, change
 from jjg_desktop.services.errors import InvalidInput, NotFound
 from jjg_desktop.services.photos import PreparedPhoto, prepare_photo
+from jjg_desktop.services.signatures import SignatureInput, add_signature, signature_problem
 from jjg_desktop.store import attachments
 from jjg_desktop.store.base import new_id
 from jjg_desktop.store.models import (
@@ -38,13 +39,16 @@ class EvidencePhoto:
 
 def record_verification(ctx: ServiceContext, enterprise_id: str, *, verified_on: date,
                         method: str, verifiers: list[str], checks: dict[str, CheckResult],
-                        notes: str = "", photos: list[EvidencePhoto] | None = None) -> str:
-    """Save one verification with its outcomes and evidence photos; returns its id."""
+                        notes: str = "", photos: list[EvidencePhoto] | None = None,
+                        signatures: list[SignatureInput] | None = None) -> str:
+    """Save one verification with its outcomes, evidence photos and signatures, together;
+    returns its id."""
     problems = verification_problems(method=method, verifiers=verifiers, checks=checks,
                                      verified_on=verified_on, today=ctx.today())
     for photo in photos or []:
         if photo.check_key not in CHECK_BY_KEY:
             problems.append(f"照片对应的核查项未知：{photo.check_key}")
+    problems += [p for s in signatures or [] if (p := signature_problem("verification", s))]
     if problems:
         raise InvalidInput("；".join(problems))
     prepared = [(p, prepare_photo(p.path)) for p in photos or []]
@@ -66,6 +70,8 @@ def record_verification(ctx: ServiceContext, enterprise_id: str, *, verified_on:
         ch.session.add(v)
         ch.session.flush()
         evidence = [_attach(ch, v.id, spec, photo) for spec, photo in prepared]
+        for signed in signatures or []:
+            add_signature(ch, "verification", v.id, signed)
         args = {"id": v.id, "enterprise_id": enterprise_id, "registration_id": registration_id,
                 "verified_on": verified_on.isoformat(), "method": method,
                 "verifiers": v.verifiers, "checks": stored_checks, "notes": v.notes,

@@ -108,3 +108,38 @@ def test_planning_lists_who_is_due_and_who_meets_a_trigger(ctx, store, clock):
     assert [d.enterprise_id for d in later] == [never, verified]
     assert flags["江苏华泰建设工程有限公司"] == ["credit", "licence"]
     assert flags["浙江恒信路桥工程有限公司"] == ["licence", "office"]
+
+
+def _signature_png() -> bytes:
+    import io
+
+    img = Image.new("RGBA", (300, 100), (255, 255, 255, 0))
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def test_signatures_are_saved_with_the_record_or_not_at_all(ctx, store, clock):
+    from jjg_desktop.services.signatures import SignatureInput
+    from jjg_desktop.store.models import Signature
+
+    ent_id = _out_of_province(store, clock)
+    checks = {"office_present": CheckResult("通过")}
+    with pytest.raises(InvalidInput, match="金哲的签名图像已损坏"):
+        verifications.record_verification(
+            ctx, ent_id, verified_on=date(2026, 5, 18), method=ON_SITE,
+            verifiers=["刘晓燕", "金哲"], checks=checks,
+            signatures=[SignatureInput("核查人员", "刘晓燕", _signature_png()),
+                        SignatureInput("核查人员", "金哲", b"not a png")])
+    with store.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Verification)) == 0
+        assert s.scalar(select(func.count()).select_from(Signature)) == 0
+    v_id = verifications.record_verification(
+        ctx, ent_id, verified_on=date(2026, 5, 18), method=ON_SITE,
+        verifiers=["刘晓燕", "金哲"], checks=checks,
+        signatures=[SignatureInput("核查人员", "刘晓燕", _signature_png()),
+                    SignatureInput("核查人员", "金哲", _signature_png())])
+    with store.db.read() as s:
+        names = sorted(sig.signer_name for sig in s.scalars(
+            select(Signature).where(Signature.owner_id == v_id)))
+    assert names == ["刘晓燕", "金哲"]
