@@ -23,23 +23,24 @@ ROW_HEIGHT = 36
 
 class CallRow(QWidget):
     removed = Signal(object)
+    changed = Signal()
 
-    def __init__(self, at: str, number: str, parent: QWidget | None = None) -> None:
+    def __init__(self, call: CallAttempt, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.at = QLineEdit(at, self)
+        self.at = QLineEdit(call.at, self)
         self.at.setAccessibleName(self.tr("拨打时间"))
         self.at.setPlaceholderText(self.tr("如 2026-05-18 09:30"))
         self.at.setMaximumWidth(150)
-        self.number = QLineEdit(number, self)
+        self.number = QLineEdit(call.number, self)
         self.number.setAccessibleName(self.tr("拨打号码"))
         self.number.setMaximumWidth(160)
         self.answered = QRadioButton(self.tr("接通"), self)
         self.unanswered = QRadioButton(self.tr("未接通"), self)
-        self.unanswered.setChecked(True)
+        (self.answered if call.answered else self.unanswered).setChecked(True)
         group = QButtonGroup(self)
         group.addButton(self.answered)
         group.addButton(self.unanswered)
-        self.note = QLineEdit(self)
+        self.note = QLineEdit(call.note, self)
         self.note.setAccessibleName(self.tr("通话情况"))
         self.note.setPlaceholderText(self.tr("通话情况，如“关机”“空号”“对方称已撤场”"))
         remove = QPushButton(self.tr("删除"), self)
@@ -50,6 +51,9 @@ class CallRow(QWidget):
         for widget in (self.at, self.number, self.answered, self.unanswered, self.note, remove):
             widget.setMinimumHeight(ROW_HEIGHT)
             layout.addWidget(widget, 1 if widget is self.note else 0)
+        for edit in (self.at, self.number, self.note):
+            edit.textChanged.connect(self.changed)
+        self.answered.toggled.connect(self.changed)
 
     def call(self) -> CallAttempt:
         return CallAttempt(at=self.at.text().strip(), number=self.number.text().strip(),
@@ -83,12 +87,25 @@ class CallLogEditor(QWidget):
 
     @Slot()
     def add_call(self) -> CallRow:
-        row = CallRow(self._time(), self._number, self)
-        row.removed.connect(self._remove)
-        self.rows.append(row)
-        self._rows.addWidget(row)
+        row = self._add_row(CallAttempt(at=self._time(), number=self._number, answered=False))
         row.at.setFocus()
         self.changed.emit()
+        return row
+
+    def set_calls(self, calls: list[CallAttempt]) -> None:
+        """Replace the rows with these calls (a draft put back)."""
+        for row in list(self.rows):
+            self._drop(row)
+        for call in calls:
+            self._add_row(call)
+        self.changed.emit()
+
+    def _add_row(self, call: CallAttempt) -> CallRow:
+        row = CallRow(call, self)
+        row.removed.connect(self._remove)
+        row.changed.connect(self.changed)
+        self.rows.append(row)
+        self._rows.addWidget(row)
         return row
 
     def calls(self) -> list[CallAttempt]:
@@ -101,7 +118,10 @@ class CallLogEditor(QWidget):
 
     @Slot(object)
     def _remove(self, row: CallRow) -> None:
+        self._drop(row)
+        self.changed.emit()
+
+    def _drop(self, row: CallRow) -> None:
         self.rows.remove(row)
         self._rows.removeWidget(row)
         row.deleteLater()
-        self.changed.emit()

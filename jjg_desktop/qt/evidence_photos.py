@@ -2,7 +2,8 @@
 
 Each file is checked as the record will check it (`services.photos.prepare_photo`, off the GUI
 thread) when it is added, so a corrupt or unreadable file is refused at once with the
-service's own words rather than when the whole record is saved.
+service's own words rather than when the whole record is saved. A file still being checked
+counts as wanted (`wanted()`), so a draft taken meanwhile keeps it.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class PhotoStrip(QWidget):
         super().__init__(parent)
         self._tasks = tasks
         self._caption = caption
+        self._pending: list[Path] = []
         self.add_button = QPushButton(self.tr("添加照片…"), self)
         self.add_button.setAutoDefault(False)
         self.add_button.setMinimumHeight(36)
@@ -95,6 +97,19 @@ class PhotoStrip(QWidget):
         return [self.list.item(n).data(Qt.ItemDataRole.UserRole)
                 for n in range(self.list.count())]
 
+    def wanted(self) -> list[Path]:
+        """The photos added, then those still being checked."""
+        return self.paths() + self._pending
+
+    def set_paths(self, paths: list[Path]) -> None:
+        """Replace the photos with these files (a draft put back); each is checked again."""
+        self._pending.clear()
+        self.list.clear()
+        self.list.hide()
+        self.remove_button.setEnabled(False)
+        self.add_files(paths)
+        self.changed.emit()
+
     @Slot()
     def choose(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(
@@ -105,10 +120,13 @@ class PhotoStrip(QWidget):
     def add_files(self, paths: list[Path]) -> None:
         self.message.hide()
         for path in paths:
-            if path in self.paths():
+            if path in self.wanted():
                 continue
+            self._pending.append(path)
+            self.changed.emit()
             run_service(self._tasks, f"photo-{id(self)}-{path}",
-                        lambda _state, p=path: _check(p), self._add, self._refuse)
+                        lambda _state, p=path: _check(p), self._add,
+                        lambda message, p=path: self._refuse(p, message))
 
     @Slot()
     def remove_current(self) -> None:
@@ -119,13 +137,20 @@ class PhotoStrip(QWidget):
             self.changed.emit()
 
     def _add(self, checked: _Checked) -> None:
+        if checked.path not in self._pending:
+            return  # the photos were replaced while this one was being checked
+        self._pending.remove(checked.path)
         item = QListWidgetItem(QIcon(QPixmap.fromImage(checked.thumbnail)), "", self.list)
         item.setData(Qt.ItemDataRole.UserRole, checked.path)
         item.setToolTip(checked.path.name)
         self.list.show()
         self.changed.emit()
 
-    def _refuse(self, message: str) -> None:
+    def _refuse(self, path: Path, message: str) -> None:
+        if path not in self._pending:
+            return
+        self._pending.remove(path)
+        self.changed.emit()
         self.message.setText(self.tr("未添加：{reason}").format(reason=message))
         set_tone(self.message, "error")
         self.message.show()

@@ -37,6 +37,9 @@ MARGIN = 8
 MIN_SIZE = QSize(420, 180)
 TOUCH_BUTTON_HEIGHT = 44
 
+Strokes = list[list[tuple[float, float]]]
+"""Ink as plain data (a draft keeps it): each stroke a list of (x, y) in pad coordinates."""
+
 
 def _stroke_path(points: list[QPointF]) -> QPainterPath:
     path = QPainterPath(points[0])
@@ -70,6 +73,16 @@ class SignatureCanvas(QWidget):
 
     def clear(self) -> None:
         self._strokes.clear()
+        self._current = None
+        self.update()
+        self.changed.emit()
+
+    def strokes(self) -> Strokes:
+        return [[(round(p.x(), 1), round(p.y(), 1)) for p in stroke] for stroke in self._strokes]
+
+    def set_strokes(self, strokes: Strokes) -> None:
+        """Put back ink read from `strokes()` (replacing what is on the pad)."""
+        self._strokes = [[QPointF(x, y) for x, y in stroke] for stroke in strokes if stroke]
         self._current = None
         self.update()
         self.changed.emit()
@@ -226,6 +239,12 @@ class SignaturePad(QWidget):
 
     def clear(self) -> None:
         self.canvas.clear()
+
+    def strokes(self) -> Strokes:
+        return self.canvas.strokes()
+
+    def set_strokes(self, strokes: Strokes) -> None:
+        self.canvas.set_strokes(strokes)
 
     def _changed(self) -> None:
         self.clear_button.setEnabled(not self.canvas.is_empty())

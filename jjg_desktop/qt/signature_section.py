@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, Qt, Slot
+from PySide6.QtCore import QByteArray, Qt, Signal, Slot
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jjg_desktop.qt.signature_pad import TOUCH_BUTTON_HEIGHT, SignaturePad
+from jjg_desktop.qt.signature_pad import TOUCH_BUTTON_HEIGHT, SignaturePad, Strokes
 
 PREVIEW_HEIGHT = 40
 
@@ -27,6 +27,9 @@ class CollectedSignature:
 
 
 class SignatureCollector(QWidget):
+    changed = Signal()
+    """A signature was confirmed or removed, ink drawn or cleared, or another signer chosen."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._signed: dict[str, bytes] = {}
@@ -41,8 +44,8 @@ class SignatureCollector(QWidget):
         self.confirm_button.setMinimumHeight(TOUCH_BUTTON_HEIGHT)
         self.confirm_button.setEnabled(False)
         self.confirm_button.clicked.connect(self.confirm)
-        self.pad.changed.connect(
-            lambda: self.confirm_button.setEnabled(not self.pad.is_empty()))
+        self.pad.changed.connect(self._pad_changed)
+        self.signer.currentIndexChanged.connect(self.changed)
         self._signed_layout = QVBoxLayout()
         self.none_label = QLabel(self.tr("尚无签名。"), self)
         self._signed_layout.addWidget(self.none_label)
@@ -90,6 +93,25 @@ class SignatureCollector(QWidget):
             signed[name] = self.pad.png_bytes()
         return [CollectedSignature(n, png) for n, png in signed.items()]
 
+    def confirmed(self) -> list[CollectedSignature]:
+        """The signatures confirmed so far (not the ink still on the pad)."""
+        return [CollectedSignature(n, png) for n, png in self._signed.items()]
+
+    def restore(self, confirmed: list[CollectedSignature], signer: str, ink: Strokes) -> None:
+        """Put back what `confirmed()`, the chosen signer and the pad's strokes were; call after
+        `set_signers`. A signature of someone no longer among the signers is left out."""
+        for name in list(self._signed):
+            self._drop(name)
+        names = [self.signer.itemText(i) for i in range(self.signer.count())]
+        for signature in confirmed:
+            if signature.name in names:
+                self._signed[signature.name] = signature.png
+                self._show_signed(signature.name, signature.png)
+        index = self.signer.findText(signer)
+        self.signer.setCurrentIndex(index if index >= 0 else self._first_unsigned(names))
+        self.pad.set_strokes(ink)
+        self.changed.emit()
+
     @Slot()
     def confirm(self) -> None:
         name = self.signer.currentText()
@@ -102,6 +124,12 @@ class SignatureCollector(QWidget):
         self.pad.clear()
         names = [self.signer.itemText(i) for i in range(self.signer.count())]
         self.signer.setCurrentIndex(self._first_unsigned(names))
+        self.changed.emit()
+
+    @Slot()
+    def _pad_changed(self) -> None:
+        self.confirm_button.setEnabled(not self.pad.is_empty())
+        self.changed.emit()
 
     def _first_unsigned(self, names: list[str]) -> int:
         for n, name in enumerate(names):
@@ -136,3 +164,4 @@ class SignatureCollector(QWidget):
             self._signed_layout.removeWidget(row)
             row.deleteLater()
         self.none_label.setVisible(not self._signed)
+        self.changed.emit()

@@ -1,15 +1,26 @@
 """动态核查: record one verification of an out-of-province enterprise — date, method,
 who, an outcome and a note per check (with photos, and the call log for 能够取得联系),
-signatures — then print it or, when a check failed, propose the abnormal list."""
+signatures — then print it or, when a check failed, propose the abnormal list.
+
+Until it is saved, the whole form is kept as a local draft (`services.drafts`, one per
+enterprise): written half a second after the last change and whenever the dialog is hidden,
+put back when the form is next opened for that enterprise, discarded once the verification is
+saved or the user gives it up. A laptop that dies mid-form loses at most the last half second.
+"""
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
+from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, QDate, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDateEdit,
@@ -34,8 +45,9 @@ from jjg_desktop.qt.call_log import CallLogEditor
 from jjg_desktop.qt.case_proposal_dialog import CaseProposalDialog
 from jjg_desktop.qt.evidence_photos import PhotoStrip
 from jjg_desktop.qt.pdf_preview import PdfPreview
+from jjg_desktop.qt.saved_field import SAVE_DEBOUNCE_MS
 from jjg_desktop.qt.service_task import run_service
-from jjg_desktop.qt.signature_section import SignatureCollector
+from jjg_desktop.qt.signature_section import CollectedSignature, SignatureCollector
 from jjg_desktop.qt.style import set_tone
 from jjg_desktop.qt.tasks import TaskState
 from jjg_desktop.qt.verification_print import print_verification
@@ -48,11 +60,15 @@ from jjg_desktop.rules.verification import (
     NOT_CHECKED,
     ON_SITE,
     OUTCOMES,
+    CallAttempt,
     Check,
     CheckResult,
 )
+from jjg_desktop.services import drafts
+from jjg_desktop.services.errors import ServiceError
 from jjg_desktop.services.signatures import SignatureInput
 from jjg_desktop.services.verifications import (
+    DRAFT_KIND,
     EvidencePhoto,
     ProposalDraft,
     proposal_draft,
@@ -61,6 +77,8 @@ from jjg_desktop.services.verifications import (
 from jjg_desktop.store.queries import EnterpriseDetail, enterprise_detail
 from jjg_desktop.store.registry_queries import registered_phone
 
+log = logging.getLogger(__name__)
+
 BIG = 40
 """Height of the touch-sized controls (outcomes, methods)."""
 STYLE = """
@@ -68,10 +86,20 @@ QRadioButton[tone="big"] { font-size: 12pt; padding: 4px 14px 4px 4px; }
 QRadioButton[tone="big"]::indicator { width: 22px; height: 22px; }
 QPushButton[tone="chip"] { padding: 2px 10px; }
 """
+DRAFT_VERSION = 1
+"""Bumped when the draft's shape changes; a draft of another version is not put back."""
+
+
+def put_text(edit: QPlainTextEdit, text: str) -> None:
+    """Fill a text box put back from a draft, the cursor at the end to go on typing."""
+    edit.setPlainText(text)
+    edit.moveCursor(QTextCursor.MoveOperation.End)
 
 
 class CheckPanel(QGroupBox):
     """One check: outcome (three large radio buttons), note, photos."""
+
+    changed = Signal()
 
     def __init__(self, number: int, check: Check, workspace: Workspace,
                  parent: QWidget | None = None) -> None:
@@ -103,12 +131,16 @@ class CheckPanel(QGroupBox):
         layout.addWidget(self.note)
         layout.addWidget(self.photos)
         self.calls: CallLogEditor | None = None
+        self._group.buttonToggled.connect(self.changed)
+        self.note.textChanged.connect(self.changed)
+        self.photos.changed.connect(self.changed)
 
     def add_call_log(self, editor: CallLogEditor) -> None:
         self.calls = editor
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(layout.count() - 1, editor)
+        editor.changed.connect(self.changed)
 
     def outcome(self) -> str:
         for outcome, button in self.outcomes.items():
@@ -122,6 +154,17 @@ class CheckPanel(QGroupBox):
     def result(self) -> CheckResult:
         return CheckResult(outcome=self.outcome(), note=self.note.toPlainText().strip(),
                            calls=self.calls.calls() if self.calls else [])
+
+    def draft_state(self) -> dict[str, Any]:
+        """Outcome, note and photos as JSON (the call log is the form's)."""
+        return {"outcome": self.outcome(), "note": self.note.toPlainText(),
+                "photos": [str(p) for p in self.photos.wanted()]}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        outcome = state.get("outcome", NOT_CHECKED)
+        self.set_outcome(outcome if outcome in self.outcomes else NOT_CHECKED)
+        put_text(self.note, str(state.get("note", "")))
+        self.photos.set_paths([Path(p) for p in state.get("photos", [])])
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,8 +261,28 @@ class VerificationForm(QDialog):
         for button in (self.print_button, self.propose_button, self.close_button):
             button.hide()
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
+        self.draft_bar = self._build_draft_bar()
         self._build_layout()
         self.resize(1060, 720)
+        self._start_drafting()
+
+    def _build_draft_bar(self) -> QWidget:
+        """The line saying a draft was put back, with 放弃草稿."""
+        bar = QWidget(self)
+        self.draft_label = QLabel(bar)
+        self.draft_label.setWordWrap(True)
+        set_tone(self.draft_label, "warning")
+        self.discard_draft_button = QPushButton(self.tr("放弃草稿"), bar)
+        self.discard_draft_button.setAutoDefault(False)
+        self.discard_draft_button.setMinimumHeight(BIG)
+        self.discard_draft_button.setToolTip(self.tr("清除恢复的内容，从空白重新填写"))
+        self.discard_draft_button.clicked.connect(self.discard_draft)
+        line = QHBoxLayout(bar)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.draft_label, 1)
+        line.addWidget(self.discard_draft_button)
+        bar.hide()
+        return bar
 
     def _build_layout(self) -> None:
         found = self.enterprise
@@ -266,6 +329,7 @@ class VerificationForm(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(about)
+        layout.addWidget(self.draft_bar)
         layout.addWidget(self.scroll, 1)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
@@ -297,22 +361,161 @@ class VerificationForm(QDialog):
         self.signatures.set_signers(self.verifiers.names())
 
     def has_input(self) -> bool:
-        """Whether anything was filled in that closing the form would lose."""
-        return bool(len(self.verifiers.names()) > 1 or self.notes.toPlainText().strip()
-                    or self.call_log.rows or self.signatures.signatures()
-                    or any(p.outcome() != NOT_CHECKED or p.note.toPlainText().strip()
-                           or p.photos.paths() for p in self.checks.values()))
+        """Whether anything differs from the empty form (what the draft keeps)."""
+        return self.draft_state() != self._blank
 
     def reject(self) -> None:
-        if self.verification_id is None and self.has_input():
+        """Closing keeps the draft; 丢弃 (asked first) discards it."""
+        if self.verification_id is None and self._drafting and self.has_input():
+            buttons = QMessageBox.StandardButton
             answer = QMessageBox.question(
                 self, self.tr("放弃这次核查"),
-                self.tr("这次核查还没有保存，关闭后已填写的内容将丢失。确定放弃吗？"),
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel)
-            if answer != QMessageBox.StandardButton.Discard:
+                self.tr("这次核查还没有保存。关闭后，已填写的内容保留为草稿，下次为该企业"
+                        "新建核查时自动恢复；也可以丢弃已填写的内容。"),
+                buttons.Close | buttons.Discard | buttons.Cancel, buttons.Close)
+            if answer == buttons.Discard:
+                if not self._forget_draft():
+                    return
+            elif answer != buttons.Close:
                 return
         super().reject()
+
+    # --- the local draft --------------------------------------------------------------------
+
+    def draft_state(self) -> dict[str, Any]:
+        """Everything filled in, as JSON: what the draft keeps and `restore` puts back."""
+        return {
+            "version": DRAFT_VERSION,
+            "verified_on": self.verified_on().isoformat(),
+            "method": self.method(),
+            "verifiers": self.verifiers.names(),
+            "verifier_typed": self.verifiers.edit.text(),
+            "checks": {key: panel.draft_state() for key, panel in self.checks.items()},
+            "calls": [asdict(call) for call in self.call_log.calls()],
+            "notes": self.notes.toPlainText(),
+            "signatures": [{"name": s.name, "png": base64.b64encode(s.png).decode("ascii")}
+                           for s in self.signatures.confirmed()],
+            "signer": self.signatures.signer.currentText(),
+            "ink": self.signatures.pad.strokes(),
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """Fill the form from a `draft_state()` (replacing what it shows). Raises KeyError,
+        TypeError, ValueError or AttributeError on a state it cannot read."""
+        day = date.fromisoformat(str(state["verified_on"]))
+        self.date.setDate(QDate(day.year, day.month, day.day))
+        self.methods.get(str(state.get("method")), self.methods[ON_SITE]).setChecked(True)
+        user = self.verifiers.names()[0]
+        self.verifiers.set_others([str(n) for n in state.get("verifiers", []) if n and n != user])
+        self.verifiers.edit.setText(str(state.get("verifier_typed", "")))
+        checks = state.get("checks", {})
+        for key, panel in self.checks.items():
+            panel.restore(checks.get(key, {}))
+        self.call_log.set_calls([CallAttempt(**call) for call in state.get("calls", [])])
+        put_text(self.notes, str(state.get("notes", "")))
+        signed = [CollectedSignature(str(s["name"]), base64.b64decode(s["png"], validate=True))
+                  for s in state.get("signatures", [])]
+        self.signatures.restore(signed, str(state.get("signer", "")), state.get("ink", []))
+
+    def _start_drafting(self) -> None:
+        self._drafting = True
+        self._draft_timer = QTimer(self, singleShot=True, interval=SAVE_DEBOUNCE_MS)
+        self._draft_timer.timeout.connect(self.write_draft)
+        self._blank = self.draft_state()
+        self._written = self._blank
+        self._put_back_draft()
+        self._watch_edits()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.write_draft)
+
+    def _watch_edits(self) -> None:
+        self.date.dateChanged.connect(self._schedule_draft)
+        for button in self.methods.values():
+            button.toggled.connect(self._schedule_draft)
+        self.verifiers.changed.connect(self._schedule_draft)
+        self.verifiers.edit.textChanged.connect(self._schedule_draft)
+        for panel in self.checks.values():
+            panel.changed.connect(self._schedule_draft)
+        self.notes.textChanged.connect(self._schedule_draft)
+        self.signatures.changed.connect(self._schedule_draft)
+
+    def _put_back_draft(self) -> None:
+        found = drafts.find_draft(self._ws.store, DRAFT_KIND, self.enterprise_id,
+                                  now=self._ws.clock())
+        if found is None:
+            return
+        try:
+            if found.data.get("version") != DRAFT_VERSION:
+                raise ValueError(f"draft version {found.data.get('version')!r}")
+            self.restore(found.data)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            log.warning("核查草稿无法恢复：%s", self.enterprise_id, exc_info=True)
+            self.restore(self._blank)
+            with contextlib.suppress(ServiceError):
+                drafts.discard_draft(self._ws.store, DRAFT_KIND, self.enterprise_id)
+            self._ws.message.emit(self.tr("上次未保存的核查草稿无法读取，已忽略。"))
+            return
+        self._written = self.draft_state()
+        self.draft_label.setText(self.tr("已恢复上次未保存的核查记录（{time}）").format(
+            time=labels.local_time(found.saved_at)))
+        self.draft_bar.show()
+
+    @Slot()
+    def _schedule_draft(self) -> None:
+        if self._drafting:
+            self._draft_timer.start()
+
+    @Slot()
+    def write_draft(self) -> None:
+        """Keep what the form shows as this enterprise's draft, now (nothing if unchanged)."""
+        self._draft_timer.stop()
+        if not self._drafting:
+            return
+        state = self.draft_state()
+        if state == self._written:
+            return
+        try:
+            if state == self._blank:
+                drafts.discard_draft(self._ws.store, DRAFT_KIND, self.enterprise_id)
+            else:
+                drafts.save_draft(self._ws.store, DRAFT_KIND, self.enterprise_id, state,
+                                  now=self._ws.clock())
+        except ServiceError as exc:
+            self._ws.message.emit(self.tr("{reason}。请尽快保存核查记录。").format(reason=exc))
+            return
+        self._written = state
+
+    @Slot()
+    def discard_draft(self) -> None:
+        """放弃草稿: after asking, forget the draft put back and start from the empty form."""
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self, self.tr("放弃草稿"),
+            self.tr("清除恢复的核查记录，从空白重新填写吗？已填写的内容和签名将无法找回。"),
+            buttons.Discard | buttons.Cancel, buttons.Cancel)
+        if answer != buttons.Discard or not self._forget_draft():
+            return
+        self.restore(self._blank)
+        self._written = self._blank
+        self._drafting = True
+        self.draft_bar.hide()
+        self._ws.message.emit(self.tr("已放弃上次未保存的核查记录"))
+
+    def _forget_draft(self) -> bool:
+        """Discard the stored draft and stop drafting; False (and says why) if it failed."""
+        self._draft_timer.stop()
+        try:
+            drafts.discard_draft(self._ws.store, DRAFT_KIND, self.enterprise_id)
+        except ServiceError as exc:
+            self._show_error(str(exc))
+            return False
+        self._drafting = False
+        return True
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.write_draft()
+        super().hideEvent(event)
 
     # --- saving -----------------------------------------------------------------------------
 
@@ -325,6 +528,8 @@ class VerificationForm(QDialog):
         if problems:
             self._show_error("；".join(problems))
             return
+        self.write_draft()  # should the laptop die while saving, the draft has it all
+        self._drafting = False
         ctx = self._ws.service()
         enterprise_id = self.enterprise_id
         verified_on, method = self.verified_on(), self.method()
@@ -349,6 +554,8 @@ class VerificationForm(QDialog):
                     self._refused)
 
     def _refused(self, message: str) -> None:
+        self._drafting = True
+        self._schedule_draft()
         self.save_button.setEnabled(True)
         self.save_button.setText(self.tr("保存(&S)"))
         self._show_error(self.tr("未保存：{reason}").format(reason=message))
@@ -377,6 +584,7 @@ class VerificationForm(QDialog):
             if failed else self.tr("各项核查未发现问题。"))
         self.result_label.setText(text)
         self.result_label.show()
+        self.draft_bar.hide()
         self._ws.saved(self.tr("已保存 {name} 的动态核查记录（{day} {method}）").format(
             name=self.enterprise.name, day=self.verified_on().isoformat(), method=self.method()),
             "verification", saved.verification_id)

@@ -44,7 +44,20 @@ class VerifierList(QWidget):
             self.add(name)
         self.edit.clear()
 
+    def set_others(self, names: list[str]) -> None:
+        """Replace everyone but the user with `names` (a draft put back)."""
+        for name, chip in list(zip(self._others, self._chips, strict=True)):
+            self._drop(name, chip)
+        for name in names:
+            if name not in self.names():
+                self._add_chip(name)
+        self.changed.emit()
+
     def add(self, name: str) -> None:
+        self._add_chip(name)
+        self.changed.emit()
+
+    def _add_chip(self, name: str) -> None:
         self._others.append(name)
         chip = QPushButton(self.tr("{name} ✕").format(name=name), self)
         chip.setAutoDefault(False)
@@ -55,11 +68,13 @@ class VerifierList(QWidget):
         chip.clicked.connect(lambda: self._remove(name, chip))
         self._chips.append(chip)
         self._layout.insertWidget(len(self._chips), chip)
-        self.changed.emit()
 
     def _remove(self, name: str, chip: QWidget) -> None:
+        self._drop(name, chip)
+        self.changed.emit()
+
+    def _drop(self, name: str, chip: QWidget) -> None:
         self._others.remove(name)
         self._chips.remove(chip)
         self._layout.removeWidget(chip)
         chip.deleteLater()
-        self.changed.emit()

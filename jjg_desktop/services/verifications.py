@@ -16,6 +16,7 @@ from jjg_desktop.rules.verification import (
     failed_grounds,
     verification_problems,
 )
+from jjg_desktop.services import drafts
 from jjg_desktop.services.context import ServiceContext, change
 from jjg_desktop.services.errors import InvalidInput, NotFound
 from jjg_desktop.services.photos import PreparedPhoto, prepare_photo
@@ -28,6 +29,9 @@ from jjg_desktop.store.models import (
     JilinRegistration,
     Verification,
 )
+
+DRAFT_KIND = "verification"
+"""Drafts of the verification form are kept per enterprise under this kind."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +76,7 @@ def record_verification(ctx: ServiceContext, enterprise_id: str, *, verified_on:
         evidence = [_attach(ch, v.id, spec, photo) for spec, photo in prepared]
         for signed in signatures or []:
             add_signature(ch, "verification", v.id, signed)
+        drafts.forget(ch.session, DRAFT_KIND, enterprise_id)
         args = {"id": v.id, "enterprise_id": enterprise_id, "registration_id": registration_id,
                 "verified_on": verified_on.isoformat(), "method": method,
                 "verifiers": v.verifiers, "checks": stored_checks, "notes": v.notes,
