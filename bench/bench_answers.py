@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import shutil
 import sqlite3
 import statistics
@@ -43,6 +44,17 @@ TARGET_P95_MS = 5.0
 TEAM = (TeamEntry("刘晓燕", "干部", "22240400001", "bench"), TeamEntry("金哲", "专家"))
 
 
+def copy_synced(source: Path, target: Path) -> None:
+    """Copy the dataset and flush it to disk, so the first checkpoint of the run does not
+    pay for writing out the copy."""
+    shutil.copyfile(source, target)
+    fd = os.open(target, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _ms(f: Callable[[], object]) -> float:
     t = time.perf_counter_ns()
     f()
@@ -64,7 +76,7 @@ def run(source: Path, saves: int) -> int:
     with tempfile.TemporaryDirectory(prefix="jjg-bench-answers-") as scratch:
         db = Path(scratch) / "answers.sqlite"
         t = time.perf_counter()
-        shutil.copyfile(source, db)
+        copy_synced(source, db)
         print(f"copied the dataset in {time.perf_counter() - t:.1f} s")
         store = open_store(resolve_paths(db=db, data_dir=scratch))
         try:

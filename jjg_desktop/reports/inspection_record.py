@@ -36,7 +36,7 @@ from jjg_desktop.reports.document import (
     write_pdf,
 )
 from jjg_desktop.rules import inspection as rules
-from jjg_desktop.services.context import Store
+from jjg_desktop.services.context import CHINA, Store
 from jjg_desktop.services.errors import NotFound
 from jjg_desktop.store import attachments
 from jjg_desktop.store.inspection_queries import (
@@ -78,7 +78,8 @@ def render_inspection_record(store: Store, inspection_id: str, path: Path) -> Pa
 
 
 def local_time(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=UTC).astimezone() if value else None
+    """A stored (UTC) moment as the clock on the wall in China shows it."""
+    return value.replace(tzinfo=UTC).astimezone(CHINA) if value else None
 
 
 def chinese_date(day: date | None) -> str:
@@ -103,7 +104,7 @@ def _story(d: InspectionDetail, root: Path) -> list[Flowable]:
     else:
         story += _checklist(d, photo_numbers)
         story += [*heading("实名制管理情况"), grid([[para(d.real_name.summary)]], [BODY_WIDTH])]
-    story += _findings(d)
+    story += _findings(d, "复查中新发现的问题" if d.method == rules.REINSPECTION else "发现的问题")
     story += [*heading("检查结论"),
               grid([[para(d.conclusion or "（尚未填写）")]], [BODY_WIDTH])]
     if d.amendments:
@@ -217,14 +218,14 @@ def _reviews(d: InspectionDetail, photo_numbers: dict[str, int]) -> list[Flowabl
                 str(photo_numbers[p.id]) for p in item.photos if p.id in photo_numbers)
         rows.append([str(n), f"{f.problem}\n（{f.inspection_number} {f.item_code}）".strip(),
                      chinese_date(r.previous_deadline), r.outcome_label, note.strip()])
-    table = grid(rows, [0.08 * w, 0.42 * w, 0.15 * w, 0.13 * w, 0.22 * w], header=True)
+    table = grid(rows, [0.07 * w, 0.4 * w, 0.15 * w, 0.15 * w, 0.23 * w], header=True)
     return [*heading("复查情况"), table]
 
 
-def _findings(d: InspectionDetail) -> list[Flowable]:
+def _findings(d: InspectionDetail, title: str) -> list[Flowable]:
     w = BODY_WIDTH
     if not d.findings:
-        return [*heading("发现的问题"), grid([[para("未发现问题。")]], [w])]
+        return [*heading(title), grid([[para("未发现问题。")]], [w])]
     rows: list[list[object]] = [["序号", "存在的问题及依据", "整改要求", "责任单位及期限"]]
     for n, f in enumerate(d.findings, start=1):
         problem = f"{f.problem}\n依据：{f.legal_basis}" if f.legal_basis else f.problem
@@ -233,7 +234,7 @@ def _findings(d: InspectionDetail) -> list[Flowable]:
         if f.status != rules.FINDING_OPEN:
             party += f"\n（{f.status_label}）"
         rows.append([str(n), problem, f.requirement, party])
-    return [*heading("发现的问题"),
+    return [*heading(title),
             grid(rows, [0.08 * w, 0.46 * w, 0.24 * w, 0.22 * w], header=True)]
 
 

@@ -14,7 +14,7 @@ from jjg_desktop.rules import draw as rules
 from jjg_desktop.rules.inspection import inspection_number
 from jjg_desktop.services.context import ServiceContext, change
 from jjg_desktop.services.errors import InvalidInput, NotFound
-from jjg_desktop.services.numbering import local_day, next_inspection_serial
+from jjg_desktop.services.numbering import next_inspection_serial
 from jjg_desktop.store.base import new_id
 from jjg_desktop.store.divisions import subtree_codes
 from jjg_desktop.store.models import (
@@ -132,7 +132,7 @@ def make_draw(ctx: ServiceContext, params: rules.DrawParams, seed: str | None = 
         ch.session.flush()
         members = {m.id: m for m in ch.session.scalars(select(PoolMember).where(
             PoolMember.id.in_([i for t in result.teams for i in t.members])))}
-        year = local_day(ch.now).year
+        year = ch.today.year
         issuer, first = next_inspection_serial(ch.session, ctx.actor.division_code, year)
         inspections = []
         for serial, team in enumerate(result.teams, start=first):

@@ -17,7 +17,6 @@ from jjg_desktop.services.inspection_base import (
     item_of,
     load_editable,
     party_enterprise,
-    today,
 )
 from jjg_desktop.store.base import new_id
 from jjg_desktop.store.inspection_queries import template_for
@@ -42,8 +41,8 @@ def add_finding(ctx: ServiceContext, inspection_id: str, *, problem: str,
                 raise InvalidInput(f"检查项 {item_code} 已有问题记录，请直接修改该问题")
             legal_basis = legal_basis or item.basis
             requirement = requirement or item.requirement
-            deadline = deadline or rules.finding_deadline(today(ch), item)
-        problems = rules.finding_problems(problem, responsible_role, deadline, today(ch))
+            deadline = deadline or rules.finding_deadline(ch.today, item)
+        problems = rules.finding_problems(problem, responsible_role, deadline, ch.today)
         if problems:
             raise InvalidInput("；".join(problems))
         f = Finding(id=new_id(), inspection_id=insp.id, item_code=item_code,
@@ -76,7 +75,7 @@ def edit_finding(ctx: ServiceContext, finding_id: str, *, problem: str = _UNSET,
             return
         merged = {k: changes.get(k, getattr(f, k)) for k in rules.FINDING_FIELDS}
         problems = rules.finding_problems(merged["problem"], merged["responsible_role"],
-                                          changes.get("deadline"), today(ch))
+                                          changes.get("deadline"), ch.today)
         if problems:
             raise InvalidInput("；".join(problems))
         for key, value in changes.items():
@@ -118,7 +117,7 @@ def review_finding(ctx: ServiceContext, reinspection_id: str, finding_id: str, *
             FindingReview.finding_id == finding_id, FindingReview.deleted_at.is_(None)))
         if review is None:
             raise NotFound("该问题不在本次复查范围内")
-        problem = rules.review_problem(outcome, note, new_deadline, today(ch))
+        problem = rules.review_problem(outcome, note, new_deadline, ch.today)
         if problem:
             raise InvalidInput(problem)
         _set_review(ch, review, outcome, note.strip(),
@@ -145,7 +144,7 @@ def sync_review(ch: Change, insp: Inspection, template: Template, item: Item,
     for review in reviews:
         deadline = None
         if outcome == rules.REVIEW_REOPENED:
-            deadline = review.new_deadline or rules.finding_deadline(today(ch), item)
+            deadline = review.new_deadline or rules.finding_deadline(ch.today, item)
         _set_review(ch, review, outcome, remark.strip() or review.note, deadline)
     return outcome
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -15,7 +14,6 @@ from jjg_desktop.rules import inspection as rules
 from jjg_desktop.rules.checklist import Item, Template
 from jjg_desktop.services.context import Change
 from jjg_desktop.services.errors import InvalidInput, NotFound
-from jjg_desktop.services.numbering import local_day
 from jjg_desktop.store.base import new_id
 from jjg_desktop.store.models import Finding, Inspection, InspectionAnswer, ProjectParty
 
@@ -40,10 +38,6 @@ def team_json(team: Sequence[TeamEntry]) -> list[dict[str, str]]:
     if problems:
         raise InvalidInput("；".join(problems))
     return entries
-
-
-def today(ch: Change) -> date:
-    return local_day(ch.now)
 
 
 def load(session: Session, inspection_id: str) -> Inspection:
@@ -132,7 +126,7 @@ def sync_finding(ch: Change, insp: Inspection, template: Template, item: Item,
                     legal_basis=item.basis, requirement=item.requirement,
                     responsible_role=role,
                     enterprise_id=party_enterprise(ch.session, insp.project_id, role),
-                    deadline=rules.finding_deadline(today(ch), item),
+                    deadline=rules.finding_deadline(ch.today, item),
                     status=rules.FINDING_OPEN, closed_by=None, review_note="",
                     created_at=ch.now, updated_at=ch.now)
         ch.session.add(f)

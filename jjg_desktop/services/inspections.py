@@ -30,7 +30,6 @@ from jjg_desktop.services.inspection_base import (
     load_editable,
     sync_finding,
     team_json,
-    today,
 )
 from jjg_desktop.services.numbering import next_inspection_number
 from jjg_desktop.services.photos import prepare_photo
@@ -97,7 +96,7 @@ def plan(ctx: ServiceContext, project_id: str, *, method: str, planned_on: date,
             raise NotFound("找不到该检查表模板") from None
         insp = Inspection(
             id=new_id(), number=next_inspection_number(ch.session, ctx.actor.division_code,
-                                                       today(ch).year),
+                                                       ch.today.year),
             project_id=project.id, template_id=template_id,
             division_code=project.division_code, method=method, status=rules.PLANNED,
             planned_on=planned_on, place=project.address, team=members, conclusion="",
@@ -337,6 +336,8 @@ def amend(ctx: ServiceContext, inspection_id: str, *, target: str, new_value: st
         assert detail is not None
         items = {i.code: i for i in detail.items}
         code = target.removeprefix(rules.AMEND_REMARK)
+        if target in detail.review_items:
+            raise InvalidInput("复查结论已用于关闭或重新打开问题，不能更正；如有出入请重新安排复查")
         current = {rules.AMEND_CONCLUSION: detail.conclusion, rules.AMEND_PLACE: detail.place}
         if target in current:
             old = current[target]
@@ -398,7 +399,7 @@ def reinspect(ctx: ServiceContext, inspection_id: str, *, planned_on: date,
         assert project is not None
         re = Inspection(
             id=new_id(), number=next_inspection_number(ch.session, ctx.actor.division_code,
-                                                       today(ch).year),
+                                                       ch.today.year),
             project_id=root.project_id, template_id=root.template_id,
             division_code=root.division_code, method=rules.REINSPECTION,
             status=rules.PLANNED, planned_on=planned_on, place=root.place or project.address,

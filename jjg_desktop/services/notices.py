@@ -11,7 +11,7 @@ from jjg_desktop.rules import inspection as rules
 from jjg_desktop.services import signatures
 from jjg_desktop.services.context import ServiceContext, change
 from jjg_desktop.services.errors import InvalidInput, NotFound
-from jjg_desktop.services.inspection_base import load, today
+from jjg_desktop.services.inspection_base import load
 from jjg_desktop.services.numbering import next_notice_number
 from jjg_desktop.store.base import new_id
 from jjg_desktop.store.models import Finding, RectificationNotice
@@ -38,7 +38,7 @@ def issue_notice(ctx: ServiceContext, inspection_id: str, *, kind: str = rules.N
             raise InvalidInput("所选问题不属于本次检查，或已整改、已撤销")
         if not chosen:
             raise InvalidInput(f"本次检查没有待整改的问题，无需下达{kind}")
-        if deadline is not None and deadline < today(ch):
+        if deadline is not None and deadline < ch.today:
             raise InvalidInput("整改期限不能早于今天")
         due = rules.notice_deadline((open_findings[i].deadline for i in chosen), deadline)
         if due is None:
@@ -46,8 +46,8 @@ def issue_notice(ctx: ServiceContext, inspection_id: str, *, kind: str = rules.N
         notice = RectificationNotice(
             id=new_id(), inspection_id=insp.id,
             number=next_notice_number(ch.session, ctx.actor.division_code, kind,
-                                      today(ch).year),
-            kind=kind, issued_on=today(ch), deadline=due, received_by=received_by.strip(),
+                                      ch.today.year),
+            kind=kind, issued_on=ch.today, deadline=due, received_by=received_by.strip(),
             finding_ids=chosen, created_at=ch.now, updated_at=ch.now)
         ch.session.add(notice)
         data = {"id": notice.id, "inspection_id": insp.id, "number": notice.number,

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from jjg_desktop.rules import inspection as rules
 from jjg_desktop.store.models import Division, Inspection, RectificationNotice
-
-
-def local_day(now: datetime) -> date:
-    """The local calendar day of a stored (naive UTC) moment: the day deadlines count from."""
-    return now.replace(tzinfo=UTC).astimezone().date()
 
 
 def division_name(session: Session, code: str) -> str:

@@ -13,9 +13,9 @@ import threading
 import time
 from pathlib import Path
 
-from inspection_support import site, started
 from sqlalchemy import select
 
+from inspection_support import site, started
 from jjg_desktop.config import resolve_paths
 from jjg_desktop.services.startup import open_store
 from jjg_desktop.store.audit import verify_chain

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
+
 from inspection_support import (
     TEAM,
     completed,
@@ -19,8 +21,6 @@ from inspection_support import (
     site,
     started,
 )
-from sqlalchemy import func, select
-
 from jjg_desktop.rules.draw import EXPERT, OFFICIAL, DrawParams
 from jjg_desktop.services import draws, findings, inspections, notices
 from jjg_desktop.services.context import ServiceContext
@@ -286,6 +286,8 @@ def test_a_reinspection_closes_or_reopens_each_finding(ctx, store, project, phot
         closed_by = s.get(Finding, board).closed_by
     assert closed_by == re_id
     assert {"finding.close", "finding.reopen", "finding.review"} <= set(commands(store))
+    with pytest.raises(InvalidInput, match="请重新安排复查"):
+        inspections.amend(ctx, re_id, target="SG-08", new_value="符合", reason="看错了")
     second = inspections.reinspect(ctx, re_id, planned_on=TODAY + timedelta(days=40))
     assert [r.finding.item_code for r in detail(store, second).reviews] == ["SG-08"]
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from inspection_support import TEAM, completed, detail, photo_file, sign_all, site
 
+from inspection_support import TEAM, completed, detail, photo_file, sign_all, site
 from jjg_desktop.rules.draw import EXPERT, OFFICIAL, DrawParams
 from jjg_desktop.services import draws, inspections, notices
 from jjg_desktop.store.inspection_queries import (

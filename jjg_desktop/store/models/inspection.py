@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jjg_desktop.store.base import Base, Synced
@@ -41,7 +50,7 @@ class Inspection(Synced, Base):
     place: Mapped[str] = mapped_column(String(200), default="")
     team: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     conclusion: Mapped[str] = mapped_column(Text, default="")
-    reinspection_of: Mapped[str | None] = mapped_column(ForeignKey("inspection.id"))
+    reinspection_of: Mapped[str | None] = mapped_column(ForeignKey("inspection.id"), index=True)
     draw_id: Mapped[str | None] = mapped_column(ForeignKey("inspection_draw.id"), index=True)
     sealed: Mapped[bool] = mapped_column(default=False)
 
@@ -74,6 +83,9 @@ class Finding(Synced, Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     closed_by: Mapped[str | None] = mapped_column(ForeignKey("inspection.id"))
     review_note: Mapped[str] = mapped_column(Text, default="")
+
+    # the 工作台's overdue list: open findings by deadline
+    __table_args__ = (Index("ix_finding_status_deadline", "status", "deadline"),)
 
 
 class FindingReview(Synced, Base):
