@@ -6,28 +6,20 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from jjg_desktop.config import Paths
+from jjg_desktop.rules.china_time import CHINA, local_date
 from jjg_desktop.store import audit
 from jjg_desktop.store.database import Database
 from jjg_desktop.store.models import OutboxCommand
 
-CHINA = timezone(timedelta(hours=8), "CST")
-"""Dates that mean something to the user (deadlines, dates on documents) are China dates;
-stored moments are UTC."""
-
 
 def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def local_date(moment: datetime) -> date:
-    """The date in China of a stored (naive UTC) moment."""
-    return moment.replace(tzinfo=UTC).astimezone(CHINA).date()
 
 
 def clock_on(day: date) -> Callable[[], datetime]:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from jjg_desktop.rules import inspection as rules
 from jjg_desktop.rules.checklist import Template, parse_template
+from jjg_desktop.rules.china_time import year_bounds_utc
 from jjg_desktop.store.models import (
     Attachment,
     AuditEntry,
@@ -669,7 +670,8 @@ def coverage(session: Session, year: int, division_codes: Collection[str] = ()) 
     on this year. (`+i.status` keeps SQLite on the project index: by status it would walk
     every planned inspection for each project.)"""
     where, params = _division_filter("p.division_code", division_codes)
-    params |= {"start": f"{year:04d}-01-01", "end": f"{year + 1:04d}-01-01"}
+    start, end = year_bounds_utc(year)
+    params |= {"start": start, "end": end}
     day = "coalesce(i.started_at, i.completed_at)"
     rows = session.execute(text(
         "SELECT p.id, p.code, p.name, p.division_code, "

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from jjg_desktop.rules.china_time import utc_start_of, year_bounds_utc
 from jjg_desktop.store.case_queries import escalation_due
 from jjg_desktop.store.divisions import subtree_codes
 from jjg_desktop.store.queries import JILIN, SortOrder, pending_change_count
@@ -103,7 +104,8 @@ def _inspection_where(f: InspectionFilter) -> tuple[str, dict[str, object]]:
         params["status"] = f.status
     if f.year is not None:
         where.append(f"{_INSPECTION_DAY} >= :year_start AND {_INSPECTION_DAY} < :year_end")
-        params |= {"year_start": f"{f.year:04d}-01-01", "year_end": f"{f.year + 1:04d}-01-01"}
+        year_start, year_end = year_bounds_utc(f.year)
+        params |= {"year_start": year_start, "year_end": year_end}
     if f.division_codes:
         names, p = _in_list("d", f.division_codes)
         where.append(f"i.division_code IN ({names})")
@@ -150,7 +152,8 @@ def recent_inspections(session: Session, today: date, limit: int = 8) -> list[In
     ids = session.execute(text(
         f"SELECT i.id FROM inspection i WHERE {where} AND {_INSPECTION_DAY} < :tomorrow "
         f"ORDER BY {_INSPECTION_DAY} DESC, i.rowid DESC LIMIT :limit"),
-        params | {"tomorrow": (today + timedelta(days=1)).isoformat(), "limit": limit})
+        params | {"tomorrow": utc_start_of(today + timedelta(days=1)).isoformat(" "),
+                  "limit": limit})
     return inspection_rows(session, list(ids.scalars()))
 
 
