@@ -1,4 +1,6 @@
-"""工作台: the counts a clerk watches and the nearest work, each a way into its page."""
+"""工作台: the counts a clerk watches and the nearest work, each a way into its page —
+including overdue rectifications, inspections due for a re-inspection, and the division's
+active projects not yet inspected this year (检查全覆盖)."""
 
 from __future__ import annotations
 
@@ -22,10 +24,19 @@ from jjg_desktop.qt import labels
 from jjg_desktop.qt.case_page import OPEN, OVERDUE_COLORS
 from jjg_desktop.qt.enterprise_page import ALL, OUT_OF_PROVINCE
 from jjg_desktop.qt.forms import form
-from jjg_desktop.qt.inspection_page import THIS_YEAR
+from jjg_desktop.qt.inspection_page import OPEN_FORM, THIS_YEAR
 from jjg_desktop.qt.project_page import ACTIVE
 from jjg_desktop.qt.tasks import TaskState
 from jjg_desktop.qt.workspace import Workspace
+from jjg_desktop.store.divisions import subtree_codes
+from jjg_desktop.store.inspection_queries import (
+    Coverage,
+    DueReinspectionRow,
+    OverdueRow,
+    coverage,
+    due_reinspections,
+    overdue_rectifications,
+)
 from jjg_desktop.store.worklists import (
     CaseRow,
     DashboardCounts,
@@ -39,7 +50,10 @@ from jjg_desktop.store.worklists import (
 
 DASHBOARD_FORM = form("dashboard.ui", greetingLabel=QLabel, tilesGrid=QGridLayout,
                       recentInspections=QTreeWidget, nearestDeadlines=QTreeWidget,
-                      waitingCaption=QLabel, waitingCases=QTreeWidget)
+                      waitingCaption=QLabel, waitingCases=QTreeWidget,
+                      overdueCaption=QLabel, overdueRectifications=QTreeWidget,
+                      reinspectionCaption=QLabel, dueReinspections=QTreeWidget,
+                      coverageCaption=QLabel, coverageList=QTreeWidget)
 TILES_PER_ROW = 6
 LIST_LENGTH = 12
 WAITING_LENGTH = 50
@@ -75,6 +89,9 @@ class _Snapshot:
     cases: list[CaseRow]
     waiting: list[CaseRow]
     """Cases waiting on this user's level in their scope, the nearest deadline first."""
+    overdue: list[OverdueRow]
+    reinspections: list[DueReinspectionRow]
+    coverage: Coverage
 
 
 class CountTile(QPushButton):
@@ -118,13 +135,23 @@ class Dashboard(QWidget):
         self.cases = ui.find(QTreeWidget, "nearestDeadlines")
         self.waiting = ui.find(QTreeWidget, "waitingCases")
         self.waiting_caption = ui.find(QLabel, "waitingCaption")
-        for tree, stretch in ((self.inspections, 1), (self.cases, 0), (self.waiting, 4)):
+        self.overdue = ui.find(QTreeWidget, "overdueRectifications")
+        self.overdue_caption = ui.find(QLabel, "overdueCaption")
+        self.reinspections = ui.find(QTreeWidget, "dueReinspections")
+        self.reinspection_caption = ui.find(QLabel, "reinspectionCaption")
+        self.coverage = ui.find(QTreeWidget, "coverageList")
+        self.coverage_caption = ui.find(QLabel, "coverageCaption")
+        for tree, stretch in ((self.inspections, 1), (self.cases, 0), (self.waiting, 4),
+                              (self.overdue, 2), (self.reinspections, 1), (self.coverage, 0)):
             tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             tree.header().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
             tree.header().setStretchLastSection(False)
         self.inspections.itemActivated.connect(self._open_inspection)
         self.cases.itemActivated.connect(self._open_case)
         self.waiting.itemActivated.connect(self._open_case)
+        self.overdue.itemActivated.connect(self._open_inspection_form)
+        self.reinspections.itemActivated.connect(self._open_inspection_form)
+        self.coverage.itemActivated.connect(self._open_project)
         self._stale = True
         workspace.changed.connect(self._changed)
 
@@ -141,10 +168,14 @@ class Dashboard(QWidget):
         def work(_state: TaskState) -> _Snapshot:
             with self._ws.store.db.read() as session:
                 desk = case_desk(session, actor.role, actor.division_code)
+                scope = subtree_codes(session, actor.division_code)
                 return _Snapshot(dashboard_counts(session, year=today.year),
                                  recent_inspections(session, today, LIST_LENGTH),
                                  nearest_deadlines(session, LIST_LENGTH),
-                                 waiting_cases(session, desk, WAITING_LENGTH))
+                                 waiting_cases(session, desk, WAITING_LENGTH),
+                                 overdue_rectifications(session, today, scope),
+                                 due_reinspections(session, today, scope),
+                                 coverage(session, today.year, scope))
 
         self._ws.tasks.run("dashboard", work, self._show)
 
@@ -163,6 +194,48 @@ class Dashboard(QWidget):
         self.waiting_caption.setText(
             self.tr("待我办理的异常名录案件（{n} 件）").format(n=len(snap.waiting))
             if snap.waiting else self.tr("待我办理的异常名录案件：暂无"))
+        self._show_inspection_work(snap)
+
+    def _show_inspection_work(self, snap: _Snapshot) -> None:
+        self.overdue.clear()
+        for o in snap.overdue:
+            item = QTreeWidgetItem([o.inspection_number, o.project,
+                                    f"{o.item_code} {o.problem}".strip(),
+                                    self.tr("{date}（逾期 {n} 天）").format(
+                                        date=labels.day(o.deadline), n=o.days_overdue)])
+            item.setData(0, Qt.ItemDataRole.UserRole, o.inspection_id)
+            item.setToolTip(2, o.problem)
+            for col in range(item.columnCount()):
+                item.setForeground(col, OVERDUE_COLORS[0])
+                item.setBackground(col, OVERDUE_COLORS[1])
+            self.overdue.addTopLevelItem(item)
+        self.overdue_caption.setText(
+            self.tr("逾期未整改的问题（{n} 个，应发督办函）").format(n=len(snap.overdue))
+            if snap.overdue else self.tr("逾期未整改的问题：暂无"))
+        self.reinspections.clear()
+        for r in snap.reinspections:
+            item = QTreeWidgetItem([r.inspection_number, r.project, str(r.open_findings),
+                                    labels.day(r.last_deadline)])
+            item.setData(0, Qt.ItemDataRole.UserRole, r.scheduled_id or r.inspection_id)
+            if r.scheduled_id:
+                item.setToolTip(0, self.tr("已安排复查 {number}").format(
+                    number=r.scheduled_number))
+            self.reinspections.addTopLevelItem(item)
+        self.reinspection_caption.setText(
+            self.tr("应复查的检查（{n} 次）").format(n=len(snap.reinspections))
+            if snap.reinspections else self.tr("应复查的检查：暂无"))
+        self.coverage.clear()
+        for c in snap.coverage.not_inspected:
+            last = labels.day(c.last_inspected) or self.tr("从未检查")
+            if c.planned:
+                last = self.tr("{last}（本年已计划）").format(last=last)
+            item = QTreeWidgetItem([c.name, c.contractor, last])
+            item.setData(0, Qt.ItemDataRole.UserRole, c.project_id)
+            self.coverage.addTopLevelItem(item)
+        cov = snap.coverage
+        self.coverage_caption.setText(self.tr(
+            "本年检查覆盖 {done}/{total}（{ratio:.0%}），尚未检查的在建项目：").format(
+            done=cov.inspected, total=cov.active_projects, ratio=cov.ratio))
 
     def _show_cases(self, tree: QTreeWidget, cases: list[CaseRow]) -> None:
         tree.clear()
@@ -186,6 +259,14 @@ class Dashboard(QWidget):
     @Slot(QTreeWidgetItem, int)
     def _open_inspection(self, item: QTreeWidgetItem, _column: int) -> None:
         self._ws.go("inspections", item.data(0, Qt.ItemDataRole.UserRole))
+
+    @Slot(QTreeWidgetItem, int)
+    def _open_inspection_form(self, item: QTreeWidgetItem, _column: int) -> None:
+        self._ws.go("inspections", item.data(0, Qt.ItemDataRole.UserRole), OPEN_FORM)
+
+    @Slot(QTreeWidgetItem, int)
+    def _open_project(self, item: QTreeWidgetItem, _column: int) -> None:
+        self._ws.go("projects", item.data(0, Qt.ItemDataRole.UserRole))
 
     @Slot(QTreeWidgetItem, int)
     def _open_case(self, item: QTreeWidgetItem, _column: int) -> None:

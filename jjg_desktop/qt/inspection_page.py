@@ -1,13 +1,17 @@
-"""检查: the inspections, searchable by number or project; read-only until the inspection
-form arrives. Opening a row opens the inspected project."""
+"""检查: the inspections, searchable by number or project (sealed spot checks only for their
+team and drawer); opening one (Enter / double-click) shows it in the inspection form.
+新建检查… plans a routine or special inspection; 抽取检查对象… makes a 双随机 draw."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Slot
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QWidget
 
 from jjg_desktop.qt import labels
+from jjg_desktop.qt.draw_dialog import DrawDialog
+from jjg_desktop.qt.inspection_form import InspectionForm
 from jjg_desktop.qt.lazy_model import Column, LazyTableModel, ListSource
+from jjg_desktop.qt.new_inspection_dialog import NewInspectionDialog
 from jjg_desktop.qt.record_list import RecordList
 from jjg_desktop.qt.workspace import Destination, Workspace
 from jjg_desktop.store.worklists import (
@@ -21,6 +25,8 @@ SOURCE = ListSource(ids=inspection_ids, rows=inspection_rows, count=inspection_c
                     default_sort="day", default_order="desc")
 THIS_YEAR = "this_year"
 """Preset: inspections dated this year."""
+OPEN_FORM = "form"
+"""Preset: open the record in the inspection form (not only show it in the list)."""
 YEARS_OFFERED = 5
 
 
@@ -40,7 +46,7 @@ def columns() -> list[Column]:
     ]
 
 
-class InspectionPage(QWidget):
+class InspectionPage(QStackedWidget):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ws = workspace
@@ -56,11 +62,25 @@ class InspectionPage(QWidget):
         year = workspace.today().year
         self.year = self.list.add_filter(self.tr("年度"), [(self.tr("全部"), None)] + [
             (self.tr("{year}年").format(year=y), y) for y in range(year, year - YEARS_OFFERED, -1)])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.list)
-        self.setFocusProxy(self.list)
-        self.list.activated.connect(self._open_project)
+        self.new_button = QPushButton(self.tr("新建检查…"), self)
+        self.new_button.setToolTip(self.tr("安排一次日常、专项或四不两直检查（不经抽取）"))
+        self.new_button.clicked.connect(self.new_inspection)
+        self.draw_button = QPushButton(self.tr("抽取检查对象…"), self)
+        self.draw_button.setToolTip(self.tr("双随机：随机抽取检查项目和检查组"))
+        self.draw_button.clicked.connect(self.draw)
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        bar.addWidget(self.new_button)
+        bar.addWidget(self.draw_button)
+        self.list.add_header(bar)
+        self.form = InspectionForm(workspace, self)
+        self.addWidget(self.list)
+        self.addWidget(self.form)
+        self.dialog: QWidget | None = None
+        self.list.activated.connect(self.open)
+        self.form.back.connect(self.show_list)
+        self.form.open_inspection.connect(self.open)
+        self.form.open_project.connect(lambda pid: workspace.go("projects", pid))
 
     def _filter(self, text: str) -> InspectionFilter:
         return InspectionFilter(text=text.strip(), status=self.status.currentData(),
@@ -68,19 +88,47 @@ class InspectionPage(QWidget):
 
     def show_destination(self, dest: Destination) -> None:
         if dest.preset == THIS_YEAR:
+            self.show_list()
             self.list.search.clear()
             self.status.setCurrentIndex(0)
             self.year.setCurrentIndex(self.year.findData(self._ws.today().year))
             self.list.apply_filter()
-        if dest.record_id:
+        if dest.record_id and dest.preset == OPEN_FORM:
+            self.open(dest.record_id)
+        elif dest.record_id:
+            self.show_list()
             with self._ws.store.db.read() as session:
                 rows = inspection_rows(session, [dest.record_id])
             if rows:
                 self.list.reveal(dest.record_id, rows[0].number)
 
     @Slot(object)
-    def _open_project(self, inspection_id: str) -> None:
-        row = self.model.record(inspection_id)
-        if row is not None:
-            self._ws.go("projects", row.project_id)
+    def open(self, inspection_id: str) -> None:
+        self.form.show_inspection(inspection_id)
+        self.setCurrentWidget(self.form)
+        self.form.setFocus()
 
+    @Slot()
+    def show_list(self) -> None:
+        if self.currentWidget() is self.form:
+            self.form.flush()
+            self.setCurrentWidget(self.list)
+            self.model.reload()
+            if self.form.inspection_id:
+                self.list.select_id(self.form.inspection_id)
+            self.list.table.setFocus()
+
+    @Slot()
+    def new_inspection(self) -> None:
+        dialog = NewInspectionDialog(self._ws, self)
+        dialog.accepted.connect(lambda: self.open(dialog.inspection_id))
+        self.dialog = dialog
+        dialog.open()
+
+    @Slot()
+    def draw(self) -> None:
+        dialog = DrawDialog(self._ws, self)
+        dialog.open_inspection.connect(self.open)
+        dialog.finished.connect(lambda _r: self.model.reload())
+        self.dialog = dialog
+        dialog.open()

@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
     def commit_edits(self) -> None:
         """Save whatever is being typed (before the window closes or the program quits)."""
         self.enterprises.detail.flush()
+        self.pages["inspections"].form.flush()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.commit_edits()

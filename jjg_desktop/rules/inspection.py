@@ -49,7 +49,7 @@ FINDING_FIELD_LABELS = {"problem": "问题", "legal_basis": "依据", "requireme
                         "responsible_role": "责任单位", "deadline": "整改期限"}
 
 # A text answer of "nothing to note" is not a finding.
-NOTHING_TO_NOTE = frozenset({"无", "没有", "暂无", "无。", "/", "-", "—"})
+NOTHING_TO_NOTE = frozenset({"无", "没有", "暂无", "无。", "/", "-", "—", "不适用"})
 
 # Targets of an amendment to a completed record: an item code (its answer), "remark:<code>",
 # the conclusion, or the place.

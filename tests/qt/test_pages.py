@@ -17,7 +17,9 @@ from jjg_desktop.qt.lazy_model import LazyTableModel
 from jjg_desktop.qt.main_window import MainWindow
 from jjg_desktop.qt.project_page import ProjectPage
 from jjg_desktop.qt.sync_page import SyncPage
+from jjg_desktop.services.context import ServiceContext
 from jjg_desktop.services.enterprises import update_contact
+from jjg_desktop.services.inspections import TeamEntry, plan
 
 if TYPE_CHECKING:
     from conftest import Sample, TypeChinese
@@ -59,8 +61,27 @@ def test_inspections_list_in_chinese(qtbot: QtBot, sample: Sample,
     assert [r[0] for r in table(page.model)] == ["珲建检〔2026〕001号"]
 
 
-def test_opening_an_inspection_opens_its_project(qtbot: QtBot, sample: Sample,
-                                                 open_window: OpenWindow) -> None:
+def test_opening_an_inspection_opens_the_form(qtbot: QtBot, sample: Sample, ctx: ServiceContext,
+                                              open_window: OpenWindow) -> None:
+    project = sample.project("珲春市第一中学教学楼新建工程")
+    inspection = plan(ctx, project, method="日常", planned_on=date(2026, 5, 20),
+                      team=[TeamEntry("刘晓燕", "干部", "吉建执2204001"),
+                            TeamEntry("孙海波", "专家")])
+    window = open_window()
+    page = window.pages["inspections"]
+    assert isinstance(page, InspectionPage)
+    window.show_page(1)
+    page.list.table.setCurrentIndex(page.model.index(0, 0))
+    qtbot.keyClick(page.list.table, Qt.Key.Key_Return)
+    assert page.currentWidget() is page.form
+    assert page.form.detail is not None and page.form.detail.id == inspection
+    qtbot.mouseClick(page.form.project_button, Qt.MouseButton.LeftButton)
+    assert window.page_key() == "projects"
+    assert window.pages["projects"].detail.title.text() == "珲春市第一中学教学楼新建工程"
+
+
+def test_an_inspection_with_an_unreadable_checklist_says_so(
+        qtbot: QtBot, sample: Sample, open_window: OpenWindow) -> None:
     project = sample.project("珲春市第一中学教学楼新建工程")
     sample.inspection(project, "珲建检〔2026〕001号")
     window = open_window()
@@ -69,8 +90,10 @@ def test_opening_an_inspection_opens_its_project(qtbot: QtBot, sample: Sample,
     window.show_page(1)
     page.list.table.setCurrentIndex(page.model.index(0, 0))
     qtbot.keyClick(page.list.table, Qt.Key.Key_Return)
-    assert window.page_key() == "projects"
-    assert window.pages["projects"].detail.title.text() == "珲春市第一中学教学楼新建工程"
+    assert page.form.title.text().startswith("无法打开该检查记录：")
+    assert not page.form.print_button.isVisible()
+    qtbot.mouseClick(page.form.back_button, Qt.MouseButton.LeftButton)
+    assert page.currentWidget() is page.list
 
 
 def test_cases_list_highlights_overdue(qtbot: QtBot, sample: Sample,

@@ -55,7 +55,7 @@ def test_what_makes_a_finding(template):
     assert not rules.is_finding(template, attendance, "不适用")
     text = template.item("XM-03")
     assert rules.is_finding(template, text, "平台登记的总监与现场不一致")
-    assert not any(rules.is_finding(template, text, v) for v in ("无", " 无 ", "/", ""))
+    assert not any(rules.is_finding(template, text, v) for v in ("无", " 无 ", "/", "", "不适用"))
 
 
 @pytest.mark.parametrize(("rate", "circumstance", "enterprise_points"), [

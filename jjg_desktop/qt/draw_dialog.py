@@ -1,0 +1,215 @@
+"""抽取检查对象 (双随机): how many projects and how many officials and experts a team, the
+draw itself, and its result — projects, teams, who stepped aside and why, the seed, method
+and candidates hash — with 验证抽取 to recompute it from what was recorded."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jjg_desktop.qt import labels
+from jjg_desktop.qt.pool_dialog import PoolDialog
+from jjg_desktop.qt.style import set_tone
+from jjg_desktop.qt.workspace import Workspace
+from jjg_desktop.rules.draw import DrawParams
+from jjg_desktop.services import draws
+from jjg_desktop.services.errors import ServiceError
+from jjg_desktop.store.draw_queries import DrawView, draw_detail, pool_members
+
+TOUCH = 44
+
+
+class DrawDialog(QDialog):
+    open_inspection = Signal(str)
+    """The drawer asked to open a drawn inspection."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ws = workspace
+        self.draw_id = ""
+        self.pool_dialog: PoolDialog | None = None
+        self.setWindowTitle(self.tr("抽取检查对象（双随机）"))
+        self.projects = QSpinBox(self)
+        self.projects.setRange(1, 200)
+        self.projects.setValue(3)
+        self.officials = QSpinBox(self)
+        self.officials.setRange(1, 10)
+        self.officials.setValue(1)
+        self.experts = QSpinBox(self)
+        self.experts.setRange(0, 10)
+        self.experts.setValue(1)
+        self.lookback = QSpinBox(self)
+        self.lookback.setRange(0, 20)
+        self.lookback.setValue(3)
+        self.lookback.setSuffix(self.tr(" 年"))
+        params = QFormLayout()
+        for caption, spin in ((self.tr("抽取项目数"), self.projects),
+                              (self.tr("每组干部人数"), self.officials),
+                              (self.tr("每组专家人数"), self.experts),
+                              (self.tr("回避：任职经历回溯"), self.lookback)):
+            spin.setMinimumHeight(TOUCH)
+            spin.setMinimumWidth(120)
+            params.addRow(caption, spin)
+        self.pool_label = QLabel(self)
+        self.pool_label.setWordWrap(True)
+        self.pool_button = QPushButton(self.tr("管理检查人员库…"), self)
+        self.pool_button.clicked.connect(self.manage_pool)
+        self.draw_button = QPushButton(self.tr("抽取"), self)
+        self.draw_button.setDefault(True)
+        self.verify_button = QPushButton(self.tr("验证抽取"), self)
+        self.verify_button.setEnabled(False)
+        self.open_button = QPushButton(self.tr("打开所选检查"), self)
+        self.open_button.setEnabled(False)
+        for b in (self.pool_button, self.draw_button, self.verify_button, self.open_button):
+            b.setMinimumHeight(TOUCH)
+            b.setAutoDefault(False)
+        self.draw_button.clicked.connect(self.make_draw)
+        self.verify_button.clicked.connect(self.verify)
+        self.open_button.clicked.connect(self._open_current)
+        side = QVBoxLayout()
+        side.addLayout(params)
+        side.addWidget(self.pool_label)
+        side.addWidget(self.pool_button)
+        side.addWidget(self.draw_button)
+        side.addStretch(1)
+
+        self.summary = QLabel(self.tr("尚未抽取。"), self)
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result = QTreeWidget(self)
+        self.result.setHeaderLabels([self.tr("检查编号 / 项目"), self.tr("检查组 / 回避"),
+                                     self.tr("执法证号 / 理由")])
+        self.result.setAccessibleName(self.tr("抽取结果"))
+        self.result.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.result.setColumnWidth(0, 330)
+        self.result.setColumnWidth(1, 200)
+        self.result.header().setStretchLastSection(True)
+        self.result.itemActivated.connect(lambda *_: self._open_current())
+        self.result.currentItemChanged.connect(
+            lambda item, _old: self.open_button.setEnabled(bool(self._inspection_of(item))))
+        self.verdict = QLabel(self)
+        self.verdict.setWordWrap(True)
+        actions = QHBoxLayout()
+        actions.addWidget(self.verify_button)
+        actions.addWidget(self.open_button)
+        actions.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(self.summary)
+        right.addWidget(self.result, 1)
+        right.addWidget(self.verdict)
+        right.addLayout(actions)
+        body = QHBoxLayout()
+        body.addLayout(side)
+        body.addLayout(right, 1)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addWidget(close)
+        self.resize(1100, 640)
+        self._count_pool()
+
+    def _count_pool(self) -> None:
+        with self._ws.store.db.read() as session:
+            pool = pool_members(session, self._ws.actor.division_code)
+        officials = sum(1 for m in pool if m.kind == "干部")
+        self.pool_label.setText(self.tr("人员库：干部 {o} 人，专家 {e} 人").format(
+            o=officials, e=len(pool) - officials))
+
+    @Slot()
+    def manage_pool(self) -> None:
+        self.pool_dialog = PoolDialog(self._ws, self)
+        self.pool_dialog.finished.connect(lambda _r: self._count_pool())
+        self.pool_dialog.open()
+
+    def params(self) -> DrawParams:
+        return DrawParams(projects=self.projects.value(),
+                          officials_per_team=self.officials.value(),
+                          experts_per_team=self.experts.value(),
+                          lookback_years=self.lookback.value())
+
+    @Slot()
+    def make_draw(self) -> None:
+        try:
+            self.draw_id = draws.make_draw(self._ws.service(), self.params())
+        except ServiceError as exc:
+            self.verdict.setText(self.tr("未能抽取：{reason}").format(reason=exc))
+            set_tone(self.verdict, "error")
+            return
+        self.show_draw(self.draw_id)
+        self.verdict.setText(self.tr("抽取结果已保存。检查对象在检查开始前只对检查组成员可见。"))
+        set_tone(self.verdict, "hint")
+        self._ws.saved(self.tr("已抽取 {n} 个检查对象").format(n=self.result.topLevelItemCount()),
+                       "inspection_draw", self.draw_id)
+
+    def show_draw(self, draw_id: str) -> None:
+        with self._ws.store.db.read() as session:
+            view = draw_detail(session, draw_id)
+        if view is None:
+            return
+        self.draw_id = draw_id
+        self._show(view)
+        self.verify_button.setEnabled(True)
+
+    def _show(self, v: DrawView) -> None:
+        self.summary.setText(self.tr(
+            "{when} 由 {who} 抽取；候选项目 {p} 个，候选人员 {m} 人。\n"
+            "方法：{method}\n随机种子：{seed}\n候选清单哈希：{hash}").format(
+            when=labels.local_time(v.drawn_at), who=v.drawn_by, p=v.candidate_projects,
+            m=v.candidate_members, method=v.method, seed=v.seed, hash=v.candidates_hash))
+        self.result.clear()
+        for team in v.teams:
+            top = QTreeWidgetItem([f"{team.inspection_number}  {team.project}",
+                                   "、".join(name for name, _k, _c in team.members), ""])
+            top.setData(0, Qt.ItemDataRole.UserRole, team.inspection_id)
+            for name, kind, cert in team.members:
+                QTreeWidgetItem(top, ["", f"{name}（{kind}）", cert])
+            for ex in team.excluded:
+                child = QTreeWidgetItem(top, ["", self.tr("{name}（回避）").format(name=ex.name),
+                                              ex.reason])
+                child.setToolTip(2, ex.reason)
+            self.result.addTopLevelItem(top)
+            top.setExpanded(True)
+        if self.result.topLevelItemCount():
+            self.result.setCurrentItem(self.result.topLevelItem(0))
+
+    @staticmethod
+    def _inspection_of(item: QTreeWidgetItem | None) -> str:
+        while item is not None and item.parent() is not None:
+            item = item.parent()
+        return item.data(0, Qt.ItemDataRole.UserRole) if item is not None else ""
+
+    @Slot()
+    def verify(self) -> None:
+        try:
+            problems = draws.verify_draw(self._ws.service(), self.draw_id)
+        except ServiceError as exc:
+            problems = [str(exc)]
+        if problems:
+            self.verdict.setText(self.tr("验证不通过：{problems}").format(
+                problems="；".join(problems)))
+            set_tone(self.verdict, "error")
+        else:
+            self.verdict.setText(self.tr(
+                "验证通过：按记录的候选清单、随机种子和方法重新计算，结果与本次抽取完全一致。"))
+            set_tone(self.verdict, "hint")
+
+    @Slot()
+    def _open_current(self) -> None:
+        inspection_id = self._inspection_of(self.result.currentItem())
+        if inspection_id:
+            self.open_inspection.emit(inspection_id)
+            self.accept()

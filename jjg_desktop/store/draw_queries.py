@@ -1,0 +1,131 @@
+"""Read models of the 双随机 pool and of one draw, for the draw dialog: plain data, no ORM."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jjg_desktop.store.models import (
+    Inspection,
+    InspectionDraw,
+    PoolEmployment,
+    PoolMember,
+    Project,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EmploymentView:
+    id: str
+    credit_code: str
+    enterprise_name: str
+    start: date
+    end: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class PoolMemberView:
+    id: str
+    kind: str
+    name: str
+    enforcement_cert_no: str
+    specialty: str
+    employer: str
+    phone: str
+    username: str
+    history: tuple[EmploymentView, ...]
+
+
+def pool_members(session: Session, division_code: str) -> list[PoolMemberView]:
+    """The active pool of a division: officials first, then experts, by name."""
+    members = session.scalars(select(PoolMember).where(
+        PoolMember.division_code == division_code, PoolMember.active,
+        PoolMember.deleted_at.is_(None)).order_by(PoolMember.kind.desc(),
+                                                  PoolMember.name)).all()
+    jobs: dict[str, list[EmploymentView]] = {}
+    for job in session.scalars(select(PoolEmployment).where(
+            PoolEmployment.member_id.in_([m.id for m in members]),
+            PoolEmployment.deleted_at.is_(None)).order_by(PoolEmployment.start)):
+        jobs.setdefault(job.member_id, []).append(EmploymentView(
+            job.id, job.credit_code, job.enterprise_name, job.start, job.end))
+    return [PoolMemberView(m.id, m.kind, m.name, m.enforcement_cert_no, m.specialty,
+                           m.employer, m.phone, m.username or "", tuple(jobs.get(m.id, ())))
+            for m in members]
+
+
+@dataclass(frozen=True, slots=True)
+class ExcludedView:
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class DrawnTeam:
+    inspection_id: str
+    inspection_number: str
+    project_id: str
+    project: str
+    members: tuple[tuple[str, str, str], ...]
+    """(name, kind, certificate number)."""
+    excluded: tuple[ExcludedView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DrawView:
+    id: str
+    drawn_at: datetime
+    drawn_by: str
+    method: str
+    seed: str
+    candidates_hash: str
+    candidate_projects: int
+    candidate_members: int
+    lookback_years: int
+    teams: tuple[DrawnTeam, ...]
+
+
+def _reason(history: list[dict[str, str | None]], party_codes: set[str], on: date,
+            lookback_years: int) -> str:
+    since = on - timedelta(days=365 * lookback_years)
+    for job in history:
+        end = job.get("end")
+        start = job.get("start") or ""
+        if job.get("credit_code") in party_codes and (end is None or end >= since.isoformat()) \
+                and start <= on.isoformat():
+            return f"{lookback_years} 年内曾任职于本项目参建单位（{job.get('credit_code')}，" \
+                   f"{start} 至 {end or '今'}），回避"
+    return "与本项目有利害关系，回避"
+
+
+def draw_detail(session: Session, draw_id: str) -> DrawView | None:
+    record = session.get(InspectionDraw, draw_id)
+    if record is None or record.deleted_at is not None:
+        return None
+    pool = {m["id"]: m for m in record.candidates.get("pool", [])}
+    parties = {p["id"]: set(p["party_codes"]) for p in record.candidates.get("projects", [])}
+    lookback = int(record.params.get("lookback_years", 3))
+    inspections = {i.project_id: i for i in session.scalars(select(Inspection).where(
+        Inspection.draw_id == record.id, Inspection.deleted_at.is_(None)))}
+    names: dict[str, str] = {pid: name for pid, name in session.execute(
+        select(Project.id, Project.name).where(
+            Project.id.in_([t["project_id"] for t in record.result])))}
+    teams = []
+    for t in record.result:
+        insp = inspections.get(t["project_id"])
+        members = tuple((m.get("name", ""), m.get("kind", ""), m.get("cert_no", ""))
+                        for m in (insp.team or [] if insp else []))
+        excluded = tuple(ExcludedView(
+            pool.get(i, {}).get("name", i),
+            _reason(pool.get(i, {}).get("history", []), parties.get(t["project_id"], set()),
+                    record.drawn_on, lookback)) for i in t.get("excluded", []))
+        teams.append(DrawnTeam(insp.id if insp else "", insp.number if insp else "",
+                               t["project_id"], names.get(t["project_id"], t["project_id"]),
+                               members, excluded))
+    return DrawView(id=record.id, drawn_at=record.drawn_at, drawn_by=record.drawn_by,
+                    method=record.method, seed=record.seed,
+                    candidates_hash=record.candidates_hash,
+                    candidate_projects=len(parties), candidate_members=len(pool),
+                    lookback_years=lookback, teams=tuple(teams))
