@@ -5,8 +5,6 @@ thread into the preview."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
@@ -16,13 +14,12 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QWidget,
 )
 
 from jjg_desktop.qt.inspection_items import TOUCH
-from jjg_desktop.qt.pdf_preview import PdfLoadError, PdfPreview, preview_pdf
-from jjg_desktop.qt.service_task import run_service
+from jjg_desktop.qt.pdf_preview import PdfPreview
+from jjg_desktop.qt.printing import print_document
 from jjg_desktop.qt.style import set_tone
 from jjg_desktop.qt.workspace import Workspace
 from jjg_desktop.reports.inspection_record import render_inspection_record
@@ -38,10 +35,7 @@ from jjg_desktop.rules.inspection import (
     PLANNABLE_METHODS,
     REINSPECTION,
 )
-from jjg_desktop.services.errors import ServiceError
 from jjg_desktop.store.inspection_queries import InspectionDetail
-
-PRINTS = "prints"
 
 
 def _tr(text: str) -> str:
@@ -169,40 +163,6 @@ class NoticeDialog(_FormDialog):
         self.row(_tr("文书"), self.kind)
         self.row(_tr("签收人"), self.received_by)
         self.finish()
-
-
-def print_document(workspace: Workspace, parent: QWidget, *, key: str, title: str,
-                   stem: str, render: Callable[[Path], Path],
-                   shown: Callable[[PdfPreview], None] | None = None) -> None:
-    """Render a document on the task runner, then open it in the preview."""
-    folder = workspace.store.paths.data_dir / PRINTS
-    path = folder / f"{stem}-{datetime.now():%Y%m%d%H%M%S%f}.pdf"
-    workspace.message.emit(_tr("正在生成{title}…").format(title=title))
-
-    def work(_state: object) -> Path:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            return render(path)
-        except OSError as exc:
-            raise ServiceError(_tr("无法写入 {path}：{error}。请检查磁盘空间。").format(
-                path=path, error=exc.strerror or exc)) from exc
-
-    def done(pdf: Path) -> None:
-        try:
-            dialog = preview_pdf(pdf, title, parent)
-        except PdfLoadError as exc:
-            failed(str(exc))
-            return
-        workspace.message.emit(_tr("{title}已生成：{path}").format(title=title, path=pdf))
-        if shown is not None:
-            shown(dialog)
-
-    def failed(message: str) -> None:
-        workspace.message.emit(_tr("无法生成{title}：{reason}").format(title=title,
-                                                                  reason=message))
-        QMessageBox.warning(parent, _tr("无法生成{title}").format(title=title), message)
-
-    run_service(workspace.tasks, key, work, done, failed)
 
 
 def print_record(workspace: Workspace, inspection_id: str, parent: QWidget,

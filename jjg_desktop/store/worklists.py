@@ -22,11 +22,7 @@ from jjg_desktop.store.divisions import subtree_codes
 from jjg_desktop.store.queries import JILIN, SortOrder, pending_change_count
 from jjg_desktop.store.rulebook import abnormal_list_workflow
 from jjg_desktop.store.search import enterprise_match_sql, parse_query, project_match_sql
-
-
-def _in_list(prefix: str, values: Sequence[object]) -> tuple[str, dict[str, object]]:
-    names = [f"{prefix}{n}" for n in range(len(values))]
-    return ", ".join(":" + n for n in names), dict(zip(names, values, strict=True))
+from jjg_desktop.store.sql import in_list
 
 
 def _page(select_ids: str, where: str, column: str, order: SortOrder, rowid: str) -> str:
@@ -107,7 +103,7 @@ def _inspection_where(f: InspectionFilter) -> tuple[str, dict[str, object]]:
         year_start, year_end = year_bounds_utc(f.year)
         params |= {"year_start": year_start, "year_end": year_end}
     if f.division_codes:
-        names, p = _in_list("d", f.division_codes)
+        names, p = in_list("d", f.division_codes)
         where.append(f"i.division_code IN ({names})")
         params |= p
     # 不打招呼: a drawn spot check is seen only by its team and the user who drew it until
@@ -137,7 +133,7 @@ def inspection_rows(session: Session, ids: Sequence[str]) -> list[InspectionRow]
     """Rows in the order of `ids` (ids no longer present are left out)."""
     if not ids:
         return []
-    names, params = _in_list("i", ids)
+    names, params = in_list("i", ids)
     sql = ("SELECT i.id, i.number, i.project_id, coalesce(p.name, ''), i.method, i.status, "
            "i.completed_at, i.started_at, i.planned_on FROM inspection i "
            f"LEFT JOIN project p ON p.id = i.project_id WHERE i.id IN ({names})")
@@ -230,7 +226,7 @@ CASE_SORT = {
 
 def _closed_states() -> tuple[str, dict[str, object]]:
     states = abnormal_list_workflow().states
-    return _in_list("closed", [k for k, s in states.items() if s.terminal])
+    return in_list("closed", [k for k, s in states.items() if s.terminal])
 
 
 def _waiting_states(level: int) -> list[str]:
@@ -260,13 +256,13 @@ def _case_where(f: CaseFilter) -> tuple[str, dict[str, object]]:
     if f.waiting_level is not None:
         waiting = _waiting_states(f.waiting_level)
         if waiting:
-            names, p = _in_list("w", waiting)
+            names, p = in_list("w", waiting)
             where.append(f"c.state IN ({names})")
             params |= p
         else:
             where.append("0")
     if f.division_codes:
-        names, p = _in_list("d", f.division_codes)
+        names, p = in_list("d", f.division_codes)
         where.append(f"c.division_code IN ({names})")
         params |= p
     return " AND ".join(where), params
@@ -289,7 +285,7 @@ def case_rows(session: Session, ids: Sequence[str]) -> list[CaseRow]:
     """Rows in the order of `ids` (ids no longer present are left out)."""
     if not ids:
         return []
-    names, params = _in_list("i", ids)
+    names, params = in_list("i", ids)
     states = abnormal_list_workflow().states
     sql = ("SELECT c.id, c.enterprise_id, coalesce(e.name, ''), coalesce(e.credit_code, ''), "
            "c.grounds, c.state, c.deadline, c.decision_date, coalesce(d.name, '') "
@@ -389,7 +385,7 @@ def outbox_count(session: Session) -> int:
 def outbox_rows(session: Session, ids: Sequence[int]) -> list[OutboxRow]:
     if not ids:
         return []
-    names, params = _in_list("i", ids)
+    names, params = in_list("i", ids)
     sql = ("SELECT o.id, o.created_at, o.command, o.entity, o.entity_id, "
            "coalesce(CASE o.entity "
            "WHEN 'enterprise' THEN (SELECT name FROM enterprise WHERE id = o.entity_id) "
