@@ -1,0 +1,153 @@
+"""The server database: typed SQLAlchemy 2 models and opening a database by URL.
+
+Portable SQL only (SQLite now, PostgreSQL later). Times are stored as naive UTC and read back
+as aware UTC, so both engines behave the same. The schema is made with ``create_all`` for now;
+Alembic migrations replace that before the first deployment.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    create_engine,
+    event,
+    func,
+    select,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC in Python, naive UTC in the database."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ServerState(Base):
+    """One row: the epoch names this database; a restored backup answers with its own."""
+
+    __tablename__ = "server_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    epoch: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class User(Base):
+    __tablename__ = "user_account"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(32))
+    division_code: Mapped[str] = mapped_column(String(12))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Token(Base):
+    """A session token, kept only as the SHA-256 of what the client holds."""
+
+    __tablename__ = "token"
+    __table_args__ = (Index("ix_token_expires_at", "expires_at"),)
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(ForeignKey("user_account.username"))
+    client_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ChangeLog(Base):
+    """Committed changes in commit order; ``seq`` is the pull cursor."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_entity_id", "entity", "id"),)
+
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[str] = mapped_column("id", String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    committed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+def normalize_url(db: str) -> str:
+    """A URL as given, or a bare file path taken as SQLite."""
+    return db if "://" in db else f"sqlite:///{db}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def open_db(db: str) -> Engine:
+    """Open (and on first use create) the server database; it gets its epoch when created."""
+    engine = create_engine(normalize_url(db))
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        if session.get(ServerState, 1) is None:
+            session.add(ServerState(id=1, epoch=secrets.token_hex(16),
+                                    created_at=datetime.now(UTC)))
+            try:
+                session.commit()
+            except IntegrityError:  # another process created it first: keep theirs
+                session.rollback()
+    return engine
+
+
+def epoch(session: Session) -> str:
+    state = session.get(ServerState, 1)
+    if state is None:
+        raise RuntimeError("server_state missing: database not opened with open_db")
+    return state.epoch
+
+
+def latest_seq(session: Session) -> int:
+    return session.scalar(select(func.coalesce(func.max(ChangeLog.seq), 0))) or 0
