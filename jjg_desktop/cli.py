@@ -34,6 +34,18 @@ def _parser() -> argparse.ArgumentParser:
     check = db_sub.add_parser("check", help="检查文件完整性、结构版本和审计日志链（只读）")
     check.add_argument("--db", type=Path, required=True, help="要检查的数据库文件")
 
+    backup = sub.add_parser("backup", help="数据库备份：查看、立即备份、恢复")
+    backup_sub = backup.add_subparsers(dest="backup_command", metavar="操作", required=True)
+    b_list = backup_sub.add_parser("list", help="列出备份（最新的在前）")
+    b_list.add_argument("--db", type=Path, required=True, help="数据库文件")
+    b_make = backup_sub.add_parser("make", help="立即备份数据库（备份后校验完整性）")
+    b_make.add_argument("--db", type=Path, required=True, help="数据库文件")
+    b_restore = backup_sub.add_parser(
+        "restore", help="用备份替换数据库（当前文件先另存为备份）；请先关闭吉建管")
+    b_restore.add_argument("--db", type=Path, required=True, help="要恢复的数据库文件")
+    b_restore.add_argument("backup", type=Path,
+                           help="备份文件（路径，或备份文件夹中的文件名）")
+
     pdf = sub.add_parser("pdf", help="生成打印文书（PDF）")
     pdf.add_argument("kind", choices=["verification", "case", "inspection", "notice"],
                      help="文书类型：verification 核查记录；case 异常名录决定文书；"
@@ -49,6 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _demo(args.db, args.seed)
     if args.command == "db":
         return _db_check(args.db)
+    if args.command == "backup":
+        from jjg_desktop.backup_cli import run_backup
+
+        return run_backup(resolve_paths(db=args.db, data_dir=args.data_dir),
+                          args.backup_command, getattr(args, "backup", None))
     if args.command == "pdf":
         return _pdf(resolve_paths(db=args.db, data_dir=args.data_dir), args.kind,
                     args.record_id, args.output)

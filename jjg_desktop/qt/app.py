@@ -22,11 +22,18 @@ from jjg_desktop.qt.logging_setup import add_file_log, remove_file_log
 from jjg_desktop.qt.main_window import MainWindow
 from jjg_desktop.qt.profile_dialog import ask_profile
 from jjg_desktop.qt.qt_chinese import install_qt_chinese
+from jjg_desktop.qt.restore_dialog import RestoreDialog
 from jjg_desktop.qt.style import apply_style
 from jjg_desktop.qt.tasks import TaskRunner
 from jjg_desktop.qt.workspace import Workspace
 from jjg_desktop.services.context import Actor, Store, clock_on, utc_now
-from jjg_desktop.services.startup import active_actor, demo_as_of, open_store
+from jjg_desktop.services.startup import (
+    active_actor,
+    demo_as_of,
+    open_store,
+    restore_and_open,
+)
+from jjg_desktop.store.backups import DamagedDatabase, list_backups
 from jjg_desktop.store.migrate import SchemaError
 
 log = logging.getLogger("jjg_desktop.app")
@@ -72,18 +79,8 @@ def run(paths: Paths, argv: list[str] | None = None) -> int:
         install_bundled_font(app)
         install_qt_chinese(app)
         apply_style(app)
-        try:
-            store = open_store(paths)
-        except SchemaError as exc:
-            log.error("数据库无法打开：%s", exc)
-            QMessageBox.critical(None, _tr("无法打开数据库"), str(exc))
-            return EXIT_CANNOT_OPEN
-        except Exception as exc:
-            log.exception("数据库无法打开：%s", paths.db_path)
-            QMessageBox.critical(None, _tr("无法打开数据库"), _tr(
-                "无法打开数据库 {db}：{error}\n\n请确认该文件存在、未被其他程序占用，"
-                "并且磁盘有剩余空间。详细信息已记录到日志 {log}。").format(
-                    db=paths.db_path, error=exc, log=log_handler.baseFilename))
+        store = open_for_gui(paths, log_handler.baseFilename)
+        if store is None:
             return EXIT_CANNOT_OPEN
         try:
             return _run_window(app, store)
@@ -98,6 +95,41 @@ def run(paths: Paths, argv: list[str] | None = None) -> int:
     finally:
         crash.uninstall()
         remove_file_log(log_handler)
+
+
+def open_for_gui(paths: Paths, log_file: str,
+                 recover: Callable[[Paths, DamagedDatabase], Store | None] | None = None,
+                 ) -> Store | None:
+    """The opened store, or None after telling the user why it cannot be opened.
+
+    A damaged database goes to `recover` (by default the restore dialog), which returns the
+    store opened on a restored backup, or None when the user quits.
+    """
+    try:
+        return open_store(paths)
+    except SchemaError as exc:
+        log.error("数据库无法打开：%s", exc)
+        QMessageBox.critical(None, _tr("无法打开数据库"), str(exc))
+    except DamagedDatabase as exc:
+        log.error("数据库已损坏：%s", exc, exc_info=exc.__cause__)
+        return (recover or recover_damaged)(paths, exc)
+    except Exception as exc:
+        log.exception("数据库无法打开：%s", paths.db_path)
+        QMessageBox.critical(None, _tr("无法打开数据库"), _tr(
+            "无法打开数据库 {db}：{error}\n\n请确认该文件存在、未被其他程序占用，"
+            "并且磁盘有剩余空间。详细信息已记录到日志 {log}。").format(
+                db=paths.db_path, error=exc, log=log_file))
+    return None
+
+
+def recover_damaged(paths: Paths, error: DamagedDatabase) -> Store | None:
+    """Offer the backups in a dialog; the store on the restored one, or None to quit."""
+    dialog = RestoreDialog(error, list_backups(paths.backups_dir),
+                           lambda info: restore_and_open(paths, info.path), paths.backups_dir)
+    dialog.exec()
+    if dialog.store is not None:
+        log.info("已从备份恢复数据库：%s", paths.db_path)
+    return dialog.store
 
 
 READY_PROBE = "JJG_READY_PROBE"

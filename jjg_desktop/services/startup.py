@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import DatabaseError
 
 from jjg_desktop.config import Paths
 from jjg_desktop.services.context import Actor, Change, ServiceContext, Store, change
 from jjg_desktop.services.errors import InvalidInput
 from jjg_desktop.store import divisions
+from jjg_desktop.store.backups import (
+    BackupError,
+    DamagedDatabase,
+    daily_backup_if_due,
+    integrity_problems,
+    restore,
+    rotate,
+)
 from jjg_desktop.store.base import new_id
 from jjg_desktop.store.checklists import install_shipped_templates
 from jjg_desktop.store.database import Database
@@ -24,22 +36,59 @@ ROLES = {
 }
 
 
-def open_store(paths: Paths) -> Store:
-    """Create or upgrade the database (backing it up first) and load reference data."""
+log = logging.getLogger(__name__)
+
+
+def open_store(paths: Paths, *, today: date | None = None) -> Store:
+    """Create or upgrade the database (backing it up first) and load reference data; then
+    the day's backup when due, and rotation of old backups.
+
+    A file SQLite cannot read raises `DamagedDatabase` (the file is left as it is).
+    """
     paths.data_dir.mkdir(parents=True, exist_ok=True)
     paths.db_path.parent.mkdir(parents=True, exist_ok=True)
     db = Database(paths.db_path)
     try:
-        ensure_schema(db, paths.backups_dir)
-        with db.write() as session:
-            divisions.load_reference(session)
-            install_shipped_templates(session)
-            if session.get(SyncState, 1) is None:
-                session.add(SyncState(id=1, client_id=new_id()))
+        try:
+            outcome = ensure_schema(db, paths.backups_dir)
+            with db.write() as session:
+                divisions.load_reference(session)
+                install_shipped_templates(session)
+                if session.get(SyncState, 1) is None:
+                    session.add(SyncState(id=1, client_id=new_id()))
+        except (DatabaseError, sqlite3.DatabaseError, BackupError) as exc:
+            _raise_if_damaged(paths, exc)
+            raise
+        if not outcome.created:
+            _daily_backup(paths, today or date.today())
     except BaseException:
         db.close()
         raise
     return Store(db=db, paths=paths)
+
+
+def _raise_if_damaged(paths: Paths, exc: Exception) -> None:
+    """Opening failed: a quick check tells a damaged file from a busy or missing one."""
+    problem = integrity_problems(paths.db_path, quick=True)
+    if problem is not None:
+        raise DamagedDatabase(paths.db_path, problem) from exc
+
+
+def _daily_backup(paths: Paths, today: date) -> None:
+    """A failed daily backup does not stop the start, unless it found the file damaged."""
+    try:
+        daily_backup_if_due(paths.db_path, paths.backups_dir, today)
+        rotate(paths.backups_dir)
+    except BackupError as exc:
+        _raise_if_damaged(paths, exc)
+        log.warning("每日备份未完成：%s", exc)
+
+
+def restore_and_open(paths: Paths, backup: Path) -> Store:
+    """Replace the (closed) database with `backup`, keeping the current file as a backup
+    first, then open it as at start."""
+    restore(backup, paths.db_path, paths.backups_dir)
+    return open_store(paths)
 
 
 DEMO_AS_OF_KEY = "demo.as_of"

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from jjg_desktop.store.search import register_functions
@@ -66,6 +67,6 @@ class Database:
         try:
             with self.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA optimize")
-        except sqlite3.Error:
+        except (sqlite3.Error, DBAPIError):  # a damaged file: releasing it must not fail
             pass
         self.engine.dispose()

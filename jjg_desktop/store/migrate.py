@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, inspect, text
 
 from jjg_desktop.paths import shipped
+from jjg_desktop.store.backups import make_backup
 from jjg_desktop.store.database import Database
 
 if TYPE_CHECKING:
@@ -67,16 +66,6 @@ def current_revision(connection: Connection) -> str | None:
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def backup_file(db_path: Path, backups_dir: Path, reason: str) -> Path:
-    """A consistent copy through SQLite's online backup, safe while the file is open."""
-    backups_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    target = backups_dir / f"{db_path.stem}-{stamp}-{reason}.sqlite"
-    with sqlite3.connect(db_path) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    return target
-
-
 def ensure_schema(db: Database, backups_dir: Path) -> MigrationOutcome:
     with db.engine.connect() as conn:
         current = current_revision(conn)
@@ -97,7 +86,7 @@ def ensure_schema(db: Database, backups_dir: Path) -> MigrationOutcome:
             f"数据库 {db.path} 由更新版本的吉建管创建（结构版本 {current}），"
             "本程序无法打开。请升级吉建管后再试；数据未做任何修改。"
         )
-    backup = backup_file(db.path, backups_dir, f"before-{head}") if current else None
+    backup = make_backup(db.path, backups_dir, f"before-{head}") if current else None
     with db.engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")
     return MigrationOutcome(created=current is None, upgraded_from=current, backup=backup)
