@@ -5,15 +5,26 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Annotated
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.orm import sessionmaker
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from jjg_desktop.sync.protocol import PREFIX, LoginRequest, LoginResponse, Meta, ProblemDetail
-from jjg_server import auth, store
+from jjg_desktop.rules.workflow import Workflow
+from jjg_desktop.sync.protocol import (
+    PREFIX,
+    LoginRequest,
+    LoginResponse,
+    Meta,
+    ProblemDetail,
+    PushRequest,
+    PushResponse,
+)
+from jjg_server import auth, push, store, workflows
 
 MIN_CLIENT_VERSION = "0.1.0"
 TOKEN_TTL = timedelta(hours=12)
@@ -67,10 +78,27 @@ def _install_error_handlers(app: FastAPI) -> None:
         return problem(500, _TITLES[500], "请稍后重试；问题持续请联系管理员")
 
 
+_bearer = HTTPBearer(auto_error=False, description="登录时得到的令牌")
+
+
+def signed_in(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                                       Depends(_bearer)]) -> auth.Caller:
+    """The user behind ``Authorization: Bearer``, or 401 未登录或登录已过期."""
+    sessions: sessionmaker[Session] = request.app.state.sessions
+    with sessions() as session:
+        return auth.authenticate(session, credentials.credentials if credentials else None,
+                                 now=request.app.state.clock())
+
+
+SignedIn = Annotated[auth.Caller, Depends(signed_in)]
+
+
 def create_app(db_url: str, *, min_client_version: str = MIN_CLIENT_VERSION,
                token_ttl: timedelta = TOKEN_TTL,
-               clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> FastAPI:
+               clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+               workflow: Workflow | None = None) -> FastAPI:
     """The server over the database at ``db_url`` (created, with its epoch, if new)."""
+    case_workflow = workflow or workflows.abnormal_list()
     engine = store.open_db(db_url)
     sessions = sessionmaker(engine, expire_on_commit=False)
 
@@ -81,6 +109,8 @@ def create_app(db_url: str, *, min_client_version: str = MIN_CLIENT_VERSION,
 
     app = FastAPI(title="吉建管 省级同步服务", version=min_client_version, lifespan=lifespan)
     app.state.engine = engine
+    app.state.sessions = sessions
+    app.state.clock = clock
     _install_error_handlers(app)
 
     @app.get(f"{PREFIX}/meta", response_model=Meta)
@@ -96,5 +126,16 @@ def create_app(db_url: str, *, min_client_version: str = MIN_CLIENT_VERSION,
     def login(request: LoginRequest) -> LoginResponse:
         with sessions.begin() as session:
             return auth.login(session, request, now=clock(), ttl=token_ttl)
+
+    @app.post(f"{PREFIX}/push", response_model=PushResponse,
+              responses={401: {"model": ProblemDetail}, 403: {"model": ProblemDetail},
+                         422: {"model": ProblemDetail}})
+    def push_commands(request: PushRequest,
+                      who: SignedIn) -> PushResponse:
+        if who.role not in push.PUSH_ROLES:
+            raise auth.AuthError(403, _TITLES[403], "您的角色不能提交数据")
+        if request.client_id != who.client_id:
+            raise auth.AuthError(403, "客户端标识与登录时不一致", "请在本机重新登录后再同步")
+        return push.push(sessions, who, request, clock=clock, workflow=case_workflow)
 
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import get_args
 
@@ -34,6 +35,32 @@ class UserError(ValueError):
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+NOT_LOGGED_IN = "未登录或登录已过期"
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who sent a request: the user behind the bearer token and the client it was issued to."""
+
+    username: str
+    display_name: str
+    role: str
+    division_code: str
+    client_id: str
+
+
+def authenticate(session: Session, token: str | None, *, now: datetime) -> Caller:
+    """The caller holding ``token``; AuthError 401 if it is missing, unknown or expired."""
+    row = session.get(Token, token_hash(token)) if token and token.isascii() else None
+    if row is None or row.expires_at <= now:
+        raise AuthError(401, NOT_LOGGED_IN, "请重新登录后再同步")
+    user = session.get(User, row.username)
+    if user is None or not user.active:
+        raise AuthError(403, "账号已停用", "请联系管理员恢复账号")
+    return Caller(username=user.username, display_name=user.display_name, role=user.role,
+                  division_code=user.division_code, client_id=row.client_id)
 
 
 def add_user(session: Session, *, username: str, display_name: str, role: str,

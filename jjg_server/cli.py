@@ -1,4 +1,4 @@
-"""`jjg-server`: run the sync server, manage its users."""
+"""`jjg-server`: run the sync server, manage its users, rotate its epoch."""
 
 from __future__ import annotations
 
@@ -43,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--division", required=True, help="行政区划代码（6 位）")
     add.add_argument("--password-stdin", action="store_true",
                      help="从标准输入读取密码（第一行）")
+    epoch = commands.add_parser("epoch", help="数据库纪元（恢复备份后使用）")
+    epoch_commands = epoch.add_subparsers(dest="epoch_command", required=True, metavar="操作")
+    rotate = epoch_commands.add_parser(
+        "rotate", help="换用新的纪元：恢复备份后执行，客户端将重新下载全部数据")
+    rotate.add_argument("--db", default=DEFAULT_DB, help="数据库 URL 或 SQLite 文件路径")
     return parser
 
 
@@ -75,6 +80,18 @@ def _user_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _epoch_rotate(args: argparse.Namespace) -> int:
+    engine = store.open_db(args.db)
+    try:
+        with Session(engine) as session, session.begin():
+            old = store.epoch(session)
+            new = store.rotate_epoch(session)
+    finally:
+        engine.dispose()
+    print(f"已换用新的纪元：{old} → {new}；客户端下次同步时将重新下载全部数据")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     try:
         import uvicorn
@@ -95,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return _serve(args)
+        if args.command == "epoch":
+            return _epoch_rotate(args)
         return _user_add(args)
     except SQLAlchemyError as exc:
         print(f"数据库错误：{exc.__class__.__name__}，请检查 --db 是否正确", file=sys.stderr)

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    UniqueConstraint,
     create_engine,
     event,
     func,
@@ -112,6 +113,39 @@ class ChangeLog(Base):
     committed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class Record(Base):
+    """The server's current state of one synced record; ``version`` counts its changes."""
+
+    __tablename__ = "record"
+
+    entity: Mapped[str] = mapped_column(String(32), primary_key=True)
+    record_id: Mapped[str] = mapped_column("id", String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AppliedCommand(Base):
+    """Every command the server decided, by client and command id: replays are answered
+    from here and never applied twice."""
+
+    __tablename__ = "applied_command"
+    __table_args__ = (UniqueConstraint("client_id", "command_id",
+                                       name="uq_applied_command_client_command"),)
+
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    client_id: Mapped[str] = mapped_column(String(64))
+    command_id: Mapped[int] = mapped_column(BigInteger)
+    username: Mapped[str] = mapped_column(ForeignKey("user_account.username"))
+    command: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    server_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 def normalize_url(db: str) -> str:
     """A URL as given, or a bare file path taken as SQLite."""
     return db if "://" in db else f"sqlite:///{db}"
@@ -146,6 +180,15 @@ def epoch(session: Session) -> str:
     state = session.get(ServerState, 1)
     if state is None:
         raise RuntimeError("server_state missing: database not opened with open_db")
+    return state.epoch
+
+
+def rotate_epoch(session: Session) -> str:
+    """Give the database a new epoch (after restoring a backup): clients re-download all."""
+    state = session.get(ServerState, 1)
+    if state is None:
+        raise RuntimeError("server_state missing: database not opened with open_db")
+    state.epoch = secrets.token_hex(16)
     return state.epoch
 
 

@@ -9,10 +9,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+import requests
 import uvicorn
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from jjg_desktop.sync.protocol import LoginResponse
 from jjg_server import auth
 from jjg_server.app import create_app
 
@@ -50,3 +52,11 @@ def add_user(engine: Engine, username: str, password: str, *, name: str = "åˆ˜æ™
     with Session(engine) as session, session.begin():
         auth.add_user(session, username=username, display_name=name, role=role,
                       division_code=division, password=password, now=datetime.now(UTC))
+
+
+def login(base: str, username: str, password: str, client_id: str = "laptop-7f3a") -> str:
+    """Log in on the running server; the bearer token."""
+    reply = requests.post(f"{base}/sync/v1/login", timeout=10, json={
+        "username": username, "password": password, "client_id": client_id})
+    assert reply.status_code == 200, reply.text
+    return LoginResponse.model_validate_json(reply.text).token

@@ -103,3 +103,27 @@ def test_serve_answers_meta_on_loopback(tmp_path: Path):
             process.wait(timeout=10)
         if process.stderr:
             process.stderr.close()
+
+
+def test_epoch_rotate_gives_the_database_a_new_epoch_that_meta_reports(db_url: str):
+    """After restoring a backup the operator rotates the epoch: clients re-download all."""
+    with running_server(db_url) as base:
+        before = Meta.model_validate_json(
+            requests.get(f"{base}/sync/v1/meta", timeout=TIMEOUT).text).epoch
+    done = _cli("epoch", "rotate", "--db", db_url)
+    assert done.returncode == 0, done.stderr
+    assert "已换用新的纪元" in done.stdout and before in done.stdout
+    with running_server(db_url) as base:
+        after = Meta.model_validate_json(
+            requests.get(f"{base}/sync/v1/meta", timeout=TIMEOUT).text).epoch
+    assert after != before and len(after) == 32 and after in done.stdout
+
+
+def test_epoch_rotate_is_seen_by_a_running_server(db_url: str):
+    with running_server(db_url) as base:
+        def epoch() -> str:
+            reply = requests.get(f"{base}/sync/v1/meta", timeout=TIMEOUT)
+            return Meta.model_validate_json(reply.text).epoch
+        before = epoch()
+        assert _cli("epoch", "rotate", "--db", db_url).returncode == 0
+        assert epoch() != before
