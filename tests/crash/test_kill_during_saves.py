@@ -45,7 +45,7 @@ print("ready", flush=True)
 for n in itertools.count(1):
     code = codes[n % len(codes)]
     inspections.answer(ctx, inspection_id, code, values[n % 3], f"{round_}-{n}")
-    print(round_, n, code, flush=True)
+    sys.stdout.write(f"{round_} {n} {code}\\n")  # one write: a kill never splits the line
 """
 
 
@@ -64,7 +64,7 @@ def run_and_kill(data_dir: Path, inspection_id: str, round_: int,
             for line in proc.stdout:
                 if line.strip() == "ready":
                     ready.set()
-                else:
+                elif line.endswith("\n"):  # acknowledged only once the whole line arrived
                     lines.append(line.strip())
 
         reader = threading.Thread(target=read, daemon=True)
