@@ -21,16 +21,16 @@ import itertools
 import os
 import shutil
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from generate_large import DEFAULT_DB, DEFAULTS, generate
+from timing import ms, row, stats
 
 from jjg_desktop.config import resolve_paths
 from jjg_desktop.rules.checklist import Template
@@ -53,23 +53,6 @@ def copy_synced(source: Path, target: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _ms(f: Callable[[], object]) -> float:
-    t = time.perf_counter_ns()
-    f()
-    return (time.perf_counter_ns() - t) / 1e6
-
-
-def _stats(samples: Sequence[float]) -> tuple[float, float, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.median(ordered), p95, ordered[-1]
-
-
-def _row(label: str, samples: Sequence[float]) -> str:
-    p50, p95, worst = _stats(samples)
-    return f"{label:<30}{p50:>9.2f}{p95:>9.2f}{worst:>9.2f}   (n={len(samples)})"
 
 
 def run(source: Path, saves: int) -> int:
@@ -101,11 +84,11 @@ def run(source: Path, saves: int) -> int:
     print(f"\nsaving one answer: {saves} saves on a store of the large dataset "
           "(synchronous=FULL, WAL)")
     print(f"{'':<30}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
-    print(_row("ours: answer()", ours))
-    print(_row("ours: answer() with finding", findings))
-    print(_row("ours: save_remark()", remarks))
-    print(_row("baseline: raw upsert+commit", base))
-    (o50, o95, _), (b50, b95, _) = _stats(ours), _stats(base)
+    print(row("ours: answer()", ours, width=30))
+    print(row("ours: answer() with finding", findings, width=30))
+    print(row("ours: save_remark()", remarks, width=30))
+    print(row("baseline: raw upsert+commit", base, width=30))
+    (o50, o95, _), (b50, b95, _) = stats(ours), stats(base)
     print(f"ratio ours/baseline: p50 {o50 / b50:.1f}x   p95 {o95 / b95:.1f}x "
           "(what the service adds on top of the commit: checks, finding, audit, outbox)")
     failures = [f"our p95 {o95:.2f} ms is over the {TARGET_P95_MS:.0f} ms target"] \
@@ -124,11 +107,11 @@ def _ours(ctx: ServiceContext, inspection_id: str, template: Template,
         inspections.answer(ctx, inspection_id, warm.code, "符合")
     for n, item in zip(range(saves), itertools.cycle(items), strict=False):
         value = "不符合" if n % 8 == 0 else "符合"
-        took = _ms(lambda item=item, value=value: inspections.answer(
+        took = ms(lambda item=item, value=value: inspections.answer(
             ctx, inspection_id, item.code, value))
         (with_finding if value == "不符合" else plain).append(took)
         if n % 4 == 0:
-            remarks.append(_ms(lambda item=item, n=n: inspections.save_remark(
+            remarks.append(ms(lambda item=item, n=n: inspections.save_remark(
                 ctx, inspection_id, item.code, f"现场核实第{n}次")))
     return plain + with_finding, remarks, with_finding
 
@@ -151,7 +134,7 @@ def _baseline(db: Path, saves: int) -> list[float]:
                 "updated_at = excluded.updated_at",
                 (str(uuid.uuid4()), inspection_id, f"B-{n % 40:02d}", "符合"))
             conn.execute("COMMIT")
-        samples.append(_ms(save))
+        samples.append(ms(save))
     conn.close()
     return samples
 

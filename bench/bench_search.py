@@ -18,9 +18,8 @@ import re
 import statistics
 import sys
 import tempfile
-import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from typing import Any
 from generate_large import DEFAULT_DB, DEFAULTS, generate
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session
+from timing import ms, row, stats
 
 from jjg_desktop.config import resolve_paths
 from jjg_desktop.services.startup import open_store
@@ -84,23 +84,6 @@ def draw_queries(session: Session, n: int, seed: int) -> list[Query]:
     return queries
 
 
-def _ms(f: Callable[[], Any]) -> float:
-    t = time.perf_counter_ns()
-    f()
-    return (time.perf_counter_ns() - t) / 1e6
-
-
-def _stats(samples: Sequence[float]) -> tuple[float, float, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.median(ordered), p95, ordered[-1]
-
-
-def _row(label: str, samples: Sequence[float]) -> str:
-    p50, p95, worst = _stats(samples)
-    return f"{label:<22}{p50:>9.2f}{p95:>9.2f}{worst:>9.2f}   (n={len(samples)})"
-
-
 def _captured_sql(session: Session, q: str) -> tuple[str, Any]:
     seen: list[tuple[str, Any]] = []
 
@@ -151,25 +134,25 @@ def _measure(session: Session, runs: int, n_queries: int, seed: int) -> int:
     per_query: dict[str, list[float]] = defaultdict(list)
     for _ in range(runs):
         for kind, q in keystrokes:
-            t = _ms(lambda q=q: ours(q))
+            t = ms(lambda q=q: ours(q))
             mine[kind].append(t)
             per_query[q].append(t)
-            base[kind].append(_ms(lambda q=q: like(q)))
+            base[kind].append(ms(lambda q=q: like(q)))
     all_mine = [t for ts in mine.values() for t in ts]
     all_base = [t for ts in base.values() for t in ts]
     total = session.execute(text("SELECT count(*) FROM enterprise")).scalar_one()
     print(f"enterprise search as you type: {total} enterprises, {len(queries)} queries, "
           f"{len(keystrokes)} keystrokes x {runs} runs, limit {LIMIT}")
     print(f"{'':<22}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
-    print(_row("ours (FTS5)", all_mine))
-    print(_row("LIKE scan", all_base))
-    (m50, m95, _), (b50, b95, _) = _stats(all_mine), _stats(all_base)
+    print(row("ours (FTS5)", all_mine))
+    print(row("LIKE scan", all_base))
+    (m50, m95, _), (b50, b95, _) = stats(all_mine), stats(all_base)
     ratio50, ratio95 = b50 / m50, b95 / m95
     print(f"ratio LIKE/ours:       p50 {ratio50:.1f}x   p95 {ratio95:.1f}x (the target is on p95:"
           " LIKE with LIMIT stops after 200 hits, so a common fragment costs it no scan)")
     print("\nby kind of query (ours | LIKE):")
     for kind in mine:
-        print(_row(f"  {kind}", mine[kind]), "|", _row("", base[kind]).strip())
+        print(row(f"  {kind}", mine[kind]), "|", row("", base[kind]).strip())
     _slowest(session, per_query)
     _recall(session, queries)
     failures = []
