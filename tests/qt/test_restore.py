@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
@@ -26,21 +25,9 @@ from jjg_desktop.store.backups import (
     list_backups,
     make_backup,
 )
+from qt_support import when_shown
 
 LEFT = Qt.MouseButton.LeftButton
-
-
-def when_shown(act: Callable[[QWidget], None]) -> None:
-    """Act on the next modal dialog or the main window once the event loop shows it."""
-    def poll() -> None:
-        widget = QApplication.activeModalWidget() or next(
-            (w for w in QApplication.topLevelWidgets()
-             if isinstance(w, MainWindow) and w.isVisible()), None)
-        if widget is None:
-            QTimer.singleShot(10, poll)
-        else:
-            act(widget)
-    QTimer.singleShot(0, poll)
 
 
 T0 = datetime(2026, 5, 10, 1, 0, tzinfo=UTC)

@@ -4,34 +4,20 @@ and the window shown on a ready one."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from jjg_desktop.config import Paths
 from jjg_desktop.qt.app import EXIT_CANNOT_OPEN, EXIT_OK, run
-from jjg_desktop.qt.main_window import MainWindow
 from jjg_desktop.qt.profile_dialog import ProfileDialog
 from jjg_desktop.services.context import Actor, Store
 from jjg_desktop.services.startup import active_actor, open_store
+from qt_support import when_shown
 
 if TYPE_CHECKING:
     from conftest import TypeChinese
-
-def when_shown(act: Callable[[QWidget], None]) -> None:
-    """Act on the next modal dialog or top-level window once the event loop shows it."""
-    def poll() -> None:
-        widget = QApplication.activeModalWidget() or next(
-            (w for w in QApplication.topLevelWidgets()
-             if isinstance(w, MainWindow) and w.isVisible()), None)
-        if widget is None:
-            QTimer.singleShot(10, poll)
-        else:
-            act(widget)
-    QTimer.singleShot(0, poll)
 
 
 def test_profile_dialog_creates_the_active_profile(qtbot: QtBot, type_chinese: TypeChinese,
