@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QFocusEvent, QHideEvent, QImage, QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -38,12 +38,13 @@ from jjg_desktop.qt.inspection_dialogs import (
     print_notice,
     print_record,
 )
-from jjg_desktop.qt.inspection_items import DEBOUNCE_MS, TOUCH, ItemRow
+from jjg_desktop.qt.inspection_items import TOUCH, ItemRow
 from jjg_desktop.qt.inspection_signatures import InspectionSignatures
 from jjg_desktop.qt.pdf_preview import PdfPreview
 from jjg_desktop.qt.service_task import run_service
 from jjg_desktop.qt.style import set_tone
 from jjg_desktop.qt.tasks import TaskState
+from jjg_desktop.qt.typing_pause import TypingPause
 from jjg_desktop.qt.workspace import Workspace
 from jjg_desktop.rules.inspection import (
     COMPLETED,
@@ -93,14 +94,13 @@ class _DebouncedText(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._dirty = False
         self._loading = False
-        self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
-        self._timer.timeout.connect(self.flush)
+        self._pause = TypingPause(self, self.toPlainText)
+        self._pause.committed.connect(self.committed)
         self.textChanged.connect(self._edited)
 
     def load(self, text: str) -> None:
-        if not self._dirty and self.toPlainText() != text:
+        if not self._pause.dirty and self.toPlainText() != text:
             self._loading = True
             self.setPlainText(text)
             self._loading = False
@@ -108,19 +108,11 @@ class _DebouncedText(QPlainTextEdit):
     @Slot()
     def _edited(self) -> None:
         if not self._loading:
-            self._dirty = True
-            self._timer.start()
+            self._pause.edited()
 
     @Slot()
     def flush(self) -> None:
-        self._timer.stop()
-        if self._dirty:
-            self._dirty = False
-            self.committed.emit(self.toPlainText())
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        self.flush()
-        super().focusOutEvent(event)
+        self._pause.flush()
 
 
 def _load_images(root: Path, detail: InspectionDetail, have: set[str]) -> dict[str, QImage]:

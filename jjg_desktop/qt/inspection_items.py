@@ -7,8 +7,8 @@ Keys on a row: 1 / Y 符合, 2 / N 不符合, 3 / A 不适用; ↑ / ↓ the pre
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QDoubleValidator, QFocusEvent, QIcon, QImage, QKeyEvent, QPixmap
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QDoubleValidator, QIcon, QImage, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from jjg_desktop.qt.style import set_tone
+from jjg_desktop.qt.typing_pause import TypingPause
 from jjg_desktop.rules.inspection import COMPLIANT, NONCOMPLIANT, NOT_APPLICABLE
 from jjg_desktop.store.inspection_queries import ItemView
 
 TOUCH = 48
 THUMB = 72
-DEBOUNCE_MS = 500
 ANSWER_KEYS = {Qt.Key.Key_1: COMPLIANT, Qt.Key.Key_Y: COMPLIANT,
                Qt.Key.Key_2: NONCOMPLIANT, Qt.Key.Key_N: NONCOMPLIANT,
                Qt.Key.Key_3: NOT_APPLICABLE, Qt.Key.Key_A: NOT_APPLICABLE}
@@ -44,33 +44,20 @@ class DebouncedLine(QLineEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._dirty = False
-        self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
-        self._timer.timeout.connect(self.flush)
-        self.textEdited.connect(self._edited)
-        self.editingFinished.connect(self.flush)
+        self._pause = TypingPause(self, self.text)
+        self._pause.committed.connect(self.committed)
+        self.textEdited.connect(self._pause.edited)
+        self.editingFinished.connect(self._pause.flush)
 
     def load(self, text: str) -> None:
         """Show the stored value, unless the inspector is in the middle of typing."""
-        if not self._dirty and self.text() != text:
+        if not self._pause.dirty and self.text() != text:
             self.setText(text)
             self.setCursorPosition(0)
 
     @Slot()
-    def _edited(self) -> None:
-        self._dirty = True
-        self._timer.start()
-
-    @Slot()
     def flush(self) -> None:
-        self._timer.stop()
-        if self._dirty:
-            self._dirty = False
-            self.committed.emit(self.text())
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        self.flush()
-        super().focusOutEvent(event)
+        self._pause.flush()
 
 
 class ItemRow(QFrame):

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QLabel, QLineEdit
 
 from jjg_desktop.qt.style import set_tone
-
-SAVE_DEBOUNCE_MS = 500
+from jjg_desktop.qt.typing_pause import TypingPause
 
 
 class SavedField(QObject):
@@ -22,12 +21,11 @@ class SavedField(QObject):
         self.edit = edit
         self.message = message
         self._save = save
-        self._dirty = False
         self.has_error = False
-        self._timer = QTimer(self, singleShot=True, interval=SAVE_DEBOUNCE_MS)
-        self._timer.timeout.connect(self.flush)
-        edit.textEdited.connect(self._edited)
-        edit.editingFinished.connect(self.flush)
+        self._pause = TypingPause(edit, edit.text)
+        self._pause.committed.connect(lambda _text: self._save(self))
+        edit.textEdited.connect(self._pause.edited)
+        edit.editingFinished.connect(self._pause.flush)
         message.hide()
 
     @property
@@ -40,8 +38,7 @@ class SavedField(QObject):
         return self.edit.text()
 
     def load(self, value: str) -> None:
-        self._timer.stop()
-        self._dirty = False
+        self._pause.reset()
         self.edit.setText(value)
         self.edit.setCursorPosition(0)
         self.clear_message()
@@ -49,10 +46,7 @@ class SavedField(QObject):
     @Slot()
     def flush(self) -> None:
         """Save now if there is an edit not yet saved."""
-        self._timer.stop()
-        if self._dirty:
-            self._dirty = False
-            self._save(self)
+        self._pause.flush()
 
     def show_error(self, text: str) -> None:
         self._show(text, "error")
@@ -75,8 +69,3 @@ class SavedField(QObject):
         set_tone(self.edit, tone)
         self.message.show()
         self.edit.setAccessibleDescription(text)
-
-    @Slot()
-    def _edited(self) -> None:
-        self._dirty = True
-        self._timer.start()

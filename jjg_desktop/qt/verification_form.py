@@ -45,11 +45,11 @@ from jjg_desktop.qt.call_log import CallLogEditor
 from jjg_desktop.qt.case_proposal_dialog import CaseProposalDialog
 from jjg_desktop.qt.evidence_photos import PhotoStrip
 from jjg_desktop.qt.pdf_preview import PdfPreview
-from jjg_desktop.qt.saved_field import SAVE_DEBOUNCE_MS
 from jjg_desktop.qt.service_task import run_service
 from jjg_desktop.qt.signature_section import CollectedSignature, SignatureCollector
 from jjg_desktop.qt.style import set_tone
 from jjg_desktop.qt.tasks import TaskState
+from jjg_desktop.qt.typing_pause import SAVE_PAUSE_MS
 from jjg_desktop.qt.verification_print import print_verification
 from jjg_desktop.qt.verifier_list import VerifierList
 from jjg_desktop.qt.workspace import Workspace
@@ -419,7 +419,7 @@ class VerificationForm(QDialog):
 
     def _start_drafting(self) -> None:
         self._drafting = True
-        self._draft_timer = QTimer(self, singleShot=True, interval=SAVE_DEBOUNCE_MS)
+        self._draft_timer = QTimer(self, singleShot=True, interval=SAVE_PAUSE_MS)
         self._draft_timer.timeout.connect(self.write_draft)
         self._blank = self.draft_state()
         self._written = self._blank

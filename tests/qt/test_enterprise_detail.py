@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from jjg_desktop.qt.enterprise_page import EnterprisePage
 from jjg_desktop.qt.main_window import MainWindow
-from jjg_desktop.qt.saved_field import SAVE_DEBOUNCE_MS
+from jjg_desktop.qt.typing_pause import SAVE_PAUSE_MS
 from jjg_desktop.services.context import Store
 from jjg_desktop.store.queries import EnterpriseDetail, enterprise_detail, pending_change_count
 from jjg_desktop.store.worklists import outbox_ids, outbox_rows
@@ -83,7 +83,7 @@ def test_typed_phone_is_saved_after_a_pause(qtbot: QtBot, sample: Sample, store:
     assert stored(store, ent).contact_phone == "0433-7512345"
 
     qtbot.waitUntil(lambda: stored(store, ent).contact_phone == "13943312345",
-                    timeout=SAVE_DEBOUNCE_MS * 4)
+                    timeout=SAVE_PAUSE_MS * 4)
     assert pending(store) == 1
     with store.db.read() as session:
         [command] = outbox_rows(session, outbox_ids(session))
