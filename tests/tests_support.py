@@ -44,14 +44,9 @@ def add_project(store: Store, now: datetime, *, name: str, parties: dict[str, st
     return project.id
 
 
-def add_template(store: Store, now: datetime, *, code: str = "jzsc-zfjcb",
-                 version: str = "2023.1") -> str:
-    from jjg_desktop.store.models import ChecklistTemplate
+def shipped_template_id() -> str:
+    """The checklist template every store has from its first start."""
+    from jjg_desktop.store.checklists import shipped_templates, template_id
 
-    template = ChecklistTemplate(id=new_id(), code=code, version=version,
-                                 title="建筑市场执法检查表", content={"sections": []},
-                                 content_hash="0" * 64, created_at=now, updated_at=now,
-                                 server_version=1)
-    with store.db.write() as s:
-        s.add(template)
-    return template.id
+    template = shipped_templates()[0]
+    return template_id(template.code, template.version)

@@ -10,12 +10,11 @@ from jjg_desktop.rules.draw import EXPERT, OFFICIAL, DrawParams
 from jjg_desktop.services import draws
 from jjg_desktop.services.errors import InvalidInput
 from jjg_desktop.store.models import Enterprise, Inspection, InspectionDraw
-from tests_support import add_enterprise, add_project, add_template
+from tests_support import add_enterprise, add_project
 
 
 @pytest.fixture
 def county(ctx, store, clock):
-    add_template(store, clock.now)
     contractors = [add_enterprise(store, clock.now, name=f"珲春第{i}建筑公司") for i in range(6)]
     projects = [add_project(store, clock.now, name=f"珲春市第{i}中学教学楼",
                             parties={"施工单位": contractors[i]}) for i in range(6)]

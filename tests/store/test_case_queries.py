@@ -27,7 +27,7 @@ from jjg_desktop.store.worklists import (
     case_rows,
     waiting_cases,
 )
-from tests_support import add_enterprise, add_project, add_template
+from tests_support import add_enterprise, add_project, shipped_template_id
 
 NOW = datetime(2026, 5, 18, 1, 30)
 
@@ -50,7 +50,7 @@ def _phone_check(ctx: ServiceContext, ent: str, on: date, reachable: str) -> str
 
 
 def _finding(store: Store, ent: str, problem: str, *, status: str = "open") -> str:
-    template = add_template(store, NOW, version=new_id()[:8])
+    template = shipped_template_id()
     project = add_project(store, NOW, name="珲春市第一中学教学楼新建工程", parties={})
     with store.db.write() as s:
         inspection = Inspection(id=new_id(), number=f"珲建检〔2026〕{new_id()[:4]}号",
