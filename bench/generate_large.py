@@ -32,6 +32,7 @@ from jjg_desktop.demo.market import COMMITMENTS, DEVELOPER_FORMS, DEVELOPER_TRAD
 from jjg_desktop.demo.places import Place, jilin_places
 from jjg_desktop.demo.seeded import Seeded, china_time
 from jjg_desktop.services.startup import open_store
+from jjg_desktop.store import search
 from jjg_desktop.store.checklists import install_shipped_templates, shipped_templates, template_id
 from jjg_desktop.store.migrate import head_revision
 from jjg_desktop.store.search import register_functions
@@ -329,8 +330,7 @@ def _without_triggers(conn: sqlite3.Connection, load: Callable[[], dict[str, int
     for name in SEARCH_TRIGGERS:
         conn.execute(f"DROP TRIGGER {name}")
     counts = load()
-    for index in ("enterprise_search", "project_search"):
-        conn.execute(f"INSERT INTO {index}({index}) VALUES('rebuild')")
+    search.rebuild(conn)
     for name in SEARCH_TRIGGERS:
         conn.execute(ddl[name])
     return counts

@@ -137,10 +137,11 @@ def _prefix_range(prefix: str) -> dict[str, str]:
     return {"code_lo": prefix, "code_hi": prefix + "\uffff"}
 
 
-def rebuild(session: Session, indexes: Sequence[str] = INDEXES) -> None:
-    """Re-read every row into the index (after a VACUUM, which may renumber rowids)."""
+def rebuild(conn: sqlite3.Connection, indexes: Sequence[str] = INDEXES) -> None:
+    """Re-read every row into the indexes: after a bulk load without the triggers, or a
+    VACUUM (which may renumber rowids)."""
     for name in indexes:
-        session.execute(text(f"INSERT INTO {name}({name}) VALUES('rebuild')"))
+        conn.execute(f"INSERT INTO {name}({name}) VALUES('rebuild')")
 
 
 def integrity_problems(session: Session) -> list[str]:
