@@ -8,6 +8,11 @@ shows the case as it now is, so the user can decide again.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jjg_desktop.qt.pdf_preview import PdfPreview
+
 from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QTextCursor
 from PySide6.QtWidgets import (
@@ -26,11 +31,10 @@ from jjg_desktop.qt.case_step_dialog import CaseStepDialog
 from jjg_desktop.qt.case_timeline import LINK_SCHEME, evidence_kind, timeline_html
 from jjg_desktop.qt.detail_tables import setup_table
 from jjg_desktop.qt.forms import form
-from jjg_desktop.qt.pdf_preview import PdfPreview
 from jjg_desktop.qt.style import set_tone
 from jjg_desktop.qt.verification_print import print_verification
 from jjg_desktop.qt.workspace import Workspace
-from jjg_desktop.reports.case_documents import document_title
+from jjg_desktop.rules.decisions import document_title
 from jjg_desktop.rules.workflow import LEVEL_LABELS, TransitionDef
 from jjg_desktop.services.cases import StepInput, actions_for, take_step
 from jjg_desktop.services.errors import ServiceError

@@ -4,6 +4,11 @@ thread into the preview."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jjg_desktop.qt.pdf_preview import PdfPreview
+
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication
@@ -18,12 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from jjg_desktop.qt.inspection_items import TOUCH
-from jjg_desktop.qt.pdf_preview import PdfPreview
 from jjg_desktop.qt.printing import print_document
 from jjg_desktop.qt.style import set_tone
 from jjg_desktop.qt.workspace import Workspace
-from jjg_desktop.reports.inspection_record import render_inspection_record
-from jjg_desktop.reports.rectification_notice import render_rectification_notice
 from jjg_desktop.rules.inspection import (
     AMEND_CONCLUSION,
     AMEND_PLACE,
@@ -167,6 +169,8 @@ class NoticeDialog(_FormDialog):
 
 def print_record(workspace: Workspace, inspection_id: str, parent: QWidget,
                  shown: Callable[[PdfPreview], None] | None = None) -> None:
+    from jjg_desktop.reports.inspection_record import render_inspection_record
+
     store = workspace.store
     print_document(workspace, parent, key=f"print-inspection-{inspection_id}",
                    title=_tr("建筑市场执法检查记录"), stem=f"检查记录-{inspection_id[:8]}",
@@ -176,6 +180,8 @@ def print_record(workspace: Workspace, inspection_id: str, parent: QWidget,
 
 def print_notice(workspace: Workspace, notice_id: str, kind: str, parent: QWidget,
                  shown: Callable[[PdfPreview], None] | None = None) -> None:
+    from jjg_desktop.reports.rectification_notice import render_rectification_notice
+
     store = workspace.store
     print_document(workspace, parent, key=f"print-notice-{notice_id}", title=kind,
                    stem=f"{kind}-{notice_id[:8]}",

@@ -8,6 +8,11 @@ change is one service call made at once."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jjg_desktop.qt.pdf_preview import PdfPreview
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +45,6 @@ from jjg_desktop.qt.inspection_dialogs import (
 )
 from jjg_desktop.qt.inspection_items import TOUCH, ItemRow
 from jjg_desktop.qt.inspection_signatures import InspectionSignatures
-from jjg_desktop.qt.pdf_preview import PdfPreview
 from jjg_desktop.qt.service_task import run_service
 from jjg_desktop.qt.style import set_tone
 from jjg_desktop.qt.tasks import TaskState

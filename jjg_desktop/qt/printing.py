@@ -3,6 +3,11 @@ open the preview (打印, 另存为). One path for every printed record."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jjg_desktop.qt.pdf_preview import PdfPreview
+
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -10,7 +15,6 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from jjg_desktop.qt.pdf_preview import PdfLoadError, PdfPreview, preview_pdf
 from jjg_desktop.qt.service_task import run_service
 from jjg_desktop.qt.workspace import Workspace
 from jjg_desktop.services.errors import ServiceError
@@ -41,6 +45,8 @@ def print_document(workspace: Workspace, parent: QWidget, *, key: str, title: st
                 path=path, error=exc.strerror or exc)) from exc
 
     def done(pdf: Path) -> None:
+        from jjg_desktop.qt.pdf_preview import PdfLoadError, preview_pdf  # QtPdf: on first print
+
         try:
             preview = preview_pdf(pdf, title, parent)
         except PdfLoadError as exc:

@@ -10,6 +10,11 @@ saved or the user gives it up. A laptop that dies mid-form loses at most the las
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jjg_desktop.qt.pdf_preview import PdfPreview
+
 import base64
 import contextlib
 import logging
@@ -44,7 +49,6 @@ from jjg_desktop.qt import labels
 from jjg_desktop.qt.call_log import CallLogEditor
 from jjg_desktop.qt.case_proposal_dialog import CaseProposalDialog
 from jjg_desktop.qt.evidence_photos import PhotoStrip
-from jjg_desktop.qt.pdf_preview import PdfPreview
 from jjg_desktop.qt.service_task import run_service
 from jjg_desktop.qt.signature_section import CollectedSignature, SignatureCollector
 from jjg_desktop.qt.style import set_tone

@@ -3,6 +3,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jjg_desktop.qt.pdf_preview import PdfPreview
+
 from PySide6.QtCore import QCoreApplication, Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from jjg_desktop.qt.detail_tables import fill_table, setup_table
 from jjg_desktop.qt.fact_dialog import FactDialog
-from jjg_desktop.qt.pdf_preview import PdfPreview
 from jjg_desktop.qt.style import set_tone
 from jjg_desktop.qt.verification_form import VerificationForm
 from jjg_desktop.qt.verification_print import print_verification

@@ -12,6 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, Paragraph, Spacer
 
 from jjg_desktop.reports.document import Stamp, content_hash, para, register_font, write_pdf
+from jjg_desktop.rules.decisions import document_title
 from jjg_desktop.services.context import Store
 from jjg_desktop.services.errors import InvalidInput, NotFound
 from jjg_desktop.store.case_queries import CaseDetail, case_detail
@@ -22,14 +23,6 @@ LEGAL_BASIS = ("《吉林省住房和城乡建设厅关于印发2023年全省建
                "（吉建管〔2023〕8号）第（七）项")
 REMEDIES = ("如不服本决定，可以自收到本决定书之日起六十日内向吉林省人民政府申请行政复议，"
             "也可以自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。")
-DOCUMENTS = {"listed": "入吉企业列入异常名录决定书", "removed": "入吉企业移出异常名录决定书",
-             "cleared": "入吉企业清出吉林省建筑市场通知书"}
-
-
-def document_title(state: str) -> str | None:
-    return DOCUMENTS.get(state)
-
-
 def render_case_document(store: Store, case_id: str, path: Path) -> Path:
     with store.db.read() as session:
         detail = case_detail(session, case_id)
