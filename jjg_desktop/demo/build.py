@@ -28,6 +28,7 @@ from jjg_desktop.demo.steps import Official, Step
 from jjg_desktop.services.context import Change, ServiceContext, Store
 from jjg_desktop.services.errors import ServiceError
 from jjg_desktop.services.startup import DEMO_AS_OF_KEY
+from jjg_desktop.store import synced_rows as rows
 from jjg_desktop.store.checklists import install_shipped_templates, shipped_templates, template_id
 from jjg_desktop.store.models import (
     AbnormalCase,
@@ -193,9 +194,14 @@ def _replay(session: Session, ctx: ServiceContext, steps: list[Step]) -> None:
         if step.apply is not None:
             step.apply()
         _insert(session, step.rows)
-        Change(session=session, ctx=ctx, now=step.at).record(
-            action=step.action, entity=step.entity, entity_id=step.entity_id, data=step.data,
-            args=step.args, base_version=base, sync=step.at > LAST_PUSH, command=step.command)
+        ch = Change(session=session, ctx=ctx, now=step.at)
+        ch.record(action=step.action, entity=step.entity, entity_id=step.entity_id,
+                  data=step.data, args=step.args, base_version=base,
+                  sync=step.at > LAST_PUSH, command=step.command)
+        touched = rows.Touched()
+        for row in step.rows or [session.get(rows.synced_models()[step.entity], step.entity_id)]:
+            touched.note(row)
+        ch.attach_rows(touched)
 
 
 def _insert(session: Session, rows: list[Any]) -> None:

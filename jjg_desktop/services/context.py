@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from jjg_desktop.config import Paths
 from jjg_desktop.rules.china_time import CHINA, local_date
 from jjg_desktop.store import audit
+from jjg_desktop.store import synced_rows as rows
 from jjg_desktop.store.database import Database
 from jjg_desktop.store.models import OutboxCommand
 
@@ -70,6 +71,7 @@ class Change:
     session: Session
     ctx: ServiceContext
     now: datetime
+    commands: list[OutboxCommand] = field(default_factory=list)
 
     @property
     def today(self) -> date:
@@ -90,7 +92,23 @@ class Change:
                                created_at=self.now)
         self.session.add(outbox)
         self.session.flush()
+        self.commands.append(outbox)
         return outbox
+
+    def attach_rows(self, touched: rows.Touched) -> None:
+        """Give each command the records it wrote; rows no command names go with the last."""
+        if not self.commands:
+            return
+        by_key = {(c.entity, c.entity_id): c for c in self.commands}
+        attached: dict[int, list[dict[str, Any]]] = {id(c): [] for c in self.commands}
+        for key, row in touched.rows.items():
+            owner = by_key.get(key, self.commands[-1])
+            attached[id(owner)].append({
+                "entity": key[0], "id": key[1], "base_version": touched.bases[key],
+                "deleted": key in touched.removed or row.deleted_at is not None,
+                "data": audit_safe(rows.snapshot(row))})
+        for command in self.commands:
+            command.rows = attached[id(command)]
 
 
 def audit_safe(value: dict[str, Any]) -> dict[str, Any]:
@@ -101,4 +119,8 @@ def audit_safe(value: dict[str, Any]) -> dict[str, Any]:
 @contextmanager
 def change(ctx: ServiceContext) -> Iterator[Change]:
     with ctx.db.write() as session:
-        yield Change(session=session, ctx=ctx, now=ctx.clock())
+        ch = Change(session=session, ctx=ctx, now=ctx.clock())
+        with rows.tracking(session) as touched:
+            yield ch
+            session.flush()
+        ch.attach_rows(touched)

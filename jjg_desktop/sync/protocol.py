@@ -54,8 +54,26 @@ class LoginResponse(Message):
     user: UserInfo
 
 
+class RowChange(Message):
+    """One record as the command left it on the client: every column but the version.
+
+    ``base_version`` is the server version the client's copy was made on (None: created on the
+    client). The server refuses the command if anyone else wrote the record since then.
+    """
+
+    entity: str = Field(min_length=1, max_length=32)
+    id: RecordId
+    base_version: int | None = Field(default=None, ge=0)
+    deleted: bool = False
+    data: dict[str, Any]
+
+
 class Command(Message):
-    """One outbox entry as sent: `id` increases per client and makes replays idempotent."""
+    """One outbox entry as sent: `id` increases per client and makes replays idempotent.
+
+    ``command`` names what the user did (checked against their role and scope); ``rows`` are
+    the records it wrote, which the server stores and hands to other clients' pulls.
+    """
 
     id: int = Field(ge=1)
     command: str = Field(min_length=1, max_length=64)
@@ -64,6 +82,7 @@ class Command(Message):
     base_version: int | None = Field(default=None, ge=0)
     args: dict[str, Any]
     created_at: datetime
+    rows: list[RowChange] = Field(default_factory=list, max_length=200)
     files: list[Sha256] = Field(default_factory=list)
 
 

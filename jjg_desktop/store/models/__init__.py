@@ -14,7 +14,13 @@ from jjg_desktop.store.models.inspection import (
     InspectionAnswer,
     RectificationNotice,
 )
-from jjg_desktop.store.models.journal import AuditEntry, OutboxCommand, SyncState
+from jjg_desktop.store.models.journal import (
+    AuditEntry,
+    OutboxCommand,
+    ParkedChange,
+    SyncConflict,
+    SyncState,
+)
 from jjg_desktop.store.models.project import KeyPerson, Project, ProjectParty
 from jjg_desktop.store.models.reference import Division, LocalSetting, UserProfile
 
@@ -39,12 +45,14 @@ __all__ = [
     "KeyPerson",
     "LocalSetting",
     "OutboxCommand",
+    "ParkedChange",
     "PoolEmployment",
     "PoolMember",
     "Project",
     "ProjectParty",
     "RectificationNotice",
     "Signature",
+    "SyncConflict",
     "SyncState",
     "UserProfile",
     "Verification",

@@ -40,6 +40,7 @@ class OutboxCommand(Base):
     entity: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[str] = mapped_column(String(36), index=True)
     base_version: Mapped[int | None] = mapped_column(Integer)
+    rows: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     state: Mapped[str] = mapped_column(String(12), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -59,3 +60,36 @@ class SyncState(Base):
     last_success_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class SyncConflict(Base):
+    """A command the server refused for good: what the user did beside what the server has."""
+
+    __tablename__ = "sync_conflict"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    command_id: Mapped[int] = mapped_column(Integer, index=True)
+    command: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(36), index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    mine: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    theirs: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    decided_by: Mapped[str] = mapped_column(String(64), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    detected_at: Mapped[datetime] = mapped_column(DateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    resolution: Mapped[str] = mapped_column(String(16), default="")
+
+
+class ParkedChange(Base):
+    """A pulled record whose parent has not arrived yet; applied once it has."""
+
+    __tablename__ = "sync_parked"
+
+    entity: Mapped[str] = mapped_column(String(32), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    deleted: Mapped[bool] = mapped_column(default=False)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
