@@ -1,0 +1,182 @@
+"""Writing pulled records into the local tables, a page at a time.
+
+A record a pending local command also wrote keeps the local version: the command goes up
+next and the server decides (this is how pending work is re-applied on top of pulled state).
+Rows go in by table with executemany, not one ORM object at a time. A record whose parent
+has not arrived (another page, another scope) is parked and retried with every page, so a
+foreign key never stops a sync.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, delete, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from jjg_desktop.store import synced_rows as rows
+from jjg_desktop.store.models import OutboxCommand, ParkedChange
+from jjg_desktop.store.synced_rows import VERSION_COLUMN
+
+log = logging.getLogger(__name__)
+
+Key = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    entity: str
+    id: str
+    version: int
+    deleted: bool
+    data: dict[str, Any]
+
+
+@dataclass(slots=True)
+class Applied:
+    written: int = 0
+    kept_local: int = 0
+    stale: int = 0
+    parked: int = 0
+    unknown: int = 0
+
+
+def pending_keys(session: Session) -> set[Key]:
+    """Records that commands not yet accepted by the server have written."""
+    keys: set[Key] = set()
+    for (written,) in session.execute(select(OutboxCommand.rows).where(
+            OutboxCommand.state == "pending")):
+        keys.update((r["entity"], r["id"]) for r in written)
+    return keys
+
+
+def apply_changes(session: Session, changes: Iterable[Incoming], *, now: datetime,
+                  pending: set[Key]) -> Applied:
+    """Write the newest version of each record; the caller's transaction commits it."""
+    session.execute(text("PRAGMA defer_foreign_keys=ON"))
+    result = Applied()
+    newest: dict[Key, Incoming] = {}
+    for change in [*_parked(session), *changes]:
+        key = (change.entity, change.id)
+        if change.entity not in rows.synced_models():
+            result.unknown += 1
+        elif key in pending:
+            result.kept_local += 1
+        elif key not in newest or newest[key].version < change.version:
+            newest[key] = change
+    by_entity: dict[str, list[Incoming]] = defaultdict(list)
+    for change in newest.values():
+        by_entity[change.entity].append(change)
+    for entity in rows.synced_models():
+        if entity in by_entity:
+            result.written += _write(session, entity, by_entity[entity], now, result)
+    result.parked = _park_orphans(session, newest)
+    result.written -= result.parked
+    return result
+
+
+def _parked(session: Session) -> list[Incoming]:
+    parked = [Incoming(p.entity, p.record_id, p.version, p.deleted, p.data)
+              for p in session.scalars(select(ParkedChange))]
+    if parked:
+        session.execute(delete(ParkedChange))
+    return parked
+
+
+def _write(session: Session, entity: str, changes: list[Incoming], now: datetime,
+           result: Applied) -> int:
+    table = rows.synced_models()[entity].__table__
+    ids = [c.id for c in changes]
+    local: dict[str, int | None] = {}
+    for start in range(0, len(ids), 500):
+        local.update(session.execute(select(table.c.id, table.c[VERSION_COLUMN]).where(
+            table.c.id.in_(ids[start:start + 500]))).all())
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    for change in changes:
+        known = local.get(change.id)
+        if known is not None and known >= change.version:
+            result.stale += 1
+            continue
+        values = _columns(entity, change, now)
+        (updates if change.id in local else inserts).append(values)
+    written = 0
+    for shape in _shapes(inserts):
+        written += _execute(session, insert(table), shape, entity, changes)
+    for shape in _shapes(updates):
+        columns = [c for c in shape[0] if c != "id"]
+        stmt = (update(table).where(table.c.id == bindparam("_id"))
+                .values({c: bindparam(c) for c in columns}))
+        written += _execute(session, stmt, [{**u, "_id": u["id"]} for u in shape], entity,
+                            changes)
+    return written
+
+
+def _execute(session: Session, stmt: Any, params: list[dict[str, Any]], entity: str,
+             changes: list[Incoming]) -> int:
+    """All rows at once; if one clashes with a local unique value, the others still go in
+    and the clashing one is parked (it is retried with every page)."""
+    try:
+        with session.begin_nested():
+            session.connection().execute(stmt, params)
+        return len(params)
+    except IntegrityError:
+        pass
+    by_id = {c.id: c for c in changes}
+    written = 0
+    for values in params:
+        try:
+            with session.begin_nested():
+                session.connection().execute(stmt, [values])
+            written += 1
+        except IntegrityError as exc:
+            log.warning("pulled %s/%s clashes with a local record (%s); parked",
+                        entity, values["id"], exc.orig)
+            change = by_id[values["id"]]
+            session.merge(ParkedChange(entity=entity, record_id=change.id,
+                                       version=change.version, deleted=change.deleted,
+                                       data=change.data))
+    return written
+
+
+def _shapes(values: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Rows grouped by the columns they carry (an older client may send fewer)."""
+    groups: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
+    for v in values:
+        groups[frozenset(v)].append(v)
+    return list(groups.values())
+
+
+def _columns(entity: str, change: Incoming, now: datetime) -> dict[str, Any]:
+    values = rows.decode(entity, change.data)
+    values["id"] = change.id
+    values[VERSION_COLUMN] = change.version
+    if change.deleted and values.get("deleted_at") is None:
+        values["deleted_at"] = now
+    return values
+
+
+def _park_orphans(session: Session, newest: dict[Key, Incoming]) -> int:
+    """Move rows whose parents are missing out of the tables and into the parking table."""
+    parked = 0
+    while True:
+        orphans = session.execute(text("PRAGMA foreign_key_check")).all()
+        if not orphans:
+            return parked
+        for table_name, rowid, *_ in {(o[0], o[1]) for o in orphans}:
+            record_id = session.execute(text(f'SELECT id FROM "{table_name}" WHERE rowid = :r'),
+                                        {"r": rowid}).scalar()
+            change = newest.get((table_name, record_id))
+            if change is None:
+                raise RuntimeError(f"local row {table_name}/{record_id} lost its parent")
+            session.execute(text(f'DELETE FROM "{table_name}" WHERE rowid = :r'), {"r": rowid})
+            session.merge(ParkedChange(entity=change.entity, record_id=change.id,
+                                       version=change.version, deleted=change.deleted,
+                                       data=change.data))
+            parked += 1

@@ -1,0 +1,369 @@
+"""One sync with the provincial server: meta → files → push → pull, resumable at every step.
+
+Nothing here is lost to a cut connection or a killed process: the outbox is only marked sent
+in the transaction that stores the server's answer (a lost answer is resent and answered
+`duplicate`), and each pulled page is written together with its cursor. A changed server
+epoch (the server was restored from a backup) means a full re-download that keeps unsent
+work, and then sends again what the server lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from jjg_desktop import __version__
+from jjg_desktop.services.context import Store, audit_safe, utc_now
+from jjg_desktop.store import attachments
+from jjg_desktop.store import synced_rows as rows
+from jjg_desktop.store.models import Blob, LocalSetting, OutboxCommand, SyncConflict, SyncState
+from jjg_desktop.sync.apply import Incoming, apply_changes, pending_keys
+from jjg_desktop.sync.client import SyncClient
+from jjg_desktop.sync.errors import Refused, ServerTrouble, Stopped, SyncError
+from jjg_desktop.sync.protocol import (
+    ChangeEntry,
+    Command,
+    CommandResult,
+    Meta,
+    PushRequest,
+    RowChange,
+)
+
+log = logging.getLogger(__name__)
+
+PUSH_BATCH = 200
+PULL_PAGE = 1000
+RESEND_KEY = "sync.resend_after_full_pull"
+RESEND_COMMAND = "sync.resend"
+NOT_RESENT = ("checklist_template",)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncProgress:
+    stage: str
+    done: int = 0
+    total: int | None = None
+
+
+@dataclass(slots=True)
+class SyncReport:
+    pushed: int = 0
+    applied: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    retried: int = 0
+    pulled: int = 0
+    uploaded_files: int = 0
+    downloaded_files: int = 0
+    requests: int = 0
+    bytes_sent: int = 0
+    bytes_received: int = 0
+    full_resync: bool = False
+
+    def summary(self) -> str:
+        parts = [f"上传 {self.applied + self.duplicates} 项更改", f"下载 {self.pulled} 条记录"]
+        if self.uploaded_files or self.downloaded_files:
+            parts.append(f"传输 {self.uploaded_files + self.downloaded_files} 个文件")
+        if self.rejected:
+            parts.append(f"{self.rejected} 项与服务器冲突，请在“同步”页处理")
+        if self.retried:
+            parts.append(f"{self.retried} 项稍后重试")
+        if self.full_resync:
+            parts.insert(0, "服务器已从备份恢复，已重新下载全部数据")
+        return "；".join(parts)
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in text.split(".") if p.isdigit())
+
+
+class SyncEngine:
+    """Runs one sync of ``store`` through ``client``; build a new one for each run."""
+
+    def __init__(self, store: Store, client: SyncClient, *,
+                 progress: Callable[[SyncProgress], None] | None = None,
+                 should_stop: Callable[[], bool] | None = None,
+                 clock: Callable[[], datetime] = utc_now, pull_page: int = PULL_PAGE) -> None:
+        self.store, self.client = store, client
+        self._progress = progress or (lambda _p: None)
+        self._should_stop = should_stop or (lambda: False)
+        self._clock = clock
+        self._pull_page = pull_page
+        self.report = SyncReport()
+
+    # --- the run -----------------------------------------------------------------------
+
+    def run(self) -> SyncReport:
+        self._note_attempt()
+        try:
+            self._step("检查服务器")
+            meta = self.client.meta()
+            self._check_client_version(meta)
+            client_id, cursor = self._begin(meta)
+            self._push_all(client_id)
+            self._pull_all(meta, cursor)
+            if self._resend_lost():
+                self._push_all(client_id)
+        except SyncError as exc:
+            self._note_failure(exc.message)
+            raise
+        finally:
+            self._count_traffic()
+        self._note_success()
+        return self.report
+
+    def _step(self, stage: str, done: int = 0, total: int | None = None) -> None:
+        if self._should_stop():
+            raise Stopped("同步已停止，已完成的部分已保存")
+        self._progress(SyncProgress(stage, done, total))
+
+    def _count_traffic(self) -> None:
+        self.report.requests = self.client.requests_made
+        self.report.bytes_sent = self.client.bytes_sent
+        self.report.bytes_received = self.client.bytes_received
+
+    def _check_client_version(self, meta: Meta) -> None:
+        if _version_tuple(__version__) < _version_tuple(meta.min_client_version):
+            raise Refused(f"服务器要求吉建管 {meta.min_client_version} 或更新版本（本机为 "
+                          f"{__version__}），请升级后再同步；本机数据不受影响")
+
+    # --- state -------------------------------------------------------------------------
+
+    def _begin(self, meta: Meta) -> tuple[str, int]:
+        """This client's id and pull cursor; a restored server starts a full re-download."""
+        with self.store.db.write() as session:
+            state = session.get(SyncState, 1)
+            if state is None:
+                raise RuntimeError("sync_state missing: store not opened with open_store")
+            url = self.client.base_url
+            if state.server_epoch and (state.server_epoch != meta.epoch
+                                       or state.server_url not in ("", url)):
+                log.warning("server epoch changed (%s → %s): full re-download",
+                            state.server_epoch, meta.epoch)
+                self._forget_server_versions(session)
+                session.merge(LocalSetting(key=RESEND_KEY, value={"epoch": meta.epoch}))
+                state.pull_cursor = 0
+                self.report.full_resync = True
+            state.server_epoch, state.server_url = meta.epoch, url
+            return state.client_id, state.pull_cursor
+
+    @staticmethod
+    def _forget_server_versions(session: Any) -> None:
+        for entity, model in rows.synced_models().items():
+            if entity not in NOT_RESENT:
+                session.execute(update(model).values(server_version=None))
+
+    def _note_attempt(self) -> None:
+        with self.store.db.write() as session:
+            state = session.get(SyncState, 1)
+            if state is not None:
+                state.last_attempt_at = self._clock()
+
+    def _note_success(self) -> None:
+        with self.store.db.write() as session:
+            state = session.get(SyncState, 1)
+            if state is not None:
+                state.last_success_at = self._clock()
+                state.last_error = ""
+
+    def _note_failure(self, message: str) -> None:
+        try:
+            with self.store.db.write() as session:
+                state = session.get(SyncState, 1)
+                if state is not None:
+                    state.last_error = message
+        except Exception:  # the failure itself is what the user needs to see
+            log.exception("could not record the sync failure")
+
+    # --- files -------------------------------------------------------------------------
+
+    def _upload_files(self, commands: list[OutboxCommand]) -> None:
+        wanted = sorted({sha for c in commands for r in c.rows
+                         for sha in rows.file_hashes(r["entity"], r["data"])})
+        if not wanted:
+            return
+        with self.store.db.read() as session:
+            done = set(session.scalars(select(Blob.sha256).where(
+                Blob.sha256.in_(wanted), Blob.uploaded.is_(True))))
+        unknown = [sha for sha in wanted if sha not in done]
+        if not unknown:
+            return
+        missing = self.client.missing_files(unknown)
+        root = self.store.paths.attachments_dir
+        for n, sha in enumerate(missing, start=1):
+            self._step("上传照片和签名", n - 1, len(missing))
+            path = attachments.path_of(root, sha)
+            if not path.is_file():
+                log.error("attachment %s is missing locally; its command will wait", sha)
+                continue
+            status = self.client.upload(sha, path)
+            if status.complete:
+                self.report.uploaded_files += 1
+        with self.store.db.write() as session:
+            session.execute(update(Blob).where(Blob.sha256.in_(unknown)).values(uploaded=True))
+
+    # --- push --------------------------------------------------------------------------
+
+    def _push_all(self, client_id: str) -> None:
+        after = 0
+        total = self._pending_count()
+        sent = 0
+        while True:
+            with self.store.db.read() as session:
+                batch = list(session.scalars(
+                    select(OutboxCommand).where(OutboxCommand.state == "pending",
+                                                OutboxCommand.id > after)
+                    .order_by(OutboxCommand.id).limit(PUSH_BATCH)))
+            if not batch:
+                return
+            self._upload_files(batch)
+            self._step("提交本机更改", sent, total)
+            reply = self.client.push(PushRequest(client_id=client_id,
+                                                 commands=[_command(c) for c in batch]))
+            self._store_results(batch, reply.results)
+            sent += len(batch)
+            after = batch[-1].id
+
+    def _pending_count(self) -> int:
+        with self.store.db.read() as session:
+            return session.scalar(select(func.count()).select_from(OutboxCommand).where(
+                OutboxCommand.state == "pending")) or 0
+
+    def _store_results(self, batch: list[OutboxCommand], results: list[CommandResult]) -> None:
+        by_id = {r.id: r for r in results}
+        now = self._clock()
+        with self.store.db.write() as session:
+            for sent in batch:
+                result = by_id.get(sent.id)
+                command = session.get(OutboxCommand, sent.id)
+                if result is None or command is None:
+                    continue
+                self.report.pushed += 1
+                command.attempts += 1
+                if result.status in ("applied", "duplicate"):
+                    command.state = "applied"
+                    command.last_error = ""
+                    if result.status == "applied":
+                        self.report.applied += 1
+                    else:
+                        self.report.duplicates += 1
+                elif result.status == "rejected":
+                    command.state = "rejected"
+                    command.last_error = result.reason
+                    self.report.rejected += 1
+                    session.add(_conflict(command, result, now))
+                else:
+                    command.last_error = result.reason
+                    self.report.retried += 1
+
+    # --- pull --------------------------------------------------------------------------
+
+    def _pull_all(self, meta: Meta, cursor: int) -> None:
+        if cursor >= meta.latest_seq and not self.report.full_resync:
+            return
+        while True:
+            self._step("下载服务器更新", max(cursor, 0), meta.latest_seq)
+            page = self.client.pull(cursor, self._pull_page)
+            if page.epoch != meta.epoch:
+                raise ServerTrouble("服务器刚刚从备份恢复，下次同步将重新下载全部数据")
+            self._fetch_files(page.changes)
+            self._apply_page(page.changes, page.cursor)
+            cursor = page.cursor
+            if not page.more:
+                return
+
+    def _fetch_files(self, changes: list[ChangeEntry]) -> None:
+        wanted = {sha for c in changes if not c.deleted
+                  for sha in rows.file_hashes(c.entity, c.data)}
+        if not wanted:
+            return
+        with self.store.db.read() as session:
+            have = set(session.scalars(select(Blob.sha256).where(Blob.sha256.in_(wanted))))
+        root = self.store.paths.attachments_dir
+        for sha in sorted(wanted - have):
+            target = attachments.path_of(root, sha)
+            try:
+                size = target.stat().st_size if target.is_file() else self.client.download(
+                    sha, target)
+            except Refused as exc:  # the server lacks it: the row is parked until it arrives
+                log.warning("file %s not available from the server: %s", sha, exc.message)
+                continue
+            with self.store.db.write() as session:
+                if session.get(Blob, sha) is None:
+                    session.add(Blob(sha256=sha, size=size, mime=_mime(target),
+                                     rel_path=attachments.relative_path(sha),
+                                     created_at=self._clock(), uploaded=True))
+            self.report.downloaded_files += 1
+
+    def _apply_page(self, changes: list[ChangeEntry], cursor: int) -> None:
+        with self.store.db.write() as session:
+            applied = apply_changes(
+                session, (Incoming(c.entity, c.id, c.version, c.deleted, c.data)
+                          for c in changes), now=self._clock(), pending=pending_keys(session))
+            state = session.get(SyncState, 1)
+            assert state is not None
+            state.pull_cursor = cursor
+        self.report.pulled += applied.written
+
+    # --- after a restored server ---------------------------------------------------------
+
+    def _resend_lost(self) -> bool:
+        """Queue again every record the restored server no longer has; True if any."""
+        with self.store.db.write() as session:
+            flag = session.get(LocalSetting, RESEND_KEY)
+            if flag is None:
+                return False
+            pending = pending_keys(session)
+            now = self._clock()
+            queued = False
+            for entity, model in rows.synced_models().items():
+                if entity in NOT_RESENT:
+                    continue
+                lost = [r for r in session.scalars(select(model).where(
+                    model.server_version.is_(None))) if (entity, r.id) not in pending]
+                for start in range(0, len(lost), PUSH_BATCH):
+                    chunk = lost[start:start + PUSH_BATCH]
+                    session.add(OutboxCommand(
+                        command=RESEND_COMMAND, entity=entity, entity_id=chunk[0].id,
+                        args={"count": len(chunk)}, base_version=None, created_at=now,
+                        rows=[{"entity": entity, "id": r.id, "base_version": None,
+                               "deleted": r.deleted_at is not None,
+                               "data": audit_safe(rows.snapshot(r))} for r in chunk]))
+                    queued = True
+            session.delete(flag)
+            return queued
+
+
+def _command(c: OutboxCommand) -> Command:
+    return Command(
+        id=c.id, command=c.command, entity=c.entity, entity_id=c.entity_id,
+        base_version=c.base_version, args=c.args,
+        created_at=c.created_at.replace(tzinfo=UTC),
+        rows=[RowChange.model_validate(r) for r in c.rows],
+        files=sorted({sha for r in c.rows for sha in rows.file_hashes(r["entity"], r["data"])}))
+
+
+def _conflict(command: OutboxCommand, result: CommandResult, now: datetime) -> SyncConflict:
+    return SyncConflict(
+        command_id=command.id, command=command.command, entity=command.entity,
+        entity_id=command.entity_id, reason=result.reason, mine=command.rows,
+        theirs=result.current, decided_by=result.decided_by,
+        decided_at=(result.decided_at.astimezone(UTC).replace(tzinfo=None)
+                    if result.decided_at else None),
+        detected_at=now)
+
+
+def _mime(path: Path) -> str:
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"\xff\xd8"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG"):
+        return "image/png"
+    return "application/octet-stream"

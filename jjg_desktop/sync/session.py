@@ -1,0 +1,53 @@
+"""Signing in to the provincial server and running one sync with the stored login."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from jjg_desktop.services.context import Actor, Store
+from jjg_desktop.services.startup import set_profile
+from jjg_desktop.store.models import SyncState
+from jjg_desktop.sync.client import SyncClient
+from jjg_desktop.sync.credentials import Credentials, Login
+from jjg_desktop.sync.engine import SyncEngine, SyncProgress, SyncReport
+from jjg_desktop.sync.errors import NotSignedIn
+
+
+def client_id(store: Store) -> str:
+    with store.db.read() as session:
+        state = session.get(SyncState, 1)
+        if state is None:
+            raise RuntimeError("sync_state missing: store not opened with open_store")
+        return state.client_id
+
+
+def sign_in(store: Store, credentials: Credentials, *, server_url: str, username: str,
+            password: str, ca_bundle: str = "") -> Actor:
+    """Log in; the token goes to the keyring and the user becomes this store's profile."""
+    client = SyncClient(server_url, ca_bundle=ca_bundle)
+    try:
+        reply = client.login(username, password, client_id(store))
+    finally:
+        client.close()
+    credentials.save(Login(client.base_url, reply.user.username, reply.token))
+    return set_profile(store, username=reply.user.username,
+                       display_name=reply.user.display_name, role=reply.user.role,
+                       division_code=reply.user.division_code)
+
+
+def sync_once(store: Store, credentials: Credentials, *, server_url: str, ca_bundle: str = "",
+              progress: Callable[[SyncProgress], None] | None = None,
+              should_stop: Callable[[], bool] | None = None) -> SyncReport:
+    """One sync with the login kept for ``server_url``; NotSignedIn if there is none."""
+    if not server_url:
+        raise NotSignedIn("尚未设置同步服务器地址，请在“设置”中填写后登录")
+    client = SyncClient(server_url, ca_bundle=ca_bundle)
+    login = credentials.load(client.base_url)
+    if login is None:
+        client.close()
+        raise NotSignedIn("尚未登录同步服务器，请先登录")
+    client.token = login.token
+    try:
+        return SyncEngine(store, client, progress=progress, should_stop=should_stop).run()
+    finally:
+        client.close()
