@@ -1,5 +1,9 @@
 """Writing pulled records into the local tables, a page at a time.
 
+After the server was restored from a backup, the versions this client had confirmed are kept
+negative until the full re-download has seen them: a record the client holds in a newer
+version than the restored server is kept (and sent again), an older one is replaced.
+
 A record a pending local command also wrote keeps the local version: the command goes up
 next and the server decides (this is how pending work is re-applied on top of pulled state).
 Rows go in by table with executemany, not one ORM object at a time. A record whose parent
@@ -12,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -45,6 +49,7 @@ class Applied:
     stale: int = 0
     parked: int = 0
     unknown: int = 0
+    newer_here: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def pending_keys(session: Session) -> set[Key]:
@@ -99,13 +104,22 @@ def _write(session: Session, entity: str, changes: list[Incoming], now: datetime
             table.c.id.in_(ids[start:start + 500]))).all())
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
+    confirmed: list[dict[str, Any]] = []
     for change in changes:
         known = local.get(change.id)
+        if known is not None and known < 0 and -known > change.version:
+            confirmed.append({"_id": change.id, VERSION_COLUMN: change.version})
+            result.newer_here.append((entity, change.id, change.version))
+            continue
         if known is not None and known >= change.version:
             result.stale += 1
             continue
         values = _columns(entity, change, now)
         (updates if change.id in local else inserts).append(values)
+    if confirmed:
+        session.connection().execute(
+            update(table).where(table.c.id == bindparam("_id"))
+            .values({VERSION_COLUMN: bindparam(VERSION_COLUMN)}), confirmed)
     written = 0
     for shape in _shapes(inserts):
         written += _execute(session, insert(table), shape, entity, changes)

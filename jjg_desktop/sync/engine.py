@@ -14,15 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from jjg_desktop import __version__
 from jjg_desktop.services.context import Store, audit_safe, utc_now
 from jjg_desktop.store import attachments
 from jjg_desktop.store import synced_rows as rows
-from jjg_desktop.store.models import Blob, LocalSetting, OutboxCommand, SyncConflict, SyncState
+from jjg_desktop.store.models import Blob, OutboxCommand, SyncConflict, SyncState
 from jjg_desktop.sync.apply import Incoming, apply_changes, pending_keys
 from jjg_desktop.sync.client import SyncClient
 from jjg_desktop.sync.errors import Refused, ServerTrouble, Stopped, SyncError
@@ -39,7 +39,6 @@ log = logging.getLogger(__name__)
 
 PUSH_BATCH = 200
 PULL_PAGE = 1000
-RESEND_KEY = "sync.resend_after_full_pull"
 RESEND_COMMAND = "sync.resend"
 NOT_RESENT = ("checklist_template",)
 
@@ -146,18 +145,19 @@ class SyncEngine:
                                        or state.server_url not in ("", url)):
                 log.warning("server epoch changed (%s → %s): full re-download",
                             state.server_epoch, meta.epoch)
-                self._forget_server_versions(session)
-                session.merge(LocalSetting(key=RESEND_KEY, value={"epoch": meta.epoch}))
+                self._unconfirm_server_versions(session)
                 state.pull_cursor = 0
                 self.report.full_resync = True
             state.server_epoch, state.server_url = meta.epoch, url
             return state.client_id, state.pull_cursor
 
     @staticmethod
-    def _forget_server_versions(session: Any) -> None:
+    def _unconfirm_server_versions(session: Session) -> None:
+        """Versions from before the restore: negative until the re-download confirms them."""
         for entity, model in rows.synced_models().items():
             if entity not in NOT_RESENT:
-                session.execute(update(model).values(server_version=None))
+                session.execute(update(model).where(model.server_version > 0)
+                                .values(server_version=-model.server_version))
 
     def _note_attempt(self) -> None:
         with self.store.db.write() as session:
@@ -306,6 +306,8 @@ class SyncEngine:
             applied = apply_changes(
                 session, (Incoming(c.entity, c.id, c.version, c.deleted, c.data)
                           for c in changes), now=self._clock(), pending=pending_keys(session))
+            for entity, record_id, version in applied.newer_here:
+                self._queue_resend(session, entity, [record_id], version)
             state = session.get(SyncState, 1)
             assert state is not None
             state.pull_cursor = cursor
@@ -314,30 +316,33 @@ class SyncEngine:
     # --- after a restored server ---------------------------------------------------------
 
     def _resend_lost(self) -> bool:
-        """Queue again every record the restored server no longer has; True if any."""
+        """Queue again what the restored server no longer has at all; True if any."""
+        queued = False
         with self.store.db.write() as session:
-            flag = session.get(LocalSetting, RESEND_KEY)
-            if flag is None:
-                return False
             pending = pending_keys(session)
-            now = self._clock()
-            queued = False
             for entity, model in rows.synced_models().items():
-                if entity in NOT_RESENT:
-                    continue
-                lost = [r for r in session.scalars(select(model).where(
-                    model.server_version.is_(None))) if (entity, r.id) not in pending]
+                unconfirmed = session.scalars(select(model.id).where(model.server_version < 0))
+                lost = [i for i in unconfirmed if (entity, i) not in pending]
+                session.execute(update(model).where(model.server_version < 0)
+                                .values(server_version=None))
                 for start in range(0, len(lost), PUSH_BATCH):
-                    chunk = lost[start:start + PUSH_BATCH]
-                    session.add(OutboxCommand(
-                        command=RESEND_COMMAND, entity=entity, entity_id=chunk[0].id,
-                        args={"count": len(chunk)}, base_version=None, created_at=now,
-                        rows=[{"entity": entity, "id": r.id, "base_version": None,
-                               "deleted": r.deleted_at is not None,
-                               "data": audit_safe(rows.snapshot(r))} for r in chunk]))
+                    self._queue_resend(session, entity, lost[start:start + PUSH_BATCH], None)
                     queued = True
-            session.delete(flag)
-            return queued
+        return queued
+
+    def _queue_resend(self, session: Session, entity: str, ids: list[str],
+                      base: int | None) -> None:
+        model = rows.synced_models()[entity]
+        found = list(session.scalars(select(model).where(model.id.in_(ids))))
+        for row in found:
+            row.server_version = base
+        session.add(OutboxCommand(
+            command=RESEND_COMMAND, entity=entity, entity_id=ids[0],
+            args={"reason": "server_restored", "count": len(found)}, base_version=base,
+            created_at=self._clock(),
+            rows=[{"entity": entity, "id": r.id, "base_version": base,
+                   "deleted": r.deleted_at is not None,
+                   "data": audit_safe(rows.snapshot(r))} for r in found]))
 
 
 def _command(c: OutboxCommand) -> Command:
