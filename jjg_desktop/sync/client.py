@@ -101,18 +101,22 @@ class SyncClient:
         """Send what the server lacks of the file, from where it stopped last time."""
         size = path.stat().st_size
         status = self.upload_status(sha256)
-        if status.complete:
-            return status
-        start = status.offset if status.offset <= size else 0
-        with path.open("rb") as fh:
-            fh.seek(start)
-            headers = {"Content-Range": f"bytes {start}-{size - 1}/{size}",
-                       "Content-Type": "application/octet-stream",
-                       "Content-Length": str(size - start)}
-            reply = self._send("PUT", f"/files/{sha256}", data=_Reading(fh, progress, start,
-                                                                        size),
-                               headers=headers, sent=size - start)
-        return self._parse(reply, UploadStatus)
+        for _attempt in range(3):
+            if status.complete:
+                return status
+            start = status.offset if status.offset <= size else 0
+            with path.open("rb") as fh:
+                fh.seek(start)
+                headers = {"Content-Range": f"bytes {start}-{size - 1}/{size}",
+                           "Content-Type": "application/octet-stream",
+                           "Content-Length": str(size - start)}
+                reply = self._send("PUT", f"/files/{sha256}",
+                                   data=_Reading(fh, progress, start, size), headers=headers,
+                                   sent=size - start)
+            if reply.status_code != 409:
+                return self._parse(reply, UploadStatus)
+            status = UploadStatus.model_validate_json(reply.content)  # moved on: resume there
+        raise ServerTrouble("服务器上的文件上传进度一再变化，稍后重试")
 
     def download(self, sha256: str, target: Path) -> int:
         """Fetch a complete file into ``target`` (atomically, checked against its hash)."""

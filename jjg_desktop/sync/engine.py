@@ -105,8 +105,8 @@ class SyncEngine:
             meta = self.client.meta()
             self._check_client_version(meta)
             client_id, cursor = self._begin(meta)
-            self._push_all(client_id)
-            self._pull_all(meta, cursor)
+            latest = max(meta.latest_seq, self._push_all(client_id))
+            self._pull_all(meta.epoch, cursor, latest)
             if self._resend_lost():
                 self._push_all(client_id)
         except SyncError as exc:
@@ -210,8 +210,9 @@ class SyncEngine:
 
     # --- push --------------------------------------------------------------------------
 
-    def _push_all(self, client_id: str) -> None:
-        after = 0
+    def _push_all(self, client_id: str) -> int:
+        """Push every pending command; the server's latest sequence after the last batch."""
+        after = latest = 0
         total = self._pending_count()
         sent = 0
         while True:
@@ -221,12 +222,13 @@ class SyncEngine:
                                                 OutboxCommand.id > after)
                     .order_by(OutboxCommand.id).limit(PUSH_BATCH)))
             if not batch:
-                return
+                return latest
             self._upload_files(batch)
             self._step("提交本机更改", sent, total)
             reply = self.client.push(PushRequest(client_id=client_id,
                                                  commands=[_command(c) for c in batch]))
             self._store_results(batch, reply.results)
+            latest = max(latest, reply.latest_seq)
             sent += len(batch)
             after = batch[-1].id
 
@@ -264,13 +266,13 @@ class SyncEngine:
 
     # --- pull --------------------------------------------------------------------------
 
-    def _pull_all(self, meta: Meta, cursor: int) -> None:
-        if cursor >= meta.latest_seq and not self.report.full_resync:
+    def _pull_all(self, epoch: str, cursor: int, latest: int) -> None:
+        if cursor >= latest and not self.report.full_resync:
             return
         while True:
-            self._step("下载服务器更新", max(cursor, 0), meta.latest_seq)
+            self._step("下载服务器更新", cursor, latest)
             page = self.client.pull(cursor, self._pull_page)
-            if page.epoch != meta.epoch:
+            if page.epoch != epoch:
                 raise ServerTrouble("服务器刚刚从备份恢复，下次同步将重新下载全部数据")
             self._fetch_files(page.changes)
             self._apply_page(page.changes, page.cursor)
