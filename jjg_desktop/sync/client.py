@@ -108,8 +108,7 @@ class SyncClient:
             with path.open("rb") as fh:
                 fh.seek(start)
                 headers = {"Content-Range": f"bytes {start}-{size - 1}/{size}",
-                           "Content-Type": "application/octet-stream",
-                           "Content-Length": str(size - start)}
+                           "Content-Type": "application/octet-stream"}
                 reply = self._send("PUT", f"/files/{sha256}",
                                    data=_Reading(fh, progress, start, size), headers=headers,
                                    sent=size - start)
@@ -196,18 +195,21 @@ class SyncClient:
 
 
 class _Reading:
-    """A file body for requests that reports how far the upload has got."""
+    """The rest of a file as a request body of known length, reporting how far it has got."""
 
     def __init__(self, fh: Any, progress: Callable[[int, int], None] | None, start: int,
                  size: int) -> None:
         self._fh, self._progress, self._done, self._size = fh, progress, start, size
 
-    def __iter__(self) -> Any:
-        while chunk := self._fh.read(CHUNK):
-            self._done += len(chunk)
-            if self._progress is not None:
-                self._progress(self._done, self._size)
-            yield chunk
+    def __len__(self) -> int:
+        return self._size - self._done
+
+    def read(self, n: int = -1) -> bytes:
+        chunk: bytes = self._fh.read(n if n and n > 0 else CHUNK)
+        self._done += len(chunk)
+        if self._progress is not None and chunk:
+            self._progress(self._done, self._size)
+        return chunk
 
 
 def _reason(exc: Exception) -> str:
