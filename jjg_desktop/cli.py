@@ -46,6 +46,31 @@ def _parser() -> argparse.ArgumentParser:
     b_restore.add_argument("backup", type=Path,
                            help="备份文件（路径，或备份文件夹中的文件名）")
 
+    login = sub.add_parser("login", help="登录省级同步服务器（令牌保存在系统密码保管库）")
+    login.add_argument("--server", help="同步服务器地址（默认用设置中的地址）")
+    login.add_argument("--user", required=True, help="登录名")
+    login.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
+
+    sync = sub.add_parser("sync", help="与省级服务器同步一次（可用于计划任务）；"
+                                       "退出码 0 完成，1 有冲突待处理，2 未完成")
+    sync.add_argument("--server", help="同步服务器地址（默认用设置中的地址）")
+    sync.add_argument("--quiet", action="store_true", help="不显示进度")
+
+    profile = sub.add_parser(
+        "profile", help="导出或导入本机全部数据（数据库和附件），用于更换电脑")
+    profile_sub = profile.add_subparsers(dest="profile_command", metavar="操作", required=True)
+    p_export = profile_sub.add_parser("export", help="把数据库和全部附件导出为一个 zip 文件")
+    p_export.add_argument("--out", type=Path, required=True, help="要写入的 zip 文件")
+    p_import = profile_sub.add_parser(
+        "import", help="从导出的 zip 文件导入数据（逐个文件校验）；请先关闭吉建管")
+    p_import.add_argument("zip", type=Path, help="导出的 zip 文件")
+    p_import.add_argument("--replace", action="store_true",
+                          help="替换已有数据（当前数据库先备份为“导入数据前的数据库”）")
+    for command in (p_export, p_import):
+        command.add_argument("--db", type=Path, default=argparse.SUPPRESS, help="数据库文件")
+        command.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS,
+                             help="数据目录")
+
     pdf = sub.add_parser("pdf", help="生成打印文书（PDF）")
     pdf.add_argument("kind", choices=["verification", "case", "inspection", "notice"],
                      help="文书类型：verification 核查记录；case 异常名录决定文书；"
@@ -66,6 +91,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_backup(resolve_paths(db=args.db, data_dir=args.data_dir),
                           args.backup_command, getattr(args, "backup", None))
+    if args.command in ("login", "sync"):
+        from jjg_desktop import sync_cli
+
+        paths = resolve_paths(db=args.db, data_dir=args.data_dir)
+        if args.command == "login":
+            return sync_cli.run_login(paths, args.server, args.user, args.password_stdin)
+        return sync_cli.run_sync(paths, args.server, args.quiet)
+    if args.command == "profile":
+        from jjg_desktop.profile_cli import run_profile
+
+        paths = resolve_paths(db=args.db, data_dir=args.data_dir)
+        if args.profile_command == "export":
+            return run_profile(paths, "export", args.out)
+        return run_profile(paths, "import", args.zip, replace=args.replace)
     if args.command == "pdf":
         return _pdf(resolve_paths(db=args.db, data_dir=args.data_dir), args.kind,
                     args.record_id, args.output)

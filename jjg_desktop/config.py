@@ -29,12 +29,17 @@ class Paths:
 
 def resolve_paths(db: str | os.PathLike[str] | None = None,
                   data_dir: str | os.PathLike[str] | None = None) -> Paths:
-    """Command-line choices first, then JJG_DB / JJG_DATA_DIR, then the platform's data dir.
+    """Command-line choices first, then JJG_DB / JJG_DATA_DIR, then the data folder chosen in
+    the settings, then the platform's data dir.
 
     With only a database given, its attachments and backups live beside it.
     """
     db = db or os.environ.get("JJG_DB") or None
     data_dir = data_dir or os.environ.get("JJG_DATA_DIR") or None
+    if data_dir is None and db is None:
+        from jjg_desktop.settings import load_settings
+
+        data_dir = load_settings().data_dir or None
     if data_dir is not None:
         root = Path(data_dir).expanduser().resolve()
     elif db is not None:

@@ -26,6 +26,14 @@ class FixedClock:
         return self.now
 
 
+@pytest.fixture(autouse=True)
+def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Settings go to the test's own folder, never to the real home's."""
+    folder = tmp_path / "config"
+    monkeypatch.setenv("JJG_CONFIG_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def paths(tmp_path: Path) -> Paths:
     return resolve_paths(data_dir=tmp_path / "data")

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from jjg_desktop.config import APP_AUTHOR, APP_NAME, Paths
 from jjg_desktop.paths import resource
 from jjg_desktop.qt.crash import CrashHandler
+from jjg_desktop.qt.daily_backup import back_up_when_due
 from jjg_desktop.qt.fonts import install_bundled_font
 from jjg_desktop.qt.logging_setup import add_file_log, remove_file_log
 from jjg_desktop.qt.main_window import MainWindow
@@ -106,7 +107,7 @@ def open_for_gui(paths: Paths, log_file: str,
     store opened on a restored backup, or None when the user quits.
     """
     try:
-        return open_store(paths)
+        return open_store(paths, defer_large_backup=True)
     except SchemaError as exc:
         log.error("数据库无法打开：%s", exc)
         QMessageBox.critical(None, _tr("无法打开数据库"), str(exc))
@@ -149,10 +150,13 @@ def _run_window(app: QApplication, store: Store) -> int:
     window = build_main_window(store, actor)
     app.aboutToQuit.connect(window.commit_edits)
     window.show()
+    window.sync.start()
+    QTimer.singleShot(0, window, lambda: back_up_when_due(window.workspace))
     if os.environ.get(READY_PROBE):
         QTimer.singleShot(0, lambda: _report_ready(app))
     try:
         return app.exec()
     finally:
+        window.sync.shutdown()
         window.workspace.tasks.cancel_all()
         window.workspace.tasks.wait()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
@@ -23,8 +23,10 @@ from jjg_desktop.qt.enterprise_page import EnterprisePage
 from jjg_desktop.qt.forms import form
 from jjg_desktop.qt.inspection_page import InspectionPage
 from jjg_desktop.qt.project_page import ProjectPage
+from jjg_desktop.qt.settings_dialog import SettingsDialog
 from jjg_desktop.qt.status_bar import StatusFields
 from jjg_desktop.qt.sync_page import SyncPage
+from jjg_desktop.qt.sync_scheduler import SyncScheduler
 from jjg_desktop.qt.workspace import Destination, Workspace
 
 MAIN_FORM = form("main_window.ui", navList=QListWidget, pages=QStackedWidget,
@@ -84,8 +86,15 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence(f"Ctrl+{n}"), self, lambda row=n - 1: self.show_page(row))
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
-        self.status = StatusFields(ui.find(QStatusBar, "statusbar"), workspace)
+        self.sync = SyncScheduler(workspace, parent=self)
+        sync_page = self.pages["sync"]
+        assert isinstance(sync_page, SyncPage)
+        sync_page.attach(self.sync)
+        self.status = StatusFields(ui.find(QStatusBar, "statusbar"), workspace, self.sync)
         workspace.navigate.connect(self.go)
+        self.settings_action = QAction(_tr("设置(&S)…"), self, shortcut=QKeySequence("Ctrl+,"),
+                                       triggered=self.open_settings)
+        self.menuBar().addAction(self.settings_action)
 
     @property
     def enterprises(self) -> EnterprisePage:
@@ -108,6 +117,13 @@ class MainWindow(QMainWindow):
         if isinstance(page, ShowsDestinations):
             page.show_destination(dest)
 
+    @Slot()
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self, workspace=self.workspace)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.exec()
+        self.sync.settings_changed()
+
     def commit_edits(self) -> None:
         """Save whatever is being typed (before the window closes or the program quits)."""
         self.enterprises.detail.flush()
@@ -115,4 +131,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.commit_edits()
+        self.sync.shutdown()
         super().closeEvent(event)

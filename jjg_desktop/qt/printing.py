@@ -1,5 +1,6 @@
 """Printing a document: render it off the GUI thread into the data folder's prints/, then
-open the preview (打印, 另存为). One path for every printed record."""
+open the preview (打印, 另存为), whose print dialog starts from the printer, copies and duplex
+chosen in the settings. One path for every printed record."""
 
 from __future__ import annotations
 
@@ -45,10 +46,11 @@ def print_document(workspace: Workspace, parent: QWidget, *, key: str, title: st
                 path=path, error=exc.strerror or exc)) from exc
 
     def done(pdf: Path) -> None:
-        from jjg_desktop.qt.pdf_preview import PdfLoadError, preview_pdf  # QtPdf: on first print
+        from jjg_desktop.qt.pdf_preview import PdfLoadError  # QtPdf: on first print
+        from jjg_desktop.qt.print_defaults import preview_with_settings
 
         try:
-            preview = preview_pdf(pdf, title, parent)
+            preview = preview_with_settings(pdf, title, parent)
         except PdfLoadError as exc:
             refused(str(exc))
             return

@@ -17,10 +17,10 @@ from jjg_desktop.store import divisions
 from jjg_desktop.store.backups import (
     BackupError,
     DamagedDatabase,
-    daily_backup_if_due,
+    daily_at_start,
     integrity_problems,
+    make_daily,
     restore,
-    rotate,
 )
 from jjg_desktop.store.base import new_id
 from jjg_desktop.store.checklists import install_shipped_templates
@@ -39,9 +39,12 @@ ROLES = {
 log = logging.getLogger(__name__)
 
 
-def open_store(paths: Paths, *, today: date | None = None) -> Store:
+def open_store(paths: Paths, *, today: date | None = None,
+               defer_large_backup: bool = False) -> Store:
     """Create or upgrade the database (backing it up first) and load reference data; then
-    the day's backup when due, and rotation of old backups.
+    the day's backup when due, and rotation of old backups. With `defer_large_backup` a
+    database over `backups.LARGE_DB_BYTES` is not backed up here: the GUI does it once its
+    window is up (`backups.daily_due` / `backups.make_daily`).
 
     A file SQLite cannot read raises `DamagedDatabase` (the file is left as it is).
     """
@@ -59,7 +62,7 @@ def open_store(paths: Paths, *, today: date | None = None) -> Store:
         except (DatabaseError, sqlite3.DatabaseError, BackupError) as exc:
             _raise_if_damaged(paths, exc)
             raise
-        if not outcome.created:
+        if not outcome.created and not (defer_large_backup and not daily_at_start(paths)):
             _daily_backup(paths, today or date.today())
     except BaseException:
         db.close()
@@ -77,8 +80,7 @@ def _raise_if_damaged(paths: Paths, exc: Exception) -> None:
 def _daily_backup(paths: Paths, today: date) -> None:
     """A failed daily backup does not stop the start, unless it found the file damaged."""
     try:
-        daily_backup_if_due(paths.db_path, paths.backups_dir, today)
-        rotate(paths.backups_dir)
+        make_daily(paths, today)
     except BackupError as exc:
         _raise_if_damaged(paths, exc)
         log.warning("每日备份未完成：%s", exc)

@@ -2,7 +2,8 @@
 
 A backup is `<backups_dir>/<db stem>-<UTC time>-<reason>.sqlite`, a standalone SQLite file
 (rollback journal, no -wal beside it) that has passed `PRAGMA integrity_check`. Only a copy of a
-damaged database (reason `damaged`) is a byte copy that may fail that check.
+damaged database (reason `damaged`) is a byte copy that may fail that check. Rotation never
+removes a damaged copy nor the database as it was before a profile import.
 """
 
 from __future__ import annotations
@@ -17,10 +18,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from jjg_desktop.config import Paths
+
 DAILY = "daily"
 MANUAL = "manual"
 BEFORE_RESTORE = "before-restore"
 DAMAGED = "damaged"
+BEFORE_IMPORT = "before-import"
+KEPT_FOREVER = frozenset({DAMAGED, BEFORE_IMPORT})
+LARGE_DB_BYTES = 200 * 1024 * 1024
+"""Above this size the daily backup waits until the main window is up."""
 
 _STAMP = "%Y%m%d-%H%M%S"
 _NAME = re.compile(
@@ -28,7 +35,7 @@ _NAME = re.compile(
 _PARTIAL = ".partial"
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 _REASON_NAMES = {DAILY: "每日自动备份", MANUAL: "手动备份", BEFORE_RESTORE: "恢复前的数据库",
-                 DAMAGED: "损坏的数据库（原样保留）"}
+                 DAMAGED: "损坏的数据库（原样保留）", BEFORE_IMPORT: "导入数据前的数据库"}
 
 
 class BackupError(Exception):
@@ -55,9 +62,11 @@ class BackupInfo:
     @property
     def reason_text(self) -> str:
         """The reason in words for people."""
-        if self.reason.startswith("before-") and self.reason != BEFORE_RESTORE:
+        if self.reason in _REASON_NAMES:
+            return _REASON_NAMES[self.reason]
+        if self.reason.startswith("before-"):
             return f"升级数据库结构前（{self.reason.removeprefix('before-')}）"
-        return _REASON_NAMES.get(self.reason, self.reason)
+        return self.reason
 
 
 @contextlib.contextmanager
@@ -88,7 +97,7 @@ def integrity_problems(path: Path, *, quick: bool = False) -> str | None:
     return None if rows == ["ok"] else "；".join(rows[:5])
 
 
-def _schema_of(path: Path) -> str | None:
+def schema_of(path: Path) -> str | None:
     try:
         with _connect(path, read_only=True) as conn:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
@@ -167,7 +176,7 @@ def _parse(path: Path) -> BackupInfo | None:
     except OSError:
         return None
     return BackupInfo(path=path, made_at=made_at, reason=match["reason"], size=size,
-                      schema=_schema_of(path))
+                      schema=schema_of(path))
 
 
 def list_backups(backups_dir: Path) -> list[BackupInfo]:
@@ -184,8 +193,9 @@ def _remove_with_side_files(path: Path) -> None:
 
 
 def rotate(backups_dir: Path, keep_daily: int = 7, keep_other: int = 10) -> list[Path]:
-    """Keep the newest `keep_daily` daily backups and the newest `keep_other` others;
-    also clear copies a crash left half-written. The removed files."""
+    """Keep the newest `keep_daily` daily backups and the newest `keep_other` others (copies
+    of a damaged database and the database before an import are always kept); also clear
+    copies a crash left half-written. The removed files."""
     removed: list[Path] = []
     if not backups_dir.is_dir():
         return removed
@@ -194,20 +204,47 @@ def rotate(backups_dir: Path, keep_daily: int = 7, keep_other: int = 10) -> list
         removed.append(partial)
     backups = list_backups(backups_dir)
     daily = [b for b in backups if b.reason == DAILY]
-    other = [b for b in backups if b.reason != DAILY]
+    other = [b for b in backups if b.reason != DAILY and b.reason not in KEPT_FOREVER]
     for old in daily[keep_daily:] + other[keep_other:]:
         _remove_with_side_files(old.path)
         removed.append(old.path)
     return removed
 
 
+def _made_daily_on(backups_dir: Path, today: date) -> bool:
+    return any(b.reason == DAILY and b.made_at.astimezone().date() == today
+               for b in list_backups(backups_dir))
+
+
 def daily_backup_if_due(db_path: Path, backups_dir: Path, today: date,
                         now: datetime | None = None) -> Path | None:
     """A daily backup unless one was already made on `today` (local date); its path or None."""
-    if any(b.reason == DAILY and b.made_at.astimezone().date() == today
-           for b in list_backups(backups_dir)):
+    if _made_daily_on(backups_dir, today):
         return None
     return make_backup(db_path, backups_dir, DAILY, now)
+
+
+def daily_at_start(paths: Paths) -> bool:
+    """Whether the day's backup is made while opening: only for a database small enough
+    not to hold up the start (a large one is backed up once the window is up)."""
+    try:
+        return paths.db_path.stat().st_size <= LARGE_DB_BYTES
+    except OSError:
+        return True
+
+
+def daily_due(paths: Paths, today: date | None = None) -> bool:
+    """No daily backup has been made today (local date) and there is a database to back up."""
+    return paths.db_path.is_file() and not _made_daily_on(paths.backups_dir,
+                                                          today or date.today())
+
+
+def make_daily(paths: Paths, today: date | None = None,
+               now: datetime | None = None) -> Path | None:
+    """The day's backup when due, then rotation; the new backup's path or None."""
+    made = daily_backup_if_due(paths.db_path, paths.backups_dir, today or date.today(), now)
+    rotate(paths.backups_dir)
+    return made
 
 
 @dataclass(frozen=True, slots=True)

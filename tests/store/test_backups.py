@@ -185,3 +185,48 @@ def test_a_backup_of_a_damaged_file_fails_and_leaves_no_file(paths: Paths) -> No
     with pytest.raises(BackupError):
         make_backup(paths.db_path, paths.backups_dir, "manual")
     assert list(paths.backups_dir.iterdir()) == []
+
+
+def test_rotation_never_removes_a_damaged_copy_nor_the_database_before_an_import(
+        paths: Paths) -> None:
+    open_store(paths).close()
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    damaged = backups.copy_bytes(paths.db_path, paths.backups_dir, DAMAGED, start)
+    before_import = make_backup(paths.db_path, paths.backups_dir, backups.BEFORE_IMPORT,
+                                start + timedelta(minutes=1))
+    for i in range(15):
+        make_backup(paths.db_path, paths.backups_dir, "manual", start + timedelta(days=1 + i))
+        make_backup(paths.db_path, paths.backups_dir, DAILY, start + timedelta(days=1 + i, hours=1))
+
+    rotate(paths.backups_dir)
+
+    found = list_backups(paths.backups_dir)
+    assert damaged.exists() and before_import.exists()
+    assert [b.reason for b in found].count("manual") == 10
+    assert [b.reason for b in found].count(DAILY) == 7
+    assert {b.reason_text for b in found if b.path in (damaged, before_import)} == {
+        "损坏的数据库（原样保留）", "导入数据前的数据库"}
+
+
+def test_a_large_database_is_backed_up_after_start_not_during_it(
+        paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    open_store(paths, defer_large_backup=True).close()
+    size = paths.db_path.stat().st_size
+    monkeypatch.setattr(backups, "LARGE_DB_BYTES", size * 2)
+    open_store(paths, defer_large_backup=True).close()
+    assert [b.reason for b in list_backups(paths.backups_dir)] == [DAILY]
+
+    for old in list_backups(paths.backups_dir):
+        old.path.unlink()
+    monkeypatch.setattr(backups, "LARGE_DB_BYTES", size // 2)
+    open_store(paths, defer_large_backup=True).close()
+    assert list_backups(paths.backups_dir) == []
+    assert backups.daily_due(paths)
+
+    made = backups.make_daily(paths)
+    assert made is not None and [b.path for b in list_backups(paths.backups_dir)] == [made]
+    assert not backups.daily_due(paths)
+    assert backups.make_daily(paths) is None
+
+    open_store(paths).close()
+    assert len(list_backups(paths.backups_dir)) == 1

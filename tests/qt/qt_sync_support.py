@@ -1,0 +1,140 @@
+"""For sync tests of the GUI: a real jjg_server on a chosen loopback port (so it can be
+stopped and started again on the same address), a port where nothing listens, a proxy that
+answers slowly, and a keyring that keeps passwords in memory."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import keyring
+import keyring.errors
+import uvicorn
+from keyring.backend import KeyringBackend
+from sqlalchemy.orm import Session
+
+from jjg_server import auth, store
+from jjg_server.app import create_app
+
+PASSWORD = "Jl-检查-2026!"
+STARTUP_TIMEOUT = 10.0
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring backend that keeps everything in this object (priority 1: usable)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.passwords.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError(username)
+
+
+@contextlib.contextmanager
+def using_keyring(backend: KeyringBackend) -> Iterator[KeyringBackend]:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (connecting to it is refused)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving(db_url: str, port: int, **app_options: Any) -> Iterator[str]:
+    """jjg_server over ``db_url`` on ``port`` until the block ends; yields its URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    config = uvicorn.Config(create_app(db_url, **app_options), log_level="warning",
+                            lifespan="on", ws="none", http="h11")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("jjg_server did not start")
+            time.sleep(0.02)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(STARTUP_TIMEOUT)
+        sock.close()
+        assert not thread.is_alive(), "jjg_server did not stop"
+
+
+def add_user(db_url: str, username: str, *, name: str = "王志刚", role: str = "inspector",
+             division: str = "222404") -> None:
+    engine = store.open_db(db_url)
+    try:
+        with Session(engine) as session, session.begin():
+            auth.add_user(session, username=username, display_name=name, role=role,
+                          division_code=division, password=PASSWORD, now=datetime.now(UTC))
+    finally:
+        engine.dispose()
+
+
+class SlowProxy:
+    """Forwards to ``upstream_port`` on loopback, holding each reply back ``delay`` seconds."""
+
+    def __init__(self, upstream_port: int, delay: float) -> None:
+        self._upstream = ("127.0.0.1", upstream_port)
+        self._delay = delay
+        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(16)
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        self._sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self._upstream)
+            self._sockets += [client, server]
+            threading.Thread(target=self._pump, args=(client, server, 0.0), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, self._delay),
+                             daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, target: socket.socket, delay: float) -> None:
+        with contextlib.suppress(OSError):
+            while chunk := source.recv(65536):
+                time.sleep(delay)
+                target.sendall(chunk)
+        with contextlib.suppress(OSError):
+            target.shutdown(socket.SHUT_WR)
+
+    def close(self) -> None:
+        self._listener.close()
+        for sock in self._sockets:
+            with contextlib.suppress(OSError):
+                sock.close()
