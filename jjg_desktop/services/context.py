@@ -15,6 +15,7 @@ from jjg_desktop.config import Paths
 from jjg_desktop.rules.china_time import CHINA, local_date
 from jjg_desktop.store import audit
 from jjg_desktop.store import synced_rows as rows
+from jjg_desktop.store.base import Synced
 from jjg_desktop.store.database import Database
 from jjg_desktop.store.models import OutboxCommand
 
@@ -72,6 +73,7 @@ class Change:
     ctx: ServiceContext
     now: datetime
     commands: list[OutboxCommand] = field(default_factory=list)
+    placeholders: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def today(self) -> date:
@@ -95,6 +97,13 @@ class Change:
         self.commands.append(outbox)
         return outbox
 
+    def placeholder(self, row: Synced) -> None:
+        """A row made only so others can point at it (an empty answer holding a photo): kept
+        here, never sent, so it cannot clash with the real one another laptop sends."""
+        entity = rows.entity_of(row)
+        if entity is not None:
+            self.placeholders.add((entity, row.id))
+
     def attach_rows(self, touched: rows.Touched) -> None:
         """Give each command the records it wrote; rows no command names go with the last."""
         if not self.commands:
@@ -102,6 +111,8 @@ class Change:
         by_key = {(c.entity, c.entity_id): c for c in self.commands}
         attached: dict[int, list[dict[str, Any]]] = {id(c): [] for c in self.commands}
         for key, row in touched.rows.items():
+            if key in self.placeholders:
+                continue
             owner = by_key.get(key, self.commands[-1])
             attached[id(owner)].append({
                 "entity": key[0], "id": key[1], "base_version": touched.bases[key],

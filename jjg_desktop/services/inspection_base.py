@@ -14,7 +14,7 @@ from jjg_desktop.rules import inspection as rules
 from jjg_desktop.rules.checklist import Item, Template
 from jjg_desktop.services.context import Change
 from jjg_desktop.services.errors import InvalidInput, NotFound
-from jjg_desktop.store.base import new_id
+from jjg_desktop.store.base import natural_id, new_id
 from jjg_desktop.store.models import Finding, Inspection, InspectionAnswer, ProjectParty
 
 
@@ -69,7 +69,8 @@ def answer_row(ch: Change, inspection_id: str, item_code: str) -> InspectionAnsw
         InspectionAnswer.inspection_id == inspection_id, InspectionAnswer.item_code == item_code,
         InspectionAnswer.deleted_at.is_(None)))
     if row is None:
-        row = InspectionAnswer(id=new_id(), inspection_id=inspection_id, item_code=item_code,
+        row = InspectionAnswer(id=natural_id("inspection_answer", inspection_id, item_code),
+                               inspection_id=inspection_id, item_code=item_code,
                                value="", remark="", answered_at=ch.now, created_at=ch.now,
                                updated_at=ch.now)
         ch.session.add(row)

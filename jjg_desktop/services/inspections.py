@@ -230,6 +230,8 @@ def attach_photo(ctx: ServiceContext, inspection_id: str, path: Path, *, item_co
         if item_code:
             item_of(template_for(ch.session, insp.template_id), item_code)
             row = answer_row(ch, insp.id, item_code)
+            if row.server_version is None and not row.value:
+                ch.placeholder(row)
             ch.session.flush()
             owner_kind, owner_id, answer_id = "inspection_answer", row.id, row.id
         blob = attachments.put(ch.session, ctx.store.paths.attachments_dir, photo.data,

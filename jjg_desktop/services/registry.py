@@ -16,7 +16,7 @@ from jjg_desktop.rules.registration import (
 )
 from jjg_desktop.services.context import Change, ServiceContext, change
 from jjg_desktop.services.errors import InvalidInput
-from jjg_desktop.store.base import new_id
+from jjg_desktop.store.base import natural_id, new_id
 from jjg_desktop.store.models import Division, Enterprise, JilinRegistration
 
 
@@ -57,7 +57,8 @@ def insert_registration(ch: Change, reg: RegistrationInput) -> str:
     """Write a new enterprise with its registration, audit entry and sync command."""
     home = province_code(reg.home_province) or ""
     ent = Enterprise(
-        id=new_id(), credit_code=reg.credit_code, name=reg.name, home_province_code=home,
+        id=natural_id("enterprise", reg.credit_code), credit_code=reg.credit_code, name=reg.name,
+        home_province_code=home,
         home_province=reg.home_province, division_code=reg.division_code,
         legal_representative=reg.legal_representative, qualifications=reg.qualifications,
         safety_licence_no=reg.safety_licence_no, safety_licence_expiry=reg.safety_licence_expiry,

@@ -32,6 +32,15 @@ def new_id() -> str:
     return source() if source is not None else str(uuid.uuid4())
 
 
+NATURAL_IDS = uuid.UUID("6f1f6d4e-3c1a-5b7e-9a43-6a2b1f0c8d21")
+
+
+def natural_id(kind: str, *key: str) -> str:
+    """The id of the one record of ``kind`` with this natural key, the same on every laptop,
+    so two laptops creating it offline make one record (and a conflict), not two."""
+    return str(uuid.uuid5(NATURAL_IDS, "\x1f".join((kind, *key))))
+
+
 @contextmanager
 def id_source(source: Callable[[], str]) -> Iterator[None]:
     """Make ids from `source` inside the block (a seeded demo build is reproducible)."""

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from jjg_desktop.rules import inspection as rules
 from jjg_desktop.rules.checklist import Template, parse_template
 from jjg_desktop.rules.china_time import year_bounds_utc
+from jjg_desktop.store.base import natural_id
 from jjg_desktop.store.models import (
     Attachment,
     AuditEntry,
@@ -348,7 +349,9 @@ def inspection_detail(session: Session, inspection_id: str) -> InspectionDetail 
     answers = {k: v for k, v in values.items() if v != ""}
 
     item_photos: dict[str, list[PhotoRef]] = {}
-    answer_codes = {a.id: code for code, a in stored.items()}
+    answer_codes = {natural_id("inspection_answer", insp.id, i.code): i.code
+                    for s in template.sections for i in s.items}
+    answer_codes.update({a.id: code for code, a in stored.items()})
     general: list[PhotoRef] = []
     for att in session.scalars(select(Attachment).where(
             Attachment.deleted_at.is_(None),

@@ -7,9 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from jjg_desktop.services import enterprises
+from inspection_support import detail, photo_file, site, started
+from jjg_desktop.services import enterprises, inspections
 from jjg_desktop.services.context import ServiceContext
 from jjg_desktop.services.errors import InvalidInput
+from jjg_desktop.store.base import natural_id
 from jjg_desktop.store.models import Enterprise, OutboxCommand
 from tests_support import add_enterprise
 
@@ -51,3 +53,26 @@ def test_a_refused_edit_leaves_no_command_and_no_change(ctx, clock):
     with ctx.db.read() as s:
         ent = s.get(Enterprise, ent_id)
         assert ent is not None and ent.contact_phone in ("", None)
+
+
+def test_two_laptops_answering_one_item_write_the_same_record(ctx, clock, tmp_path):
+
+    project = site(ctx.store, clock()).project_id
+    inspection_id = started(ctx, project)
+    saved = inspections.answer(ctx, inspection_id, "JS-01", "符合")
+    assert saved.answer_id == natural_id("inspection_answer", inspection_id, "JS-01")
+
+
+def test_a_photo_on_an_unanswered_item_sends_the_photo_not_an_empty_answer(ctx, clock,
+                                                                            tmp_path):
+
+    project = site(ctx.store, clock()).project_id
+    inspection_id = started(ctx, project)
+    inspections.attach_photo(ctx, inspection_id, photo_file(tmp_path / "p.jpg"),
+                             item_code="JS-02")
+    last = _commands(ctx)[-1]
+    assert last.command == "inspection.attach_photo"
+    assert [r["entity"] for r in last.rows] == ["attachment"]
+    shown = detail(ctx.store, inspection_id)
+    [item] = [i for s in shown.sections for i in s.items if i.code == "JS-02"]
+    assert len(item.photos) == 1
