@@ -105,3 +105,11 @@ def login(session: Session, request: LoginRequest, *, now: datetime,
         user=UserInfo(username=user.username, display_name=user.display_name,
                       role=user.role,  # type: ignore[arg-type]  # checked by add_user
                       division_code=user.division_code))
+
+
+def display_name(session: Session, username: str) -> str:
+    """The user's name as people know it; the login name if the user is gone, "" for none."""
+    if not username:
+        return ""
+    user = session.get(User, username)
+    return user.display_name if user is not None else username

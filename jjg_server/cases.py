@@ -1,13 +1,16 @@
 """`case.transition`: abnormal-list steps decided with the client's own workflow rules.
 
 Compare-and-set on ``args["case_version"]``: the first step made on a version wins; a later
-one made on the same version is rejected naming who decided and when.
+one made on the same version is rejected naming who decided and when. A step that stands is
+stored as the command's rows: the case as the client left it (its state must be the step's
+target, its version the next one), the new transition (stamped with the server's time) and,
+for steps that set an enterprise's status, that status on the server's enterprise record.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -18,32 +21,21 @@ from jjg_desktop.rules.workflow import (
     ActorRef,
     CaseState,
     Submission,
+    TransitionDef,
     TransitionRefused,
     Workflow,
     check,
 )
-from jjg_desktop.sync.protocol import Command, CommandResult
-from jjg_server import records
-from jjg_server.auth import Caller
-from jjg_server.records import Rejected
+from jjg_desktop.sync.protocol import Command, CommandResult, RowChange
+from jjg_server import changes, records
+from jjg_server.auth import Caller, display_name
+from jjg_server.records import Rejected, Writer
+from jjg_server.scopes import in_scope, level_of, valid_code
 from jjg_server.store import ChangeLog, Record
 
 CASE_ENTITY = "abnormal_case"
+STEP_ENTITY = "case_transition"
 ENTERPRISE_ENTITY = "enterprise"
-
-
-def level_of(division_code: str) -> int:
-    """1 province (220000), 2 prefecture (222400), 3 county (222404), by the national code."""
-    if division_code[2:] == "0000":
-        return 1
-    if division_code[4:] == "00":
-        return 2
-    return 3
-
-
-def in_scope(actor_division: str, case_division: str) -> bool:
-    prefix = {1: 2, 2: 4, 3: 6}[level_of(actor_division)]
-    return case_division.startswith(actor_division[:prefix])
 
 
 def _date(value: object, what: str) -> date | None:
@@ -82,20 +74,16 @@ def _text(value: object, what: str) -> str:
     return value
 
 
-def _winner(session: Session, case_id: str, version: int) -> ChangeLog | None:
-    """The change that took the case from ``version`` to the next one."""
-    return session.scalars(select(ChangeLog).where(
-        ChangeLog.entity == CASE_ENTITY, ChangeLog.record_id == case_id,
-        ChangeLog.version == version + 1)).first()
-
-
 def _stale(session: Session, record: Record | None, case_id: str, made_on: int,
            version: int) -> Rejected:
-    winner = _winner(session, case_id, made_on)
+    """The step was made on an older version: name whoever took the case past it."""
+    winner = session.scalars(select(ChangeLog).where(
+        ChangeLog.entity == CASE_ENTITY, ChangeLog.record_id == case_id,
+        ChangeLog.version == made_on + 1).order_by(ChangeLog.seq).limit(1)).first()
     if winner is None:
         return Rejected(f"该案件在服务器上为第 {version} 版，您的操作基于第 {made_on} 版，"
                         "请同步后查看最新进展再重新决定", current=records.current(record))
-    name = str(winner.data.get("decided_by_name") or winner.data.get("decided_by") or "他人")
+    name = display_name(session, winner.username) or "他人"
     when = winner.committed_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
     return Rejected(f"该案件已由{name}于 {when} 处理（服务器第 {version} 版，"
                     f"您基于第 {made_on} 版），请查看最新进展后重新决定",
@@ -104,8 +92,8 @@ def _stale(session: Session, record: Record | None, case_id: str, made_on: int,
 
 
 def transition(session: Session, caller: Caller, cmd: Command, *, now: datetime,
-               workflow: Workflow) -> CommandResult:
-    """Apply one workflow step or raise Rejected; nothing is written before it is decided."""
+               workflow: Workflow, client_id: str) -> CommandResult:
+    """Decide one workflow step and store its rows, or raise Rejected (nothing written)."""
     if cmd.entity != CASE_ENTITY:
         raise Rejected(f"流程命令只能用于案件，不能用于“{cmd.entity}”")
     args = cmd.args
@@ -117,12 +105,37 @@ def transition(session: Session, caller: Caller, cmd: Command, *, now: datetime,
     version = record.version if record is not None else 0
     if made_on != version:
         raise _stale(session, record, cmd.entity_id, made_on, version)
+    case_row = next((r for r in cmd.rows if (r.entity, r.id) == (CASE_ENTITY, cmd.entity_id)),
+                    None)
+    if case_row is None:
+        raise Rejected("流程命令缺少案件记录，请升级客户端后再同步")
     stored: dict[str, Any] = dict(record.data) if record is not None else {}
-    state = stored.get("state")
-    division = stored.get("division_code") or args.get("division_code")
-    if not isinstance(division, str) or len(division) != 6 or not division.isdigit():
+    division = stored.get("division_code") or case_row.data.get("division_code")
+    if not valid_code(division):
         raise Rejected("案件缺少有效的行政区划代码")
-    sub = Submission(action=action, base_version=made_on, today=local_date(now),
+    step = _check(workflow, caller, args, stored, division, made_on, now, record)
+    _check_case_row(case_row, step, made_on, division)
+    rows = [_stamped(r, now, cmd.entity_id) if r.entity == STEP_ENTITY else r
+            for r in cmd.rows]
+    enterprise_id = case_row.data.get("enterprise_id") or stored.get("enterprise_id")
+    merged: tuple[str, str] | None = None
+    if step.sets_enterprise_status and isinstance(enterprise_id, str):
+        rows, merged = _with_status(session, rows, enterprise_id, step.sets_enterprise_status,
+                                    now)
+    planned = changes.plan(session, caller, cmd.command, rows)
+    for p in planned:
+        if p.key not in ((CASE_ENTITY, cmd.entity_id), merged):
+            changes.check_conflict(session, client_id, p)
+    versions = changes.write(session, Writer(client_id, caller.username, cmd.command),
+                             planned, now=now)
+    return CommandResult(id=cmd.id, status="applied",
+                         server_version=versions[(CASE_ENTITY, cmd.entity_id)])
+
+
+def _check(workflow: Workflow, caller: Caller, args: dict[str, Any], stored: dict[str, Any],
+           division: str, made_on: int, now: datetime, record: Record | None) -> TransitionDef:
+    state = stored.get("state")
+    sub = Submission(action=str(args["action"]), base_version=made_on, today=local_date(now),
                      comment=_text(args.get("comment"), "意见说明"),
                      grounds=_strings(args.get("grounds"), "列入事由"),
                      evidence=_evidence(args.get("evidence")),
@@ -132,33 +145,46 @@ def transition(session: Session, caller: Caller, cmd: Command, *, now: datetime,
     actor = ActorRef(role=caller.role, level=level_of(caller.division_code),
                      in_scope=in_scope(caller.division_code, division))
     try:
-        step = check(workflow, CaseState(state, version, listed_on), actor, sub)
+        return check(workflow, CaseState(state, made_on, listed_on), actor, sub)
     except TransitionRefused as exc:
         raise Rejected(str(exc), current=records.current(record)) from exc
 
-    data = {**stored, "division_code": division, "state": step.target, "from": state,
-            "to": step.target, "last_action": step.action, "comment": sub.comment.strip(),
-            "workflow": f"{workflow.code}@{workflow.version}", "decided_by": caller.username,
-            "decided_by_name": caller.display_name, "decided_at": now.isoformat()}
-    enterprise_id = stored.get("enterprise_id") or args.get("enterprise_id")
-    if enterprise_id is not None:
-        data["enterprise_id"] = enterprise_id
-    if sub.grounds:
-        data["grounds"] = list(sub.grounds)
-    data["evidence"] = [*stored.get("evidence", []), *map(dict, sub.evidence)]
-    if sub.decision_no:
-        data["decision_no"] = sub.decision_no
-        data["decision_date"] = sub.decision_date.isoformat() if sub.decision_date else None
-    new_version = records.write(session, CASE_ENTITY, cmd.entity_id, record, data, now=now)
-    if step.sets_enterprise_status and isinstance(enterprise_id, str):
-        _set_enterprise_status(session, enterprise_id, step.sets_enterprise_status, now)
-    return CommandResult(id=cmd.id, status="applied", server_version=new_version)
+
+def _check_case_row(row: RowChange, step: TransitionDef, made_on: int, division: str) -> None:
+    state, version = row.data.get("state"), row.data.get("version")
+    if state != step.target or version != made_on + 1:
+        raise Rejected(f"提交的案件记录（状态 {state}，第 {version} 版）与流程判定"
+                       f"（状态 {step.target}，第 {made_on + 1} 版）不一致，请升级客户端")
+    if row.data.get("division_code", division) != division:
+        raise Rejected("案件的行政区划不能更改")
 
 
-def _set_enterprise_status(session: Session, enterprise_id: str, status: str,
-                           now: datetime) -> None:
-    ent = session.get(Record, (ENTERPRISE_ENTITY, enterprise_id))
-    if ent is None or ent.deleted or ent.data.get("status") == status:
-        return
-    records.write(session, ENTERPRISE_ENTITY, enterprise_id, ent, {**ent.data, "status": status},
-                  now=now)
+def _stamped(row: RowChange, now: datetime, case_id: str) -> RowChange:
+    """The transition with the server's time of the decision (naive UTC, as rows carry it)."""
+    if row.data.get("case_id") != case_id:
+        raise Rejected("流转记录不属于该案件，请升级客户端")
+    at = now.astimezone(UTC).replace(tzinfo=None).isoformat()
+    return row.model_copy(update={"data": {**row.data, "server_at": at}})
+
+
+def _with_status(session: Session, rows: list[RowChange], enterprise_id: str, status: str,
+                 now: datetime) -> tuple[list[RowChange], tuple[str, str] | None]:
+    """The step decides the enterprise's status: it is set on the server's record (whatever
+    else changed there since), or on the client's row if the server has no such record."""
+    key = (ENTERPRISE_ENTITY, enterprise_id)
+    sent = next((r for r in rows if (r.entity, r.id) == key), None)
+    current = session.get(Record, key)
+    if current is None or current.deleted:
+        if sent is None:
+            return rows, None
+        fixed = sent.model_copy(update={"data": {**sent.data, "status": status}})
+        return [fixed if r is sent else r for r in rows], None
+    if current.data.get("status") == status and sent is None:
+        return rows, None
+    stamp = (sent.data.get("updated_at") if sent is not None else None) or (
+        now.astimezone(UTC).replace(tzinfo=None).isoformat())
+    merged = RowChange(entity=ENTERPRISE_ENTITY, id=enterprise_id,
+                       base_version=current.version,
+                       data={**current.data, "status": status, "updated_at": stamp})
+    others = [r for r in rows if r is not sent]
+    return [*others, merged], key

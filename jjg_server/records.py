@@ -1,14 +1,23 @@
-"""Writing synced records: compare-and-set on the version, one change-log row per change."""
+"""Writing synced records: compare-and-set on the version, one change-log row per change,
+appended in commit order."""
 
 from __future__ import annotations
 
+from collections import deque
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import exists, select, text, update
 from sqlalchemy.orm import Session
 
-from jjg_server.store import ChangeLog, Record
+from jjg_server.placement import Key, Placement
+from jjg_server.store import ChangeAudience, ChangeLog, Record
+
+# PostgreSQL: held from before a transaction's first change until it commits, so change-log
+# sequence numbers are taken in commit order (a pull never passes a change still to commit).
+COMMIT_ORDER_LOCK = 0x4A4A4753
+_LOCK_HELD = "jjg_commit_order_lock"
 
 
 class Rejected(Exception):
@@ -25,6 +34,15 @@ class Raced(Exception):
     """Another transaction changed the record between reading and writing: decide again."""
 
 
+@dataclass(frozen=True, slots=True)
+class Writer:
+    """Who made a change: conflicts are judged by the client, pulls show nothing of it."""
+
+    client_id: str
+    username: str
+    command: str
+
+
 def current(record: Record | None) -> dict[str, Any] | None:
     """The record as the server has it, as sent back with a rejection."""
     if record is None:
@@ -34,17 +52,41 @@ def current(record: Record | None) -> dict[str, Any] | None:
             "updated_at": record.updated_at.isoformat()}
 
 
-def write(session: Session, entity: str, record_id: str, record: Record | None,
-          data: dict[str, Any], *, now: datetime, deleted: bool = False) -> int:
+def hold_commit_order(session: Session) -> None:
+    """Take the commit-order lock once per transaction (PostgreSQL; SQLite has one writer)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    transaction = session.get_transaction()
+    if session.info.get(_LOCK_HELD) is transaction:
+        return
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": COMMIT_ORDER_LOCK})
+    session.info[_LOCK_HELD] = transaction
+
+
+def written_by_others(session: Session, key: Key, after: int, client_id: str) -> ChangeLog | None:
+    """The first change of the record after version ``after`` that another client made."""
+    return session.scalars(select(ChangeLog).where(
+        ChangeLog.entity == key[0], ChangeLog.record_id == key[1], ChangeLog.version > after,
+        ChangeLog.client_id != client_id).order_by(ChangeLog.seq).limit(1)).first()
+
+
+def write(session: Session, key: Key, record: Record | None, data: dict[str, Any], *,
+          now: datetime, writer: Writer, place: Placement, deleted: bool = False) -> int:
     """Store the next version of the record read as ``record`` (None: new) and log it.
 
     The version only moves from the one that was read: a concurrent writer makes this raise
     Raced (or IntegrityError for two creations), and the caller's transaction rolls back.
     """
+    hold_commit_order(session)
+    entity, record_id = key
+    audience = list(place.audience) if place.audience is not None else None
+    parent_entity, parent_id = place.parent or (None, None)
     if record is None:
         version = 1
         session.add(Record(entity=entity, record_id=record_id, version=version,
-                           deleted=deleted, data=data, updated_at=now))
+                           deleted=deleted, data=data, updated_at=now, scope=place.scope,
+                           audience=audience, parent_entity=parent_entity,
+                           parent_id=parent_id))
         session.flush()
     else:
         version = record.version + 1
@@ -52,12 +94,57 @@ def write(session: Session, entity: str, record_id: str, record: Record | None,
             update(Record)
             .where(Record.entity == entity, Record.record_id == record_id,
                    Record.version == record.version)
-            .values(version=version, data=data, deleted=deleted, updated_at=now)
+            .values(version=version, data=data, deleted=deleted, updated_at=now,
+                    scope=place.scope, audience=audience, parent_entity=parent_entity,
+                    parent_id=parent_id)
             .execution_options(synchronize_session=False))
         if moved.rowcount != 1:  # type: ignore[attr-defined]
             raise Raced(f"{entity}/{record_id}")
         session.expire(record)
-    session.add(ChangeLog(entity=entity, record_id=record_id, version=version, deleted=deleted,
-                          data=data, committed_at=now))
-    session.flush()
+    _log(session, entity, record_id, version, deleted, data, now, writer, place.scope,
+         audience)
     return version
+
+
+def _log(session: Session, entity: str, record_id: str, version: int, deleted: bool,
+         data: dict[str, Any], now: datetime, writer: Writer, scope: str,
+         audience: list[str] | None) -> None:
+    change = ChangeLog(entity=entity, record_id=record_id, version=version, deleted=deleted,
+                       data=data, committed_at=now, client_id=writer.client_id,
+                       username=writer.username, command=writer.command, scope=scope,
+                       audience=audience)
+    session.add(change)
+    session.flush()
+    if audience is not None:
+        session.add_all(ChangeAudience(seq=change.seq, username=name) for name in audience)
+        session.flush()
+
+
+def republish_children(session: Session, parent: Key, *, now: datetime) -> int:
+    """The parent is no longer sealed: every record under it that had an audience is logged
+    again (same version, same writer) for everyone in its scope. Returns how many."""
+    hold_commit_order(session)
+    count = 0
+    queue: deque[Key] = deque([parent])
+    while queue:
+        entity, record_id = queue.popleft()
+        for child in session.scalars(select(Record).where(
+                Record.parent_entity == entity, Record.parent_id == record_id)):
+            queue.append((child.entity, child.record_id))
+            if child.audience is None:
+                continue
+            original = session.scalars(select(ChangeLog).where(
+                ChangeLog.entity == child.entity, ChangeLog.record_id == child.record_id,
+                ChangeLog.version == child.version).order_by(ChangeLog.seq).limit(1)).first()
+            writer = (Writer(original.client_id, original.username, original.command)
+                      if original is not None else Writer("", "", "republish"))
+            child.audience = None
+            _log(session, child.entity, child.record_id, child.version, child.deleted,
+                 child.data, now, writer, child.scope, None)
+            count += 1
+    return count
+
+
+def has_record(session: Session, key: Key) -> bool:
+    return bool(session.scalar(select(exists().where(
+        Record.entity == key[0], Record.record_id == key[1]))))

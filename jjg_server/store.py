@@ -1,8 +1,8 @@
 """The server database: typed SQLAlchemy 2 models and opening a database by URL.
 
-Portable SQL only (SQLite now, PostgreSQL later). Times are stored as naive UTC and read back
-as aware UTC, so both engines behave the same. The schema is made with ``create_all`` for now;
-Alembic migrations replace that before the first deployment.
+Portable SQL only (SQLite and PostgreSQL). Times are stored as naive UTC and read back as
+aware UTC, so both engines behave the same. The schema is made and upgraded by the server's
+own Alembic migrations (`jjg_server.schema`).
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+SEQ = BigInteger().with_variant(Integer, "sqlite")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -98,25 +100,48 @@ class Token(Base):
 
 
 class ChangeLog(Base):
-    """Committed changes in commit order; ``seq`` is the pull cursor."""
+    """Committed changes in commit order; ``seq`` is the pull cursor.
+
+    Who wrote each change (client, user, command) decides conflicts; ``scope`` (a division
+    code, or ``22`` for the whole province) and ``audience`` (usernames; None: everyone in
+    scope) decide who pulls it.
+    """
 
     __tablename__ = "change_log"
     __table_args__ = (Index("ix_change_log_entity_id", "entity", "id"),)
 
-    seq: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    seq: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
     entity: Mapped[str] = mapped_column(String(32))
     record_id: Mapped[str] = mapped_column("id", String(64))
     version: Mapped[int] = mapped_column(Integer)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     committed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    client_id: Mapped[str] = mapped_column(String(64), default="")
+    username: Mapped[str] = mapped_column(String(64), default="")
+    command: Mapped[str] = mapped_column(String(64), default="")
+    scope: Mapped[str] = mapped_column(String(12), default="22")
+    audience: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True), default=None)
+
+
+class ChangeAudience(Base):
+    """One reader of a change with an audience: what a pull filters on."""
+
+    __tablename__ = "change_audience"
+
+    seq: Mapped[int] = mapped_column(SEQ, ForeignKey("change_log.seq"), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
 class Record(Base):
-    """The server's current state of one synced record; ``version`` counts its changes."""
+    """The server's current state of one synced record; ``version`` counts its changes.
+
+    ``scope`` and ``audience`` are those of its latest change; ``parent_*`` names the record
+    it hangs under (an answer's inspection), so children inherit where they may be seen.
+    """
 
     __tablename__ = "record"
+    __table_args__ = (Index("ix_record_parent", "parent_entity", "parent_id"),)
 
     entity: Mapped[str] = mapped_column(String(32), primary_key=True)
     record_id: Mapped[str] = mapped_column("id", String(64), primary_key=True)
@@ -124,6 +149,10 @@ class Record(Base):
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    scope: Mapped[str] = mapped_column(String(12), default="22")
+    audience: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True), default=None)
+    parent_entity: Mapped[str | None] = mapped_column(String(32), default=None)
+    parent_id: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class AppliedCommand(Base):
@@ -134,8 +163,7 @@ class AppliedCommand(Base):
     __table_args__ = (UniqueConstraint("client_id", "command_id",
                                        name="uq_applied_command_client_command"),)
 
-    seq: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    seq: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
     client_id: Mapped[str] = mapped_column(String(64))
     command_id: Mapped[int] = mapped_column(BigInteger)
     username: Mapped[str] = mapped_column(ForeignKey("user_account.username"))
@@ -144,6 +172,18 @@ class AppliedCommand(Base):
     server_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PublishedWorkflow(Base):
+    """A workflow definition published with `jjg-server publish workflow`; the newest rules."""
+
+    __tablename__ = "published_workflow"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(40))
+    version: Mapped[str] = mapped_column(String(20))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 def normalize_url(db: str) -> str:
@@ -159,12 +199,26 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def open_db(db: str) -> Engine:
-    """Open (and on first use create) the server database; it gets its epoch when created."""
+def connect(db: str) -> Engine:
+    """An engine for the database, without touching its schema."""
     engine = create_engine(normalize_url(db))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    Base.metadata.create_all(engine)
+    return engine
+
+
+def open_db(db: str) -> Engine:
+    """Open the server database, creating or upgrading its schema; it gets its epoch when
+    created. A database made by a newer server, or not a server database, raises
+    `schema.SchemaError` (nothing is changed)."""
+    from jjg_server import schema
+
+    engine = connect(db)
+    try:
+        schema.upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     with Session(engine) as session:
         if session.get(ServerState, 1) is None:
             session.add(ServerState(id=1, epoch=secrets.token_hex(16),

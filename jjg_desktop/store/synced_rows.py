@@ -7,6 +7,7 @@ times as ISO text (times are naive UTC), JSON columns as they are.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Date, DateTime, event, inspect
+from sqlalchemy import JSON, Boolean, Date, DateTime, event, inspect
 from sqlalchemy.orm import Session
 
 from jjg_desktop.store import models  # noqa: F401  (every mapped class registered)
@@ -50,7 +51,9 @@ def _columns(entity: str) -> tuple[tuple[str, str], ...]:
         if column.key == VERSION_COLUMN:
             continue
         kind = ("datetime" if isinstance(column.type, DateTime)
-                else "date" if isinstance(column.type, Date) else "plain")
+                else "date" if isinstance(column.type, Date)
+                else "json" if isinstance(column.type, JSON)
+                else "bool" if isinstance(column.type, Boolean) else "plain")
         result.append((attr.key, kind))
     return tuple(result)
 
@@ -82,6 +85,59 @@ def decode(entity: str, data: dict[str, Any]) -> dict[str, Any]:
                 raise ValueError(f"{entity}.{name}: times must be naive UTC")
         elif isinstance(value, str) and kind == "date":
             value = date.fromisoformat(value)
+        values[name] = value
+    return values
+
+
+def _stored_time(value: str, where: str) -> str:
+    """ISO text as SQLAlchemy keeps a SQLite DATETIME: 'YYYY-MM-DD HH:MM:SS.ffffff'."""
+    if len(value) == 26 and value[10] == "T":
+        return f"{value[:10]} {value[11:]}"
+    if len(value) == 19 and value[10] == "T":
+        return f"{value[:10]} {value[11:]}.000000"
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is not None:
+        raise ValueError(f"{where}: times must be naive UTC")
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+@cache
+def stored_defaults(entity: str) -> dict[str, Any]:
+    """What SQLAlchemy would fill in for columns a row leaves out (an older client's row)."""
+    out: dict[str, Any] = {}
+    for attr in inspect(synced_models()[entity]).column_attrs:
+        default = attr.columns[0].default
+        if default is None or attr.key == "id":
+            continue
+        if default.is_scalar:
+            value = default.arg  # type: ignore[attr-defined]
+        elif default.is_callable:
+            value = default.arg(None)  # type: ignore[attr-defined]
+        else:
+            continue
+        if isinstance(value, datetime | date):
+            value = value.isoformat()
+        out[attr.key] = value
+    return stored(entity, out)
+
+
+def stored(entity: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Column values as SQLite stores them, straight from a row's JSON (unknown keys ignored):
+    what ``decode`` then SQLAlchemy's type processing would give, without either."""
+    values: dict[str, Any] = {}
+    for name, kind in _columns(entity):
+        if name not in data:
+            continue
+        value = data[name]
+        if value is not None:
+            if kind == "datetime":
+                value = _stored_time(value, f"{entity}.{name}")
+            elif kind == "date":
+                value = date.fromisoformat(value).isoformat()
+            elif kind == "json":
+                value = json.dumps(value, ensure_ascii=False)
+            elif kind == "bool":
+                value = int(bool(value))
         values[name] = value
     return values
 

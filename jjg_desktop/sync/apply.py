@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, text, update
+from sqlalchemy import bindparam, delete, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -115,44 +115,54 @@ def _write(session: Session, entity: str, changes: list[Incoming], now: datetime
             result.stale += 1
             continue
         values = _columns(entity, change, now)
-        (updates if change.id in local else inserts).append(values)
+        if change.id in local:
+            updates.append(values)
+        else:
+            inserts.append(values | {k: v for k, v in rows.stored_defaults(entity).items()
+                                     if k not in values})
     if confirmed:
         session.connection().execute(
             update(table).where(table.c.id == bindparam("_id"))
             .values({VERSION_COLUMN: bindparam(VERSION_COLUMN)}), confirmed)
     written = 0
+    name = table.name
     for shape in _shapes(inserts):
-        written += _execute(session, insert(table), shape, entity, changes)
+        columns = list(shape[0])
+        sql = (f'INSERT INTO "{name}" ({", ".join(columns)}) '
+               f'VALUES ({", ".join("?" for _ in columns)})')
+        written += _execute(session, sql, [tuple(v[c] for c in columns) for v in shape],
+                            entity, changes)
     for shape in _shapes(updates):
         columns = [c for c in shape[0] if c != "id"]
-        stmt = (update(table).where(table.c.id == bindparam("_id"))
-                .values({c: bindparam(c) for c in columns}))
-        written += _execute(session, stmt, [{**u, "_id": u["id"]} for u in shape], entity,
-                            changes)
+        sql = f'UPDATE "{name}" SET {", ".join(f"{c} = ?" for c in columns)} WHERE id = ?'
+        written += _execute(session, sql, [(*(v[c] for c in columns), v["id"]) for v in shape],
+                            entity, changes)
     return written
 
 
-def _execute(session: Session, stmt: Any, params: list[dict[str, Any]], entity: str,
+def _execute(session: Session, sql: str, params: list[tuple[Any, ...]], entity: str,
              changes: list[Incoming]) -> int:
     """All rows at once; if one clashes with a local unique value, the others still go in
     and the clashing one is parked (it is retried with every page)."""
+    connection = session.connection()
     try:
         with session.begin_nested():
-            session.connection().execute(stmt, params)
+            connection.exec_driver_sql(sql, params)
         return len(params)
     except IntegrityError:
         pass
     by_id = {c.id: c for c in changes}
     written = 0
     for values in params:
+        record_id = values[-1] if sql.startswith("UPDATE") else values[0]
         try:
             with session.begin_nested():
-                session.connection().execute(stmt, [values])
+                connection.exec_driver_sql(sql, values)
             written += 1
         except IntegrityError as exc:
             log.warning("pulled %s/%s clashes with a local record (%s); parked",
-                        entity, values["id"], exc.orig)
-            change = by_id[values["id"]]
+                        entity, record_id, exc.orig)
+            change = by_id[record_id]
             session.merge(ParkedChange(entity=entity, record_id=change.id,
                                        version=change.version, deleted=change.deleted,
                                        data=change.data))
@@ -168,11 +178,11 @@ def _shapes(values: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 
 
 def _columns(entity: str, change: Incoming, now: datetime) -> dict[str, Any]:
-    values = rows.decode(entity, change.data)
+    values = {"id": change.id, **rows.stored(entity, change.data)}  # id first: _execute
     values["id"] = change.id
     values[VERSION_COLUMN] = change.version
     if change.deleted and values.get("deleted_at") is None:
-        values["deleted_at"] = now
+        values["deleted_at"] = now.strftime("%Y-%m-%d %H:%M:%S.%f")
     return values
 
 

@@ -88,12 +88,12 @@ class SyncEngine:
     def __init__(self, store: Store, client: SyncClient, *,
                  progress: Callable[[SyncProgress], None] | None = None,
                  should_stop: Callable[[], bool] | None = None,
-                 clock: Callable[[], datetime] = utc_now, pull_page: int = PULL_PAGE) -> None:
+                 clock: Callable[[], datetime] = utc_now, pull_page: int | None = None) -> None:
         self.store, self.client = store, client
         self._progress = progress or (lambda _p: None)
         self._should_stop = should_stop or (lambda: False)
         self._clock = clock
-        self._pull_page = pull_page
+        self._pull_page = pull_page or PULL_PAGE
         self.report = SyncReport()
 
     # --- the run -----------------------------------------------------------------------

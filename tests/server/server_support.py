@@ -1,35 +1,101 @@
-"""Helpers for server tests: a real jjg_server on a loopback port, users in its database."""
+"""Helpers for server tests (and the sync suite): a fresh server database on SQLite or
+PostgreSQL, a real jjg_server on a loopback port, users, and rows as the client sends them.
+
+``server_db_url`` is a fixture parametrized over both engines; PostgreSQL runs when
+``JJG_TEST_PG_URL`` names a server where that role may create databases (each test gets a
+database of its own, dropped afterwards). Import it into a conftest to use it.
+"""
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
+import pytest
 import requests
 import uvicorn
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
-from jjg_desktop.sync.protocol import LoginResponse
+from jjg_desktop.services.context import audit_safe
+from jjg_desktop.store import synced_rows as rows
+from jjg_desktop.sync.protocol import ChangeEntry, LoginResponse, PullResponse, PushResponse
 from jjg_server import auth
 from jjg_server.app import create_app
 
 STARTUP_TIMEOUT = 10.0
 SHUTDOWN_TIMEOUT = 10.0
+TIMEOUT = 10
+PG_ENV = "JJG_TEST_PG_URL"
+PG_MISSING = (f"PostgreSQL tests need {PG_ENV} (e.g. postgresql+psycopg://jjg@127.0.0.1:55432/"
+              "jjg_test, a role that may create databases); .ci/run starts such a server")
+ENGINES = ("sqlite", "postgresql")
+ROW_TIME = datetime(2026, 3, 2, 1, 30)  # naive UTC, as rows carry times
+
 
 @contextmanager
-def running_server(db_url: str) -> Iterator[str]:
+def fresh_postgres_db() -> Iterator[str]:
+    """A new, empty database on the server named by JJG_TEST_PG_URL; dropped afterwards."""
+    admin_url = os.environ.get(PG_ENV)
+    if not admin_url:
+        pytest.skip(PG_MISSING)
+    name = f"jjg_t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@contextmanager
+def fresh_db(kind: str, folder: Path) -> Iterator[str]:
+    """A URL of a new, empty server database: a SQLite file in ``folder`` or a PostgreSQL
+    database of its own."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'server.sqlite3'}"
+    else:
+        with fresh_postgres_db() as url:
+            yield url
+
+
+@pytest.fixture(params=ENGINES)
+def server_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh server database on each engine (PostgreSQL skipped without JJG_TEST_PG_URL)."""
+    with fresh_db(request.param, tmp_path) as url:
+        yield url
+
+
+def is_postgres(db_url: str) -> bool:
+    return make_url(db_url).get_backend_name() == "postgresql"
+
+
+@contextmanager
+def running_server(db_url: str, files_dir: Path | None = None, **options: Any) -> Iterator[str]:
     """Serve ``db_url`` until the block ends; yields the base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP named, or asyncio leaves Nagle on (every keep-alive reply waits ~40 ms)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(db_url), log_level="warning", lifespan="on",
-                            ws="none", http="h11")
+    config = uvicorn.Config(create_app(db_url, files_dir=files_dir, **options),
+                            log_level="warning", lifespan="on", ws="none", http="h11")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -56,7 +122,95 @@ def add_user(engine: Engine, username: str, password: str, *, name: str = "åˆ˜æ™
 
 def login(base: str, username: str, password: str, client_id: str = "laptop-7f3a") -> str:
     """Log in on the running server; the bearer token."""
-    reply = requests.post(f"{base}/sync/v1/login", timeout=10, json={
+    reply = requests.post(f"{base}/sync/v1/login", timeout=TIMEOUT, json={
         "username": username, "password": password, "client_id": client_id})
     assert reply.status_code == 200, reply.text
     return LoginResponse.model_validate_json(reply.text).token
+
+
+def row(entity: str, record_id: str, *, base: int | None = None, deleted: bool = False,
+        **fields: Any) -> dict[str, Any]:
+    """A RowChange as the client sends it: every column of the client's row (those not given
+    are as a new row has them before its defaults: None), times naive UTC."""
+    model = rows.synced_models()[entity]
+    data = rows.snapshot(model(id=record_id, created_at=ROW_TIME, updated_at=ROW_TIME))
+    unknown = set(fields) - set(data)
+    assert not unknown, f"{entity} has no column {unknown}"
+    data = audit_safe({**data, **fields})
+    return {"entity": entity, "id": record_id, "base_version": base, "deleted": deleted,
+            "data": data}
+
+
+@dataclass
+class SyncClient:
+    """One device talking to the server as the client does: numbered commands, pulls."""
+
+    base: str
+    token: str
+    client_id: str = "laptop-7f3a"
+    next_id: int = 1
+    cursor: int = 0
+    sent: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def signed_in(cls, base: str, username: str, password: str,
+                  client_id: str = "laptop-7f3a") -> SyncClient:
+        return cls(base, login(base, username, password, client_id), client_id)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def command(self, command: str, *row_changes: dict[str, Any], args: Any = None,
+                files: tuple[str, ...] = (), entity: str | None = None,
+                entity_id: str | None = None, base: int | None = None) -> dict[str, Any]:
+        """The next outbox command; its main record is the first row unless named."""
+        first = row_changes[0] if row_changes else {}
+        cmd = {"id": self.next_id, "command": command,
+               "entity": entity or first.get("entity", command.split(".")[0]),
+               "entity_id": entity_id or first.get("id", "none"),
+               "base_version": base if base is not None else first.get("base_version"),
+               "args": args or {}, "created_at": ROW_TIME.replace(tzinfo=UTC).isoformat(),
+               "rows": list(row_changes), "files": list(files)}
+        self.next_id += 1
+        self.sent.append(cmd)
+        return cmd
+
+    def push_raw(self, *commands: dict[str, Any]) -> requests.Response:
+        return requests.post(f"{self.base}/sync/v1/push", timeout=TIMEOUT, headers=self.headers,
+                             json={"client_id": self.client_id, "commands": list(commands)})
+
+    def push(self, *commands: dict[str, Any]) -> PushResponse:
+        reply = self.push_raw(*commands)
+        assert reply.status_code == 200, reply.text
+        return PushResponse.model_validate_json(reply.text)
+
+    def do(self, command: str, *row_changes: dict[str, Any], **options: Any) -> str:
+        """Push one command; its status (with the reason when it was not applied)."""
+        [result] = self.push(self.command(command, *row_changes, **options)).results
+        return result.status if result.status == "applied" else (
+            f"{result.status}: {result.reason}")
+
+    def pull(self, cursor: int | None = None, limit: int | None = None) -> PullResponse:
+        params = {"cursor": self.cursor if cursor is None else cursor}
+        if limit is not None:
+            params["limit"] = limit
+        reply = requests.get(f"{self.base}/sync/v1/pull", params=params, timeout=TIMEOUT,
+                             headers=self.headers)
+        assert reply.status_code == 200, reply.text
+        return PullResponse.model_validate_json(reply.text)
+
+    def pull_all(self, limit: int | None = None) -> list[ChangeEntry]:
+        """Pull page after page from the stored cursor; every change received."""
+        received: list[ChangeEntry] = []
+        while True:
+            page = self.pull(limit=limit)
+            received.extend(page.changes)
+            self.cursor = page.cursor
+            if not page.more:
+                return received
+
+    def sees(self) -> set[tuple[str, str]]:
+        """Every (entity, id) this user receives pulling from the start."""
+        self.cursor = 0
+        return {(c.entity, c.id) for c in self.pull_all()}

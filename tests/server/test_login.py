@@ -11,8 +11,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from jjg_desktop.sync.protocol import LoginResponse, ProblemDetail
+from jjg_server import store
 from jjg_server.store import Token, User
-from server_support import add_user
+from server_support import add_user, running_server
 
 TIMEOUT = 10
 PASSWORD = "Jl-检查-2026!"
@@ -33,10 +34,12 @@ def _tokens(engine: Engine) -> list[Token]:
         return list(session.scalars(select(Token)))
 
 
-def test_right_password_gives_a_token_stored_only_as_its_hash(
-        server: str, engine: Engine, db_path: Path):
+def test_right_password_gives_a_token_stored_only_as_its_hash(sqlite_path: Path):
+    """On SQLite, where the stored bytes can be searched for the token and the password."""
+    engine = store.open_db(str(sqlite_path))
     add_user(engine, "clerk01", PASSWORD, name="刘晓燕", division="222404")
-    reply = _login(server, "clerk01", PASSWORD)
+    with running_server(str(sqlite_path)) as server:
+        reply = _login(server, "clerk01", PASSWORD)
     assert reply.status_code == 200, reply.text
     login = LoginResponse.model_validate_json(reply.text)
     assert login.user.display_name == "刘晓燕" and login.user.role == "county_clerk"
@@ -49,7 +52,8 @@ def test_right_password_gives_a_token_stored_only_as_its_hash(
     assert row.sha256 == digest and row.username == "clerk01"
     assert row.client_id == "laptop-7f3a" and row.expires_at == login.expires_at
 
-    stored = _db_bytes(db_path)
+    engine.dispose()
+    stored = _db_bytes(sqlite_path)
     assert digest.encode() in stored  # the search below would see the plaintext too
     assert login.token.encode() not in stored
     assert PASSWORD.encode() not in stored

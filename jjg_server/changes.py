@@ -1,0 +1,121 @@
+"""A command's rows become the next versions of their records, all or nothing.
+
+Each row is checked before anything is written: a known entity in the client's format, one
+the command may write, within the caller's division. Then the conflict rule: the command is
+refused if anyone other than this client wrote one of its records after the version the row
+was made on (a record the client creates must not exist already, unless this client made it).
+Edits by the same client since that version are its own, not conflicts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from jjg_desktop.sync.protocol import RowChange
+from jjg_server import entities, permissions, records
+from jjg_server.auth import Caller, display_name
+from jjg_server.placement import Key, Placement, Placer
+from jjg_server.records import Rejected, Writer
+from jjg_server.store import Record
+
+
+@dataclass(slots=True)
+class Planned:
+    """One row as it will be written."""
+
+    key: Key
+    base: int | None
+    deleted: bool
+    data: dict[str, Any]
+    record: Record | None
+    place: Placement
+
+
+def validate(rows: list[RowChange]) -> None:
+    """Refuse rows of unknown entities, repeated rows and rows not in the client's format."""
+    seen: set[Key] = set()
+    for row in rows:
+        if not entities.known(row.entity):
+            raise Rejected(f"服务器不认识数据类型“{row.entity}”，请升级客户端后再同步")
+        if (row.entity, row.id) in seen:
+            raise Rejected(f"操作中重复提交了同一条{entities.label(row.entity)}，请升级客户端")
+        seen.add((row.entity, row.id))
+        if row.data.get("id", row.id) != row.id:
+            raise Rejected(f"{entities.label(row.entity)}的编号与数据不一致，请升级客户端")
+        try:
+            entities.check_format(row.entity, row.data)
+        except (TypeError, ValueError) as exc:
+            raise Rejected(f"{entities.label(row.entity)}的数据格式无效（{exc}），"
+                           "请升级客户端") from exc
+
+
+def plan(session: Session, caller: Caller, command: str, rows: list[RowChange]) -> list[Planned]:
+    """Check every row of the command and place it; raise Rejected for the first bad one."""
+    validate(rows)
+    placer = Placer(session, division=caller.division_code, username=caller.username,
+                    pending={(r.entity, r.id): r.data for r in rows if not r.deleted})
+    planned = []
+    for row in rows:
+        key = (row.entity, row.id)
+        record = session.get(Record, key)
+        place = placer.place(row.entity, row.id, row.data)
+        permissions.check_row(caller, command, row.entity, row.data, place, record)
+        planned.append(Planned(key, row.base_version, row.deleted, dict(row.data), record,
+                               place))
+    return planned
+
+
+def check_conflicts(session: Session, client_id: str, planned: list[Planned]) -> None:
+    for p in planned:
+        check_conflict(session, client_id, p)
+
+
+def unchanged(p: Planned) -> bool:
+    """The row is what the server has already: nothing to write, nothing to conflict with."""
+    return p.record is not None and p.record.deleted == p.deleted and p.record.data == p.data
+
+
+def check_conflict(session: Session, client_id: str, p: Planned) -> None:
+    record = p.record
+    if unchanged(p):
+        return
+    if record is None:
+        if p.base is not None:
+            raise Rejected(f"服务器上没有该{entities.label(p.key[0])}（您基于第 {p.base} 版），"
+                           "可能服务器已从备份恢复，请同步后重试")
+        return
+    if p.base is None and record.deleted:
+        return
+    other = records.written_by_others(session, p.key, p.base or 0, client_id)
+    if other is None:
+        return
+    who = display_name(session, other.username) or "服务器管理员"
+    what = entities.label(p.key[0])
+    if p.base is None:
+        reason = f"服务器上已有同一条{what}（由{who}创建），请同步后查看"
+    else:
+        reason = (f"该{what}已在服务器上被{who}修改（服务器第 {record.version} 版，"
+                  f"您基于第 {p.base} 版），请同步后查看最新内容再决定")
+    raise Rejected(reason, current=records.current(record))
+
+
+def write(session: Session, writer: Writer, planned: list[Planned], *,
+          now: datetime) -> dict[Key, int]:
+    """Write every planned row; a sealed inspection that is now unsealed shows its records
+    to everyone in scope. Returns the new version of each record."""
+    versions = {}
+    for p in planned:
+        if unchanged(p):
+            assert p.record is not None
+            versions[p.key] = p.record.version
+            continue
+        was_sealed = p.record is not None and p.record.audience is not None
+        versions[p.key] = records.write(session, p.key, p.record, p.data, now=now,
+                                        writer=writer, place=p.place, deleted=p.deleted)
+        if p.key[0] == "inspection" and was_sealed and p.place.audience is None:
+            records.republish_children(session, p.key, now=now)
+    return versions

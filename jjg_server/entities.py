@@ -1,0 +1,82 @@
+"""What the server knows of the client's synced records: their names, their parents, their
+row format. The one place the server reads the client's row definitions
+(`jjg_desktop.store.synced_rows`).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from jjg_desktop.store.synced_rows import FILE_ENTITIES, decode, file_hashes, synced_models
+
+REGISTRY = ("enterprise", "jilin_registration", "enterprise_fact")
+"""The enterprise registry: every county inspects projects of any enterprise."""
+PROVINCE_WIDE = (*REGISTRY, "checklist_template")
+"""Records every user in the province receives, whatever their division."""
+
+# entity -> (column naming the parent, parent entity); attachments and signatures name
+# theirs by owner_kind/owner_id.
+PARENTS: dict[str, tuple[str, str]] = {
+    "inspection_answer": ("inspection_id", "inspection"),
+    "finding": ("inspection_id", "inspection"),
+    "rectification_notice": ("inspection_id", "inspection"),
+    "inspection_amendment": ("inspection_id", "inspection"),
+    "finding_review": ("inspection_id", "inspection"),
+    "case_transition": ("case_id", "abnormal_case"),
+    "pool_employment": ("member_id", "pool_member"),
+    "project_party": ("project_id", "project"),
+    "key_person": ("project_id", "project"),
+}
+
+LABELS = {
+    "enterprise": "企业", "jilin_registration": "入吉登记", "enterprise_fact": "企业信息记录",
+    "checklist_template": "检查表模板", "project": "项目", "project_party": "参建单位",
+    "key_person": "关键岗位人员", "inspection": "检查", "inspection_answer": "检查记录",
+    "finding": "问题", "finding_review": "复查结果", "rectification_notice": "整改通知书",
+    "inspection_amendment": "检查更正", "attachment": "附件", "signature": "签名",
+    "verification": "动态核查", "abnormal_case": "异常名录案件", "case_transition": "案件流转记录",
+    "pool_member": "检查人员库成员", "pool_employment": "任职经历", "inspection_draw": "双随机抽取",
+}
+
+
+@cache
+def names() -> tuple[str, ...]:
+    """Every synced entity, parents first (as the client's tables reference each other)."""
+    return tuple(synced_models())
+
+
+def known(entity: str) -> bool:
+    return entity in names()
+
+
+def label(entity: str) -> str:
+    return LABELS.get(entity, entity)
+
+
+def load_order() -> tuple[str, ...]:
+    """Parents before children, files' owners before the files."""
+    return (*(e for e in names() if e not in FILE_ENTITIES),
+            *(e for e in names() if e in FILE_ENTITIES))
+
+
+def parent_of(entity: str, data: dict[str, Any]) -> tuple[str, str] | None:
+    """The record this one hangs under, by the client's columns; None for a top record."""
+    if entity in FILE_ENTITIES:
+        kind, owner = data.get("owner_kind"), data.get("owner_id")
+        if isinstance(kind, str) and isinstance(owner, str) and known(kind):
+            return kind, owner
+        return None
+    link = PARENTS.get(entity)
+    if link is None:
+        return None
+    value = data.get(link[0])
+    return (link[1], value) if isinstance(value, str) and value else None
+
+
+def check_format(entity: str, data: dict[str, Any]) -> None:
+    """Raise ValueError if the row's dates or times are not as the client writes them."""
+    decode(entity, data)
+
+
+__all__ = ["FILE_ENTITIES", "file_hashes"]

@@ -1,0 +1,69 @@
+"""`/sync/v1/files`: which files the server lacks, resumable uploads, downloads."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Request
+from fastapi.responses import FileResponse, JSONResponse
+from starlette.requests import ClientDisconnect
+
+from jjg_desktop.sync.protocol import (
+    PREFIX,
+    MissingFilesRequest,
+    MissingFilesResponse,
+    UploadStatus,
+)
+from jjg_server.files import FileStore, parse_range
+from jjg_server.web import SignedIn, problem, problems
+
+Sha = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$",
+                          description="文件内容的 SHA-256（小写十六进制）")]
+
+router = APIRouter(prefix=f"{PREFIX}/files", tags=["文件"])
+
+
+def _files(request: Request) -> FileStore:
+    return request.app.state.files
+
+
+@router.post("/missing", response_model=MissingFilesResponse, summary="查询服务器缺少哪些文件",
+             responses=problems(401, 422))
+def missing(body: MissingFilesRequest, request: Request, _who: SignedIn) -> MissingFilesResponse:
+    return MissingFilesResponse(missing=_files(request).missing(body.hashes))
+
+
+@router.get("/{sha256}/status", response_model=UploadStatus, summary="查询文件上传进度",
+            responses=problems(401, 422))
+def status(sha256: Sha, request: Request, _who: SignedIn) -> UploadStatus:
+    return _files(request).status(sha256)
+
+
+@router.put(
+    "/{sha256}", response_model=UploadStatus, summary="上传文件（可续传）",
+    description="请求体为文件内容的一段，`Content-Range: bytes 起始-结束/总长`；起始须等于服务器"
+                "已有的字节数，否则返回 409 与当前进度（UploadStatus）。文件完整后服务器重新计算"
+                "SHA-256，不符则丢弃并返回 422。单个文件不超过 50 MB（否则 413）。",
+    responses={409: {"model": UploadStatus, "description": "起始位置与服务器已有字节数不符"},
+               **problems(400, 401, 413, 422)})
+async def upload(sha256: Sha, request: Request, _who: SignedIn,
+                 content_range: Annotated[str | None, Header()] = None,
+                 content_length: Annotated[str | None, Header()] = None) -> UploadStatus:
+    start, end, total = parse_range(content_range, content_length)
+    files = _files(request)
+    try:
+        return await files.append(sha256, start, end, total, request.stream())
+    except ClientDisconnect:  # the connection was cut: what arrived is kept for resuming
+        return files.status(sha256)
+
+
+@router.get("/{sha256}", response_class=FileResponse, response_model=None,
+            summary="下载文件", responses={200: {"content": {"application/octet-stream": {}},
+                                               "description": "文件内容"},
+                                          **problems(401, 404, 422)})
+def download(sha256: Sha, request: Request, _who: SignedIn) -> FileResponse | JSONResponse:
+    files = _files(request)
+    if not files.has(sha256):
+        return problem(404, "服务器上没有该文件", "文件尚未上传完成或已被清理")
+    return FileResponse(files.path(sha256), media_type="application/octet-stream")
+
