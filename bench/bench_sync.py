@@ -45,6 +45,7 @@ from starlette.routing import Route  # noqa: E402
 from jjg_desktop.config import resolve_paths  # noqa: E402
 from jjg_desktop.services.startup import open_store  # noqa: E402
 from jjg_desktop.store.search import register_functions  # noqa: E402
+from jjg_desktop.store.synced_rows import synced_models  # noqa: E402
 from jjg_desktop.sync.client import SyncClient  # noqa: E402
 from jjg_desktop.sync.credentials import Credentials  # noqa: E402
 from jjg_desktop.sync.errors import Offline  # noqa: E402
@@ -117,13 +118,15 @@ def _raw_pull(url: str, db_path: Path) -> tuple[float, int]:
     changes = requests.get(f"{url}/rows", timeout=600).json()
     db = sqlite3.connect(db_path)
     register_functions(db)  # the search index's triggers need them, as on every connection
-    db.execute("PRAGMA foreign_keys=OFF")
-    by_entity: dict[str, list[dict[str, Any]]] = {}
+    db.execute("PRAGMA foreign_keys=ON")  # as every connection of the store
+    by_entity: dict[str, list[dict[str, Any]]] = {e: [] for e in synced_models()}
     for c in changes:
-        by_entity.setdefault(c["entity"], []).append({**c["data"], "id": c["id"],
-                                                      "server_version": c["version"]})
+        by_entity[c["entity"]].append({**c["data"], "id": c["id"],
+                                       "server_version": c["version"]})
     with db:
         for entity, rows in by_entity.items():
+            if not rows:
+                continue
             columns = list(rows[0])
             sql = (f'INSERT OR REPLACE INTO "{entity}" ({", ".join(columns)}) '
                    f'VALUES ({", ".join("?" for _ in columns)})')
@@ -226,7 +229,7 @@ def main() -> int:
                 requests.put(f"{raw_url}/put", data=path.open("rb"), timeout=600)
                 raw_times.append(time.perf_counter() - t)
                 t = time.perf_counter()
-                status = client.upload(sha, path)
+                status = client.upload(sha, path, held=0)
                 ours_times.append(time.perf_counter() - t)
                 assert status.complete, status
             ours_up, raw_up = statistics.median(ours_times), statistics.median(raw_times)

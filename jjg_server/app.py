@@ -87,7 +87,7 @@ def create_app(db_url: str, *, files_dir: Path | None = None,
             = pull.DEFAULT_LIMIT) -> Response:
         with sessions() as session, session.begin():
             page = pull.pull(session, who, cursor, limit)
-        return Response(page.model_dump_json(), media_type="application/json")
+        return Response(page, media_type="application/json")
 
     return app
 

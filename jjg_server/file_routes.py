@@ -30,7 +30,10 @@ def _files(request: Request) -> FileStore:
 @router.post("/missing", response_model=MissingFilesResponse, summary="查询服务器缺少哪些文件",
              responses=problems(401, 422))
 def missing(body: MissingFilesRequest, request: Request, _who: SignedIn) -> MissingFilesResponse:
-    return MissingFilesResponse(missing=_files(request).missing(body.hashes))
+    files = _files(request)
+    missing = files.missing(body.hashes)
+    held = {sha: offset for sha in missing if (offset := files.status(sha).offset)}
+    return MissingFilesResponse(missing=missing, held=held)
 
 
 @router.get("/{sha256}/status", response_model=UploadStatus, summary="查询文件上传进度",

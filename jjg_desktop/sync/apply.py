@@ -186,21 +186,45 @@ def _columns(entity: str, change: Incoming, now: datetime) -> dict[str, Any]:
     return values
 
 
+def _orphans(session: Session, entity: str, ids: list[str]) -> set[str]:
+    """Which of these rows of ``entity`` point at a parent row that is not there."""
+    table = rows.synced_models()[entity].__table__
+    found: set[str] = set()
+    for fk in table.foreign_keys:
+        child, parent = fk.parent, fk.column
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
+            marks = ", ".join("?" for _ in chunk)
+            sql = (f'SELECT c.id FROM "{table.name}" c WHERE c.id IN ({marks}) '
+                   f'AND c."{child.name}" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM '
+                   f'"{parent.table.name}" p WHERE p."{parent.name}" = c."{child.name}")')
+            found.update(r[0] for r in session.connection().exec_driver_sql(sql, tuple(chunk)))
+    return found
+
+
 def _park_orphans(session: Session, newest: dict[Key, Incoming]) -> int:
-    """Move rows whose parents are missing out of the tables and into the parking table."""
+    """Move the rows just written whose parents are missing into the parking table (a
+    parked parent makes its children orphans too, hence the loop)."""
+    by_entity: dict[str, list[str]] = defaultdict(list)
+    for entity, record_id in newest:
+        by_entity[entity].append(record_id)
     parked = 0
     while True:
-        orphans = session.execute(text("PRAGMA foreign_key_check")).all()
-        if not orphans:
+        moved = 0
+        for entity, ids in by_entity.items():
+            orphans = _orphans(session, entity, ids)
+            if not orphans:
+                continue
+            name = rows.synced_models()[entity].__table__.name
+            for record_id in orphans:
+                change = newest[(entity, record_id)]
+                session.connection().exec_driver_sql(f'DELETE FROM "{name}" WHERE id = ?',
+                                                     (record_id,))
+                session.merge(ParkedChange(entity=entity, record_id=record_id,
+                                           version=change.version, deleted=change.deleted,
+                                           data=change.data))
+            by_entity[entity] = [i for i in ids if i not in orphans]
+            moved += len(orphans)
+        parked += moved
+        if not moved:
             return parked
-        for table_name, rowid, *_ in {(o[0], o[1]) for o in orphans}:
-            record_id = session.execute(text(f'SELECT id FROM "{table_name}" WHERE rowid = :r'),
-                                        {"r": rowid}).scalar()
-            change = newest.get((table_name, record_id))
-            if change is None:
-                raise RuntimeError(f"local row {table_name}/{record_id} lost its parent")
-            session.execute(text(f'DELETE FROM "{table_name}" WHERE rowid = :r'), {"r": rowid})
-            session.merge(ParkedChange(entity=change.entity, record_id=change.id,
-                                       version=change.version, deleted=change.deleted,
-                                       data=change.data))
-            parked += 1

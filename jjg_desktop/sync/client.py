@@ -88,19 +88,20 @@ class SyncClient:
         return self._json("GET", "/pull", PullResponse,
                           params={"cursor": cursor, "limit": limit})
 
-    def missing_files(self, hashes: list[str]) -> list[str]:
-        reply = self._json("POST", "/files/missing", MissingFilesResponse,
-                           body=MissingFilesRequest(hashes=hashes))
-        return reply.missing
+    def missing_files(self, hashes: list[str]) -> MissingFilesResponse:
+        return self._json("POST", "/files/missing", MissingFilesResponse,
+                          body=MissingFilesRequest(hashes=hashes))
 
     def upload_status(self, sha256: str) -> UploadStatus:
         return self._json("GET", f"/files/{sha256}/status", UploadStatus)
 
-    def upload(self, sha256: str, path: Path,
+    def upload(self, sha256: str, path: Path, *, held: int | None = None,
                progress: Callable[[int, int], None] | None = None) -> UploadStatus:
-        """Send what the server lacks of the file, from where it stopped last time."""
+        """Send what the server lacks of the file, from where it stopped last time (``held``
+        as the server just reported it, else asked first)."""
         size = path.stat().st_size
-        status = self.upload_status(sha256)
+        status = (self.upload_status(sha256) if held is None else
+                  UploadStatus(sha256=sha256, offset=held, size=size, complete=False))
         for _attempt in range(3):
             if status.complete:
                 return status

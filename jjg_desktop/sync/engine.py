@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +32,7 @@ from jjg_desktop.sync.protocol import (
     Command,
     CommandResult,
     Meta,
+    PullResponse,
     PushRequest,
     RowChange,
 )
@@ -38,7 +40,7 @@ from jjg_desktop.sync.protocol import (
 log = logging.getLogger(__name__)
 
 PUSH_BATCH = 200
-PULL_PAGE = 1000
+PULL_PAGE = 2000
 RESEND_COMMAND = "sync.resend"
 NOT_RESENT = ("checklist_template",)
 
@@ -194,15 +196,15 @@ class SyncEngine:
         unknown = [sha for sha in wanted if sha not in done]
         if not unknown:
             return
-        missing = self.client.missing_files(unknown)
+        reply = self.client.missing_files(unknown)
         root = self.store.paths.attachments_dir
-        for n, sha in enumerate(missing, start=1):
-            self._step("上传照片和签名", n - 1, len(missing))
+        for n, sha in enumerate(reply.missing, start=1):
+            self._step("上传照片和签名", n - 1, len(reply.missing))
             path = attachments.path_of(root, sha)
             if not path.is_file():
                 log.error("attachment %s is missing locally; its command will wait", sha)
                 continue
-            status = self.client.upload(sha, path)
+            status = self.client.upload(sha, path, held=reply.held.get(sha, 0))
             if status.complete:
                 self.report.uploaded_files += 1
         with self.store.db.write() as session:
@@ -267,18 +269,27 @@ class SyncEngine:
     # --- pull --------------------------------------------------------------------------
 
     def _pull_all(self, epoch: str, cursor: int, latest: int) -> None:
+        """Pages are fetched (with their files) one ahead while the current one is written."""
         if cursor >= latest and not self.report.full_resync:
             return
-        while True:
-            self._step("下载服务器更新", cursor, latest)
-            page = self.client.pull(cursor, self._pull_page)
-            if page.epoch != epoch:
-                raise ServerTrouble("服务器刚刚从备份恢复，下次同步将重新下载全部数据")
-            self._fetch_files(page.changes)
-            self._apply_page(page.changes, page.cursor)
-            cursor = page.cursor
-            if not page.more:
-                return
+        with ThreadPoolExecutor(1, thread_name_prefix="jjg-pull") as fetcher:
+            ahead = fetcher.submit(self._fetch_page, cursor)
+            while True:
+                self._step("下载服务器更新", cursor, latest)
+                page = ahead.result()
+                if page.epoch != epoch:
+                    raise ServerTrouble("服务器刚刚从备份恢复，下次同步将重新下载全部数据")
+                if page.more:
+                    ahead = fetcher.submit(self._fetch_page, page.cursor)
+                self._apply_page(page.changes, page.cursor)
+                cursor = page.cursor
+                if not page.more:
+                    return
+
+    def _fetch_page(self, cursor: int) -> PullResponse:
+        page = self.client.pull(cursor, self._pull_page)
+        self._fetch_files(page.changes)
+        return page
 
     def _fetch_files(self, changes: list[ChangeEntry]) -> None:
         wanted = {sha for c in changes if not c.deleted

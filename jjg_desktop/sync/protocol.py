@@ -134,6 +134,10 @@ class MissingFilesRequest(Message):
 
 class MissingFilesResponse(Message):
     missing: list[Sha256]
+    held: dict[Sha256, int] = Field(
+        default_factory=dict,
+        description="bytes the server already holds of a missing file (an upload cut short): "
+                    "resume there without asking again")
 
 
 class UploadStatus(Message):
