@@ -8,7 +8,7 @@ import sys
 
 from jjg_desktop.config import Paths
 from jjg_desktop.services.startup import open_store
-from jjg_desktop.settings import load_settings
+from jjg_desktop.settings import load_settings, save_settings
 from jjg_desktop.sync.credentials import Credentials
 from jjg_desktop.sync.engine import SyncProgress
 from jjg_desktop.sync.errors import SyncError
@@ -35,9 +35,12 @@ def run_login(paths: Paths, server: str | None, username: str, password_stdin: b
         return EXIT_FAILED
     finally:
         store.close()
+    if url != settings.server_url:
+        save_settings(settings.model_copy(update={"server_url": url}))
     print(f"已登录 {url}：{actor.display_name}（{actor.username}，{actor.division_code}）")
     if credentials.warning:
-        print(f"注意：{credentials.warning}", file=sys.stderr)
+        print(f"注意：{credentials.warning}\n计划任务中的 jjg-desktop sync 需要系统密码保管库。",
+              file=sys.stderr)
     return EXIT_OK
 
 

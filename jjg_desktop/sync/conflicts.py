@@ -14,21 +14,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from jjg_desktop.rules.record_names import ENTITY_NAMES
 from jjg_desktop.services.context import ServiceContext, Store, change
 from jjg_desktop.services.errors import InvalidInput, NotFound
 from jjg_desktop.store import synced_rows as rows
 from jjg_desktop.store.models import OutboxCommand, SyncConflict
 
-ENTITY_NAMES = {
-    "enterprise": "企业", "jilin_registration": "入吉登记", "enterprise_fact": "企业情况记录",
-    "verification": "动态核查记录", "abnormal_case": "异常名录案件",
-    "case_transition": "案件办理步骤", "project": "工程项目", "project_party": "参建单位",
-    "key_person": "关键岗位人员", "inspection": "检查", "inspection_answer": "检查项结论",
-    "finding": "发现的问题", "finding_review": "复查结论", "rectification_notice": "整改通知书",
-    "inspection_amendment": "检查记录更正", "attachment": "照片", "signature": "签名",
-    "pool_member": "检查人员库成员", "pool_employment": "从业经历", "inspection_draw": "双随机抽取",
-    "checklist_template": "检查表",
-}
 NAME_FIELDS = ("name", "number", "title", "problem", "item_code", "credit_code")
 MUST_REDECIDE = {
     "case.transition": "异常名录的办理决定须在案件页面根据最新进展重新作出",
