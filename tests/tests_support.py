@@ -5,6 +5,9 @@ from __future__ import annotations
 import itertools
 from datetime import datetime
 
+import keyring.errors
+from keyring.backend import KeyringBackend
+
 from jjg_desktop.rules.credit_code import complete
 from jjg_desktop.services.context import Store
 from jjg_desktop.store.base import new_id
@@ -50,3 +53,24 @@ def shipped_template_id() -> str:
 
     template = shipped_templates()[0]
     return template_id(template.code, template.version)
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that keeps passwords in this object (priority 1: usable), standing in for
+    the OS vault."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.passwords.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError(username)

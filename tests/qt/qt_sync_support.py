@@ -1,6 +1,6 @@
-"""For sync tests of the GUI: a real jjg_server on a chosen loopback port (so it can be
-stopped and started again on the same address), a port where nothing listens, a proxy that
-answers slowly, and a keyring that keeps passwords in memory."""
+"""For sync tests of the GUI: users on a server database, a port where nothing listens, a
+proxy that answers slowly, and a way to make a keyring the default one for a test (the
+server itself: server_support.running_server; the keyring: tests_support.MemoryKeyring)."""
 
 from __future__ import annotations
 
@@ -25,26 +25,6 @@ PASSWORD = "Jl-检查-2026!"
 STARTUP_TIMEOUT = 10.0
 
 
-class MemoryKeyring(KeyringBackend):
-    """A keyring backend that keeps everything in this object (priority 1: usable)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.passwords.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError(username)
-
-
 @contextlib.contextmanager
 def using_keyring(backend: KeyringBackend) -> Iterator[KeyringBackend]:
     previous = keyring.get_keyring()
@@ -62,7 +42,6 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@contextlib.contextmanager
 def serving(db_url: str, port: int, **app_options: Any) -> Iterator[str]:
     """jjg_server over ``db_url`` on ``port`` until the block ends; yields its URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -12,7 +12,7 @@ import pytest
 from keyring.backends import fail
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
-from qt_sync_support import PASSWORD, MemoryKeyring, add_user, free_port, serving, using_keyring
+from qt_sync_support import PASSWORD, add_user, free_port, using_keyring
 
 from jjg_desktop.config import Paths
 from jjg_desktop.qt.logging_setup import add_file_log, remove_file_log
@@ -22,6 +22,8 @@ from jjg_desktop.qt.sync_page import SyncPage
 from jjg_desktop.qt.sync_scheduler import Phase
 from jjg_desktop.settings import load_settings
 from jjg_desktop.sync.credentials import NO_KEYRING, SERVICE
+from server_support import running_server
+from tests_support import MemoryKeyring
 
 OpenWindow = Callable[[], MainWindow]
 SYNC_DONE_MS = 15_000
@@ -37,7 +39,7 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     db_url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
-    with serving(db_url, free_port()) as url:
+    with running_server(db_url, port=free_port()) as url:
         add_user(db_url, "hc_wangzg", name="王志刚", role="inspector")
         yield url
 

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidget
 from pytestqt.qtbot import QtBot
-from qt_sync_support import PASSWORD, MemoryKeyring, add_user, free_port, serving, using_keyring
+from qt_sync_support import PASSWORD, add_user, free_port, using_keyring
 from sqlalchemy import update
 
 from jjg_desktop.config import resolve_paths
@@ -30,6 +30,8 @@ from jjg_desktop.store.models import SyncConflict
 from jjg_desktop.store.queries import enterprise_detail
 from jjg_desktop.sync.credentials import Credentials
 from jjg_desktop.sync.session import sign_in, sync_once
+from server_support import running_server
+from tests_support import MemoryKeyring
 
 OpenWindow = Callable[[], MainWindow]
 NAME = "江苏华泰建设工程有限公司"
@@ -58,7 +60,7 @@ def conflict(store: Store, tmp_path: Path) -> Iterator[Conflict]:
     """Registered here and synced; edited on the other computer and synced; edited here on
     the old version and synced: the server refuses this computer's edit."""
     db_url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
-    with using_keyring(MemoryKeyring()), serving(db_url, free_port()) as url:
+    with using_keyring(MemoryKeyring()), running_server(db_url, port=free_port()) as url:
         add_user(db_url, "clerk01", name="刘晓燕", role="county_clerk")
         add_user(db_url, "hc_wangzg", name="王志刚", role="county_clerk")
         mine = Credentials()

@@ -15,11 +15,9 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QToolButton
 from pytestqt.qtbot import QtBot
 from qt_sync_support import (
     PASSWORD,
-    MemoryKeyring,
     SlowProxy,
     add_user,
     free_port,
-    serving,
     using_keyring,
 )
 
@@ -32,6 +30,8 @@ from jjg_desktop.services.enterprises import update_contact
 from jjg_desktop.settings import Settings, save_settings
 from jjg_desktop.sync.credentials import SERVICE, Credentials, Login
 from jjg_desktop.sync.session import sign_in
+from server_support import running_server
+from tests_support import MemoryKeyring
 
 if TYPE_CHECKING:
     from conftest import Sample
@@ -140,7 +140,7 @@ def test_the_status_bar_shows_the_sync_stage_and_fits_at_1366(
         open_window: OpenWindow) -> None:
     db_url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
     port = free_port()
-    with serving(db_url, port):
+    with running_server(db_url, port=port):
         add_user(db_url, "hc_wangzg")
         proxy = SlowProxy(port, delay=0.3)
         try:

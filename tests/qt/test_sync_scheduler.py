@@ -14,11 +14,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 from qt_sync_support import (
     PASSWORD,
-    MemoryKeyring,
     SlowProxy,
     add_user,
     free_port,
-    serving,
     using_keyring,
 )
 
@@ -32,6 +30,8 @@ from jjg_desktop.settings import Settings, save_settings
 from jjg_desktop.store.worklists import sync_summary
 from jjg_desktop.sync.credentials import Credentials, Login
 from jjg_desktop.sync.session import sign_in
+from server_support import running_server
+from tests_support import MemoryKeyring
 
 if TYPE_CHECKING:
     from conftest import Sample
@@ -70,7 +70,7 @@ def make_scheduler(store: Store, actor: Actor) -> Iterator[Callable[..., SyncSch
 
 def signed_in_to(store: Store, db_url: str, port: int) -> str:
     """A login to the server on ``port`` kept in the keyring (the server stops again)."""
-    with serving(db_url, port) as url:
+    with running_server(db_url, port=port) as url:
         add_user(db_url, "hc_wangzg")
         sign_in(store, Credentials(), server_url=url, username="hc_wangzg", password=PASSWORD)
     save_settings(Settings(server_url=url))
@@ -127,7 +127,7 @@ def test_when_the_server_comes_back_the_probe_notices_and_the_sync_runs_by_itsel
     retry = scheduler.retry_remaining_ms()
     assert retry is not None and retry > 500_000
 
-    with serving(db_url, port), qtbot.waitSignal(scheduler.finished, timeout=20_000):
+    with running_server(db_url, port=port), qtbot.waitSignal(scheduler.finished, timeout=20_000):
         pass
     assert scheduler.phase is Phase.CONNECTED
     assert scheduler.retry_remaining_ms() is None
@@ -140,7 +140,7 @@ def test_a_refused_sync_waits_for_the_user_or_new_settings(
         make_scheduler: Callable[..., SyncScheduler]) -> None:
     port = free_port()
     url = signed_in_to(store, db_url, port)
-    with serving(db_url, port, min_client_version="99.0"):
+    with running_server(db_url, port=port, min_client_version="99.0"):
         scheduler = make_scheduler(Timing(first_sync_ms=0, interval_ms=100))
         with qtbot.waitSignal(scheduler.failed, timeout=5_000) as refused:
             scheduler.start()
@@ -165,7 +165,7 @@ def test_a_local_edit_syncs_within_the_debounce_not_at_once(
     port = free_port()
     signed_in_to(store, db_url, port)
     enterprise = sample.enterprise("珲春市鑫源建筑工程有限公司")
-    with serving(db_url, port):
+    with running_server(db_url, port=port):
         scheduler = make_scheduler(Timing(debounce_ms=700))
         with qtbot.waitSignal(scheduler.finished, timeout=5_000):
             scheduler.sync_now()
@@ -187,7 +187,7 @@ def test_closing_the_window_during_a_sync_stops_it_and_keeps_the_unsent_change(
         qtbot: QtBot, store: Store, db_url: str, sample: Sample,
         open_window: OpenWindow) -> None:
     port = free_port()
-    with serving(db_url, port):
+    with running_server(db_url, port=port):
         add_user(db_url, "hc_wangzg")
         proxy = SlowProxy(port, delay=0.5)
         try:

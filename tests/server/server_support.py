@@ -87,12 +87,14 @@ def is_postgres(db_url: str) -> bool:
 
 
 @contextmanager
-def running_server(db_url: str, files_dir: Path | None = None, **options: Any) -> Iterator[str]:
-    """Serve ``db_url`` until the block ends; yields the base URL."""
+def running_server(db_url: str, files_dir: Path | None = None, *, port: int = 0,
+                   **options: Any) -> Iterator[str]:
+    """Serve ``db_url`` until the block ends (on ``port``, or any free one); yields the base
+    URL. The same port can serve again after the block, as a restarted server would."""
     # IPPROTO_TCP named, or asyncio leaves Nagle on (every keep-alive reply waits ~40 ms)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]
     config = uvicorn.Config(create_app(db_url, files_dir=files_dir, **options),
                             log_level="warning", lifespan="on", ws="none", http="h11")

@@ -15,9 +15,7 @@ import signal
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from sync_support import MemoryKeyring
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from jjg_desktop.config import resolve_paths
 from jjg_desktop.services.startup import open_store
@@ -26,6 +24,7 @@ from jjg_desktop.sync.credentials import Credentials, Login
 from jjg_desktop.sync.engine import SyncProgress
 from jjg_desktop.sync.errors import SyncError
 from jjg_desktop.sync.session import sync_once
+from tests_support import MemoryKeyring
 
 
 def main() -> int:

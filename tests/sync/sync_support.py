@@ -5,33 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from keyring.backend import KeyringBackend
-
 from jjg_desktop.config import resolve_paths
 from jjg_desktop.services.context import ServiceContext, Store
 from jjg_desktop.services.startup import open_store
 from jjg_desktop.sync.credentials import Credentials
 from jjg_desktop.sync.engine import SyncReport
 from jjg_desktop.sync.session import sign_in, sync_once
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that keeps secrets in this process only (an OS vault stands in for it)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
+from tests_support import MemoryKeyring
 
 
 @dataclass

@@ -79,7 +79,7 @@ def test_consecutive_offline_edits_of_one_record_all_arrive(devices):
 
 def test_the_token_is_in_the_keyring_and_in_no_file(devices, tmp_path):
     clerk = devices("hc_clerk")
-    [token] = [v for (_s, k), v in clerk.keyring.secrets.items() if k.endswith("#token")]
+    [token] = [v for (_s, k), v in clerk.keyring.passwords.items() if k.endswith("#token")]
     assert len(token) >= 20
     for path in tmp_path.rglob("*"):
         if path.is_file():
