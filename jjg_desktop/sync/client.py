@@ -62,8 +62,8 @@ class SyncClient:
         self.requests_made = 0
         self.bytes_sent = 0
         self.bytes_received = 0
+        self._verify: str | bool = ca_bundle or True
         self._http = requests.Session()
-        self._http.verify = ca_bundle or True
         self._http.headers["User-Agent"] = f"jjg-desktop/{__version__}"
         adapter = HTTPAdapter(max_retries=_retry())
         self._http.mount("http://", adapter)
@@ -165,9 +165,11 @@ class SyncClient:
                 raise NotSignedIn("尚未登录同步服务器，请先登录")
             all_headers["Authorization"] = f"Bearer {self.token}"
         try:
+            # verify per request: a session's own is overridden by REQUESTS_CA_BUNDLE
             reply = self._http.request(method, f"{self.base_url}{PREFIX}{path}", data=data,
                                        params=params, headers=all_headers,
-                                       timeout=self.timeout, stream=stream)
+                                       timeout=self.timeout, stream=stream,
+                                       verify=self._verify)
         except requests.exceptions.SSLError as exc:
             raise Refused("服务器的安全证书无法验证。请检查服务器地址，或在设置中指定单位提供的"
                           "CA 证书文件") from exc

@@ -88,16 +88,19 @@ def is_postgres(db_url: str) -> bool:
 
 @contextmanager
 def running_server(db_url: str, files_dir: Path | None = None, *, port: int = 0,
-                   **options: Any) -> Iterator[str]:
+                   tls: tuple[Path, Path] | None = None, **options: Any) -> Iterator[str]:
     """Serve ``db_url`` until the block ends (on ``port``, or any free one); yields the base
-    URL. The same port can serve again after the block, as a restarted server would."""
+    URL. The same port can serve again after the block, as a restarted server would. With
+    ``tls`` (certificate, key) it serves HTTPS as ``localhost``."""
     # IPPROTO_TCP named, or asyncio leaves Nagle on (every keep-alive reply waits ~40 ms)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]
     config = uvicorn.Config(create_app(db_url, files_dir=files_dir, **options),
-                            log_level="warning", lifespan="on", ws="none", http="h11")
+                            log_level="warning", lifespan="on", ws="none", http="h11",
+                            ssl_certfile=tls[0] if tls else None,
+                            ssl_keyfile=tls[1] if tls else None)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -107,7 +110,7 @@ def running_server(db_url: str, files_dir: Path | None = None, *, port: int = 0,
             if not thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("jjg_server did not start")
             time.sleep(0.02)
-        yield f"http://127.0.0.1:{port}"
+        yield f"{'https' if tls else 'http'}://{'localhost' if tls else '127.0.0.1'}:{port}"
     finally:
         server.should_exit = True
         thread.join(SHUTDOWN_TIMEOUT)
