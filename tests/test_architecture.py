@@ -77,3 +77,9 @@ def test_server_uses_only_rules_protocol_and_row_format_of_the_client():
             if name.startswith("jjg_desktop") and not name.startswith(SERVER_MAY_USE):
                 bad.append(f"{path.name}: {name}")
     assert bad == []
+
+
+def test_test_modules_have_names_of_their_own():
+    """Test folders have no __init__.py, so two modules of one name would not both load."""
+    names = [p.name for p in (ROOT / "tests").rglob("*.py") if p.name != "conftest.py"]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
