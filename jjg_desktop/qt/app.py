@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -138,6 +139,14 @@ READY_PROBE = "JJG_READY_PROBE"
 the event loop runs, then quits: start-up benchmarks and smoke tests time a real start."""
 
 
+def freeze_startup_heap() -> None:
+    """Keep the objects alive once the window is up (modules, classes, widgets) out of the
+    garbage collector's full passes. Each pass otherwise walks them all, ~90 ms on a 2-core
+    laptop, holding the GIL in whichever thread set it off (a sync, a print): the window
+    stalls that long (bench/bench_gui_stall.py)."""
+    gc.freeze()
+
+
 def _report_ready(app: QApplication) -> None:
     print(f"READY {time.time()}", flush=True)
     app.quit()
@@ -150,6 +159,7 @@ def _run_window(app: QApplication, store: Store) -> int:
     window = build_main_window(store, actor)
     app.aboutToQuit.connect(window.commit_edits)
     window.show()
+    freeze_startup_heap()
     window.sync.start()
     QTimer.singleShot(0, window, lambda: back_up_when_due(window.workspace))
     if os.environ.get(READY_PROBE):

@@ -57,6 +57,7 @@ DASHBOARD_FORM = form("dashboard.ui", greetingLabel=QLabel, tilesGrid=QGridLayou
 TILES_PER_ROW = 6
 LIST_LENGTH = 12
 WAITING_LENGTH = 50
+MIN_COLUMN_EMS = 6
 
 
 def _tr(text: str) -> str:
@@ -104,12 +105,14 @@ class CountTile(QPushButton):
         self.number = QLabel("—", self)
         self.number.setObjectName("tileNumber")
         caption = QLabel(tile.caption, self)
+        caption.setWordWrap(True)  # a narrow window (125 % on 1366×768) wraps, never clips
         caption.setObjectName("tileCaption")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 10)
         for label in (self.number, caption):
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             layout.addWidget(label)
+        layout.addStretch(1)  # numbers level across the row when one caption wraps
         self.setAccessibleName(tile.caption)
         self.setMinimumHeight(layout.sizeHint().height())
 
@@ -141,8 +144,11 @@ class Dashboard(QWidget):
         self.reinspection_caption = ui.find(QLabel, "reinspectionCaption")
         self.coverage = ui.find(QTreeWidget, "coverageList")
         self.coverage_caption = ui.find(QLabel, "coverageCaption")
+        em = self.fontMetrics().horizontalAdvance("中")
         for tree, stretch in ((self.inspections, 1), (self.cases, 0), (self.waiting, 4),
                               (self.overdue, 2), (self.reinspections, 1), (self.coverage, 0)):
+            # a narrow window scrolls sideways rather than squeeze the names to "郑州…"
+            tree.header().setMinimumSectionSize(MIN_COLUMN_EMS * em)
             tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             tree.header().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
             tree.header().setStretchLastSection(False)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from jjg_desktop.qt import labels
 from jjg_desktop.qt.pool_dialog import PoolDialog
+from jjg_desktop.qt.sizing import fit_on_screen
 from jjg_desktop.qt.style import set_tone
 from jjg_desktop.qt.workspace import Workspace
 from jjg_desktop.rules.draw import DrawParams
@@ -119,7 +120,7 @@ class DrawDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(body, 1)
         layout.addWidget(close)
-        self.resize(1100, 640)
+        fit_on_screen(self, 1100, 640)
         self._count_pool()
 
     def _count_pool(self) -> None:

@@ -168,6 +168,8 @@ class InspectionForm(QWidget):
         self.reinspect_button.setToolTip(self.tr("安排复查：逐项复核本次检查未整改的问题"))
         self.progress = QLabel(self)
         self.progress.setObjectName("progress")
+        for label in (self.title, self.progress):  # the action buttons keep their room
+            label.setWordWrap(True)
         heading = QVBoxLayout()
         heading.setSpacing(0)
         heading.addWidget(self.title)

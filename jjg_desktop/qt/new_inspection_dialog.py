@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from jjg_desktop.qt.pool_dialog import PoolDialog
+from jjg_desktop.qt.sizing import fit_on_screen
 from jjg_desktop.qt.style import set_tone
 from jjg_desktop.qt.workspace import Workspace
 from jjg_desktop.rules.inspection import PLANNABLE_METHODS
@@ -47,7 +48,7 @@ class NewInspectionDialog(QDialog):
         self.search.setPlaceholderText(self.tr("输入项目名称或编号查找在建项目"))
         self.projects = QListWidget(self)
         self.projects.setAccessibleName(self.tr("项目"))
-        self.projects.setMinimumHeight(150)
+        self.projects.setMinimumHeight(120)
         self._timer = QTimer(self, singleShot=True, interval=250)
         self._timer.timeout.connect(self.find_projects)
         self.search.textChanged.connect(lambda _t: self._timer.start())
@@ -60,7 +61,7 @@ class NewInspectionDialog(QDialog):
         self.planned_on.setDisplayFormat("yyyy-MM-dd")
         self.team = QListWidget(self)
         self.team.setAccessibleName(self.tr("检查组"))
-        self.team.setMinimumHeight(140)
+        self.team.setMinimumHeight(110)
         pool_button = QPushButton(self.tr("管理检查人员库…"), self)
         pool_button.setAutoDefault(False)
         pool_button.clicked.connect(self.manage_pool)
@@ -82,7 +83,7 @@ class NewInspectionDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.resize(640, 620)
+        fit_on_screen(self, 640, 620)
         self.find_projects(project_id)
         self._fill_team()
 

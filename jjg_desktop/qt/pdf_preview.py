@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jjg_desktop.qt.sizing import fit_on_screen
+
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("PdfPreview", text)
@@ -66,7 +68,7 @@ class PdfPreview(QDialog):
         super().__init__(parent)
         self.path = path
         self.setWindowTitle(title)
-        self.resize(900, 1000)
+        fit_on_screen(self, 900, 1000)
         self.document = load_pdf(path, self)
         self.view = QPdfView(self)
         self.view.setDocument(self.document)

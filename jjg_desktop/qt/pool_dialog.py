@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from jjg_desktop.qt.labels import day
+from jjg_desktop.qt.sizing import fit_on_screen
 from jjg_desktop.qt.style import set_tone
 from jjg_desktop.qt.workspace import Workspace
 from jjg_desktop.rules.draw import EXPERT, OFFICIAL
@@ -127,7 +128,7 @@ class PoolDialog(QDialog):
         layout.addLayout(forms)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.resize(980, 640)
+        fit_on_screen(self, 980, 640)
         self.reload()
 
     def reload(self, select: str = "") -> None:

@@ -4,23 +4,31 @@ would do (新增 / 更新 / 无变化 / 有误, and why), then write the new and
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Slot
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Slot,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QWidget,
 )
 
 from jjg_desktop.qt.forms import form
+from jjg_desktop.qt.record_list import CHAR_PADDING
 from jjg_desktop.qt.service_task import run_service
 from jjg_desktop.qt.style import set_tone
 from jjg_desktop.qt.workspace import Workspace
@@ -36,9 +44,11 @@ from jjg_desktop.services.registration_import import (
 
 IMPORT_FORM = form("registration_import_dialog.ui", fileLabel=QLabel, chooseButton=QPushButton,
                    errorLabel=QLabel, summaryLabel=QLabel, onlyInvalidCheck=QCheckBox,
-                   previewTable=QTableWidget, buttonBox=QDialogButtonBox)
+                   previewTable=QTableView, buttonBox=QDialogButtonBox)
 
 COLUMNS = ("行号", "统一社会信用代码", "企业名称", "结果", "说明")
+COLUMN_EMS = (4, 11, 16, 4)
+"""Widths of all but the last column (which takes the rest), in Chinese characters."""
 STATUS_COLORS = {
     "new": (QColor("#166534"), QColor("#ecfdf3")),
     "update": (QColor("#1d4e89"), QColor("#eef4fb")),
@@ -46,6 +56,7 @@ STATUS_COLORS = {
     "invalid": (QColor("#b42318"), QColor("#fef3f2")),
 }
 _FIELD_HEADER = {"division_code": "division"}
+Index = QModelIndex | QPersistentModelIndex
 
 
 def _tr(text: str) -> str:
@@ -75,6 +86,48 @@ def choose_sheet(parent: QWidget, start: Path) -> Path | None:
     return Path(name) if name else None
 
 
+class PreviewModel(QAbstractTableModel):
+    """The rows of a preview, each cell's text made when it is shown: a 10k-row sheet is
+    listed at once, where an item per cell held the window for most of a second."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[RowResult] = []
+
+    def set_rows(self, rows: list[RowResult]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(COLUMNS)):
+            return _tr(COLUMNS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = self._rows[index.row()], index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return (str(row.row), row.credit_code, row.name, _tr(STATUS_LABELS[row.status]),
+                    explanation(row))[column]
+        if role == Qt.ItemDataRole.UserRole:
+            return row.status
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return STATUS_COLORS[row.status][1]
+        if role == Qt.ItemDataRole.ForegroundRole and column in (3, 4):
+            return STATUS_COLORS[row.status][0]
+        return None
+
+
 class RegistrationImportDialog(QDialog):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,7 +137,7 @@ class RegistrationImportDialog(QDialog):
         self.error = ui.find(QLabel, "errorLabel")
         self.summary = ui.find(QLabel, "summaryLabel")
         self.only_invalid = ui.find(QCheckBox, "onlyInvalidCheck")
-        self.table = ui.find(QTableWidget, "previewTable")
+        self.table = ui.find(QTableView, "previewTable")
         buttons = ui.find(QDialogButtonBox, "buttonBox")
         self.apply_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(_tr("关闭"))
@@ -92,13 +145,18 @@ class RegistrationImportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         ui.find(QPushButton, "chooseButton").clicked.connect(self.choose)
         self.only_invalid.toggled.connect(self._filter_rows)
+        self.finished.connect(self._forget_rows)
         self.preview: ImportPreview | None = None
         self.path: Path | None = None
-        self.table.setColumnCount(len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([_tr(c) for c in COLUMNS])
+        self._rows: list[RowResult] = []
+        self.model = PreviewModel(self)
+        self.table.setModel(self.model)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        em = self.table.fontMetrics().horizontalAdvance("中")
+        for column, width in enumerate(COLUMN_EMS):
+            header.resizeSection(column, width * em + CHAR_PADDING)
+        header.setStretchLastSection(True)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 12)
         self.error.hide()
         self._show_preview(None)
         self.file_label.setText(_tr("请选择省厅下发的入吉企业登记表（Excel .xlsx）。"))
@@ -183,25 +241,18 @@ class RegistrationImportDialog(QDialog):
 
     def _show_rows(self, rows: list[RowResult]) -> None:
         self.only_invalid.setEnabled(bool(rows))
-        self.table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            texts = (str(row.row), row.credit_code, row.name,
-                     _tr(STATUS_LABELS[row.status]), explanation(row))
-            fg, bg = STATUS_COLORS[row.status]
-            for c, text in enumerate(texts):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, row.status)
-                item.setToolTip(text)
-                if c in (3, 4):
-                    item.setForeground(fg)
-                item.setBackground(bg)
-                self.table.setItem(r, c, item)
-        self.table.resizeRowsToContents()
+        self._rows = rows
         self._filter_rows(self.only_invalid.isChecked())
+
+    @Slot()
+    def _forget_rows(self) -> None:
+        """Closed, the dialog lets its rows go: the page keeps it, and a 10k-row preview
+        would be walked by every full garbage collection for the rest of the session."""
+        self.preview = None
+        self._rows = []
+        self.model.set_rows([])
 
     @Slot(bool)
     def _filter_rows(self, only_invalid: bool) -> None:
-        for r in range(self.table.rowCount()):
-            item = self.table.item(r, 0)
-            status = item.data(Qt.ItemDataRole.UserRole) if item else ""
-            self.table.setRowHidden(r, only_invalid and status != "invalid")
+        self.model.set_rows([r for r in self._rows if r.status == "invalid"] if only_invalid
+                            else self._rows)

@@ -51,6 +51,7 @@ from jjg_desktop.qt.case_proposal_dialog import CaseProposalDialog
 from jjg_desktop.qt.evidence_photos import PhotoStrip
 from jjg_desktop.qt.service_task import run_service
 from jjg_desktop.qt.signature_section import CollectedSignature, SignatureCollector
+from jjg_desktop.qt.sizing import fit_on_screen
 from jjg_desktop.qt.style import set_tone
 from jjg_desktop.qt.tasks import TaskState
 from jjg_desktop.qt.typing_pause import SAVE_PAUSE_MS
@@ -267,7 +268,7 @@ class VerificationForm(QDialog):
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
         self.draft_bar = self._build_draft_bar()
         self._build_layout()
-        self.resize(1060, 720)
+        fit_on_screen(self, 1060, 720)
         self._start_drafting()
 
     def _build_draft_bar(self) -> QWidget:
