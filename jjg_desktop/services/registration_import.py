@@ -8,6 +8,7 @@ again finds every row unchanged.
 
 from __future__ import annotations
 
+import gc
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -50,6 +51,9 @@ _DATE_TEXT = re.compile(r"^(\d{4})\D{1,2}(\d{1,2})\D{1,2}(\d{1,2})\D?$")
 
 class SheetError(InvalidInput):
     """The file cannot be read as a registration list at all; nothing was written."""
+
+
+BATCH = 500  # values in one IN (…)
 
 
 @dataclass(slots=True)
@@ -102,9 +106,8 @@ def read_registration_sheet(ctx: ServiceContext, path: Path) -> ImportPreview:
                 if first != row_no:
                     result.status = "invalid"
                     result.problems.append(f"与第 {first} 行的统一社会信用代码重复")
-            if result.status != "invalid":
-                _compare_with_store(session, result)
             results.append(result)
+        _compare_with_store(session, [r for r in results if r.status != "invalid"])
     return ImportPreview(path=path, sheet=sheet_name, header_row=header_row, rows=results)
 
 
@@ -133,11 +136,43 @@ def _read_rows(path: Path) -> tuple[str, int, dict[str, int], list[tuple[int, li
 
     if not path.is_file():
         raise SheetError(f"找不到文件：{path}")
+    # openpyxl's cells and sheets point at each other: a big sheet makes the cycle collector
+    # walk ~250k objects again and again, holding the GIL (the window freezes). It is paused
+    # while the sheet is read, and the cycles are broken before the workbook is let go.
+    paused = gc.isenabled()
+    gc.disable()
     try:
-        wb = openpyxl.load_workbook(path, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise SheetError(f"无法读取 {path.name}：不是有效的 Excel（.xlsx）文件，或文件已损坏"
-                         f"（{type(exc).__name__}）") from exc
+        try:
+            wb = openpyxl.load_workbook(path, data_only=True)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError,
+                ValueError) as exc:
+            raise SheetError(f"无法读取 {path.name}：不是有效的 Excel（.xlsx）文件，或文件已损坏"
+                             f"（{type(exc).__name__}）") from exc
+        try:
+            title, values = _active_sheet_values(wb, path)
+        finally:
+            for sheet in wb.worksheets:
+                sheet._cells.clear()
+            wb.close()
+            del wb
+    finally:
+        if paused:
+            gc.enable()
+    header_idx, columns = _find_header(values)
+    if header_idx is None:
+        raise SheetError(f"{path.name} 的前 {_HEADER_SEARCH_ROWS} 行中找不到表头。"
+                         f"表头应包含：{'、'.join(HEADERS[k][0] for k in REQUIRED)}")
+    missing = [HEADERS[k][0] for k in REQUIRED if k not in columns]
+    if missing:
+        raise SheetError(f"{path.name} 第 {header_idx + 1} 行的表头缺少：{'、'.join(missing)}。"
+                         "请使用省厅下发的入吉企业登记表。")
+    rows = [(i + 1, r) for i, r in enumerate(values) if i > header_idx
+            and any(v not in (None, "") for v in r)]
+    return title, header_idx + 1, columns, rows
+
+
+def _active_sheet_values(wb: Any, path: Path) -> tuple[str, list[list[Any]]]:
+    """The active sheet's values, a merged range's value in each of its cells."""
     ws = wb.active
     if ws is None:
         raise SheetError(f"{path.name} 中没有工作表")
@@ -149,17 +184,7 @@ def _read_rows(path: Path) -> tuple[str, int, dict[str, int], list[tuple[int, li
             for c in range(merged.min_col, merged.max_col + 1):
                 if c - 1 < len(values[r - 1]):
                     values[r - 1][c - 1] = top_left
-    header_idx, columns = _find_header(values)
-    if header_idx is None:
-        raise SheetError(f"{path.name} 的前 {_HEADER_SEARCH_ROWS} 行中找不到表头。"
-                         f"表头应包含：{'、'.join(HEADERS[k][0] for k in REQUIRED)}")
-    missing = [HEADERS[k][0] for k in REQUIRED if k not in columns]
-    if missing:
-        raise SheetError(f"{path.name} 第 {header_idx + 1} 行的表头缺少：{'、'.join(missing)}。"
-                         "请使用省厅下发的入吉企业登记表。")
-    rows = [(i + 1, r) for i, r in enumerate(values) if i > header_idx
-            and any(v not in (None, "") for v in r)]
-    return ws.title, header_idx + 1, columns, rows
+    return ws.title, values
 
 
 def _find_header(values: list[list[Any]]) -> tuple[int | None, dict[str, int]]:
@@ -282,21 +307,36 @@ def _differences(ent: Enterprise, registration: JilinRegistration | None,
     return changed
 
 
-def _compare_with_store(session: Any, result: RowResult) -> None:
-    reg = result.registration
-    assert reg is not None
-    ent = session.scalars(
-        select(Enterprise).where(Enterprise.credit_code == reg.credit_code)).first()
-    if ent is None:
-        return
-    result.existing_id = ent.id
-    if ent.home_province_code == "220000":
-        result.status = "invalid"
-        result.problems.append(f"该代码已登记为省内企业“{ent.name}”，不能作为入吉企业导入")
-        result.registration = None
-        return
-    result.changed_fields = _differences(ent, _current_registration(session, ent.id), reg)
-    result.status = "update" if result.changed_fields else "unchanged"
+def _compare_with_store(session: Any, results: list[RowResult]) -> None:
+    """Mark each row new, changed or unchanged against the store, a few queries for all rows
+    (one query a row starves the GUI thread of a 10k-row sheet's preview)."""
+    codes = [r.registration.credit_code for r in results if r.registration is not None]
+    known: dict[str, Enterprise] = {}
+    for start in range(0, len(codes), BATCH):
+        known.update((e.credit_code, e) for e in session.scalars(
+            select(Enterprise).where(Enterprise.credit_code.in_(codes[start:start + BATCH]))))
+    ids = [e.id for e in known.values()]
+    current: dict[str, JilinRegistration] = {}
+    for start in range(0, len(ids), BATCH):
+        for registration in session.scalars(select(JilinRegistration).where(
+                JilinRegistration.enterprise_id.in_(ids[start:start + BATCH]),
+                JilinRegistration.deleted_at.is_(None)).order_by(
+                JilinRegistration.registered_on.desc())):
+            current.setdefault(registration.enterprise_id, registration)
+    for result in results:
+        reg = result.registration
+        assert reg is not None
+        ent = known.get(reg.credit_code)
+        if ent is None:
+            continue
+        result.existing_id = ent.id
+        if ent.home_province_code == "220000":
+            result.status = "invalid"
+            result.problems.append(f"该代码已登记为省内企业“{ent.name}”，不能作为入吉企业导入")
+            result.registration = None
+            continue
+        result.changed_fields = _differences(ent, current.get(ent.id), reg)
+        result.status = "update" if result.changed_fields else "unchanged"
 
 
 def _apply_update(ch: Any, ent: Enterprise, reg: RegistrationInput) -> bool:
