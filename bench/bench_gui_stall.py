@@ -54,32 +54,13 @@ sys.path.insert(0, str(HERE))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from generate_large import DEFAULT_DB, generate  # noqa: E402
-from keyring.backend import KeyringBackend  # noqa: E402
+from memory_keyring import MemoryKeyring  # noqa: E402
 from PySide6.QtCore import QObject, Qt, QTimer  # noqa: E402
 
 TARGET_MS = 50.0
 TICK_MS = 5
 DEMO_CLERK = "clerk222404-1"
 SERVER_START_S = 120.0
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring in this process only (the OS vault's stand-in, as in tests/sync)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
 
 
 @dataclass(slots=True)

@@ -35,7 +35,7 @@ sys.path.insert(0, str(HERE))
 import requests  # noqa: E402
 import uvicorn  # noqa: E402
 from generate_large import generate  # noqa: E402
-from keyring.backend import KeyringBackend  # noqa: E402
+from memory_keyring import MemoryKeyring  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 from starlette.applications import Starlette  # noqa: E402
 from starlette.requests import Request  # noqa: E402
@@ -58,23 +58,6 @@ from jjg_server.files import FileStore  # noqa: E402
 PULL_TARGET, UPLOAD_TARGET = 0.5, 0.8
 NO_CHANGE_REQUESTS, NO_CHANGE_BYTES = 3, 4096
 PASSWORD = "bench-Sync-2026"
-
-
-class _Memory(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
 
 
 @contextmanager
@@ -183,7 +166,7 @@ def main() -> int:
                       division_code="220000", password=PASSWORD, now=datetime.now(UTC))
     failures: list[str] = []
     with _serving(create_app(server_url, files_dir=work / "server-files")) as url:
-        credentials = Credentials(_Memory())
+        credentials = Credentials(MemoryKeyring())
         ours = open_store(resolve_paths(data_dir=work / "laptop"))
         sign_in(ours, credentials, server_url=url, username="bench_province", password=PASSWORD)
         login = credentials.load(url)

@@ -31,9 +31,10 @@ from jjg_desktop.demo import fake
 from jjg_desktop.demo.market import COMMITMENTS, DEVELOPER_FORMS, DEVELOPER_TRADES, JILIN_CODE
 from jjg_desktop.demo.places import Place, jilin_places
 from jjg_desktop.demo.seeded import Seeded, china_time
+from jjg_desktop.rules.checklist import template_id
 from jjg_desktop.services.startup import open_store
 from jjg_desktop.store import search
-from jjg_desktop.store.checklists import install_shipped_templates, shipped_templates, template_id
+from jjg_desktop.store.checklists import install_shipped_templates, shipped_templates
 from jjg_desktop.store.migrate import head_revision
 from jjg_desktop.store.search import register_functions
 

@@ -4,13 +4,12 @@ client receives) and workflow rules (which the server decides case steps with)."
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from jjg_desktop.rules.checklist import Template, TemplateError, parse_template
+from jjg_desktop.rules.checklist import Template, TemplateError, parse_template, template_id
 from jjg_desktop.rules.workflow import WorkflowError
 from jjg_server import records, workflows
 from jjg_server.placement import Placement
@@ -19,17 +18,10 @@ from jjg_server.scopes import PROVINCE
 from jjg_server.store import PublishedWorkflow, Record
 
 CHECKLIST = "checklist_template"
-# The client names a template version by uuid5 in this namespace (jjg_desktop.store.checklists,
-# which the server may not import): a published version and a shipped one are the same record.
-_TEMPLATE_IDS = uuid.UUID("6f1d3c52-8a4e-4b7f-9c21-5e0a7d3b9f14")
 
 
 class PublishError(ValueError):
     """Refused; the message is Chinese and shown as is."""
-
-
-def template_id(code: str, version: str) -> str:
-    return str(uuid.uuid5(_TEMPLATE_IDS, f"checklist_template/{code}/{version}"))
 
 
 def read_template_file(path: Path) -> Template:

@@ -49,7 +49,8 @@ def add_project(store: Store, now: datetime, *, name: str, parties: dict[str, st
 
 def shipped_template_id() -> str:
     """The checklist template every store has from its first start."""
-    from jjg_desktop.store.checklists import shipped_templates, template_id
+    from jjg_desktop.rules.checklist import template_id
+    from jjg_desktop.store.checklists import shipped_templates
 
     template = shipped_templates()[0]
     return template_id(template.code, template.version)

@@ -25,11 +25,12 @@ from jjg_desktop.demo.market import JILIN_CODE, MarketBuilder
 from jjg_desktop.demo.places import Place, jilin_places
 from jjg_desktop.demo.seeded import Seeded, china_time
 from jjg_desktop.demo.steps import Official, Step
+from jjg_desktop.rules.checklist import template_id
 from jjg_desktop.services.context import Change, ServiceContext, Store
 from jjg_desktop.services.errors import ServiceError
 from jjg_desktop.services.startup import DEMO_AS_OF_KEY
 from jjg_desktop.store import synced_rows as rows
-from jjg_desktop.store.checklists import install_shipped_templates, shipped_templates, template_id
+from jjg_desktop.store.checklists import install_shipped_templates, shipped_templates
 from jjg_desktop.store.models import (
     AbnormalCase,
     AuditEntry,

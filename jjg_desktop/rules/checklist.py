@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -325,3 +326,11 @@ def _deduction(raw: Any, path: str, threshold: float) -> Deduction:
         values.append((subject, value))
     return Deduction(circumstance=node.text("circumstance"), rate_from=rate_from,
                      rate_below=rate_below, points=tuple(values))
+
+
+_TEMPLATE_IDS = uuid.UUID("6f1d3c52-8a4e-4b7f-9c21-5e0a7d3b9f14")
+
+
+def template_id(code: str, version: str) -> str:
+    """The record id of a template version: the same on every laptop and on the server."""
+    return str(uuid.uuid5(_TEMPLATE_IDS, f"checklist_template/{code}/{version}"))

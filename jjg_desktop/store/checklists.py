@@ -8,7 +8,6 @@ Ids are derived from (code, version), so every client and the server name a vers
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import datetime, time
 from pathlib import Path
 
@@ -16,18 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jjg_desktop.paths import resource
-from jjg_desktop.rules.checklist import Template, TemplateError, parse_template
+from jjg_desktop.rules.checklist import Template, TemplateError, parse_template, template_id
 from jjg_desktop.store.models import ChecklistTemplate
-
-_ID_NAMESPACE = uuid.UUID("6f1d3c52-8a4e-4b7f-9c21-5e0a7d3b9f14")
 
 
 class PublishedTemplateChanged(TemplateError):
     """A shipped file differs from the version of the same number already in use."""
-
-
-def template_id(code: str, version: str) -> str:
-    return str(uuid.uuid5(_ID_NAMESPACE, f"checklist_template/{code}/{version}"))
 
 
 def load_template_file(path: Path) -> Template:

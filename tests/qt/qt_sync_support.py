@@ -10,16 +10,13 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
 
 import keyring
 import keyring.errors
-import uvicorn
 from keyring.backend import KeyringBackend
 from sqlalchemy.orm import Session
 
 from jjg_server import auth, store
-from jjg_server.app import create_app
 
 PASSWORD = "Jl-检查-2026!"
 STARTUP_TIMEOUT = 10.0
@@ -40,30 +37,6 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def serving(db_url: str, port: int, **app_options: Any) -> Iterator[str]:
-    """jjg_server over ``db_url`` on ``port`` until the block ends; yields its URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", port))
-    config = uvicorn.Config(create_app(db_url, **app_options), log_level="warning",
-                            lifespan="on", ws="none", http="h11")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("jjg_server did not start")
-            time.sleep(0.02)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(STARTUP_TIMEOUT)
-        sock.close()
-        assert not thread.is_alive(), "jjg_server did not stop"
 
 
 def add_user(db_url: str, username: str, *, name: str = "王志刚", role: str = "inspector",

@@ -18,9 +18,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from jjg_desktop.config import Paths
+from jjg_desktop.rules.checklist import template_id
 from jjg_desktop.services.startup import open_store
 from jjg_desktop.store import attachments
-from jjg_desktop.store.checklists import template_id
 from jjg_desktop.store.models import Attachment
 from jjg_desktop.sync.protocol import LoginResponse, Meta, ProblemDetail
 from jjg_server.store import PublishedWorkflow, Record, User
