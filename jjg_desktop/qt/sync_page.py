@@ -208,7 +208,13 @@ class SyncPage(QWidget):
         self.user.setText(page.username or self.tr("未登录"))
         self.last_sync.setText(labels.local_time(s.last_success_at) or self.tr("从未同步"))
         self.last_attempt.setText(labels.local_time(s.last_attempt_at) or "—")
-        self.pending.setText(self.tr("{n} 条更改").format(n=s.pending))
+        pending = self.tr("{n} 条更改").format(n=s.pending)
+        if s.waiting:
+            pending += self.tr("；另有 {n} 条服务器记录暂未写入本机（缺少所属记录，或与本机"
+                               "记录编号重复），每次同步都会重试").format(n=s.waiting)
+        self.pending.setText(pending)
+        self.pending.setWordWrap(True)
+        set_tone(self.pending, "warning" if s.waiting else "")
         self.client_id.setText(s.client_id)
         self._conflict_count(page.conflicts)
         self.logout_button.setEnabled(page.username is not None)

@@ -415,6 +415,8 @@ class SyncSummary:
     last_attempt_at: datetime | None
     last_error: str
     pending: int
+    waiting: int = 0
+    """Records pulled from the server that could not be written here yet (parked)."""
 
 
 def sync_summary(session: Session) -> SyncSummary:
@@ -422,10 +424,12 @@ def sync_summary(session: Session) -> SyncSummary:
         "SELECT client_id, server_url, last_success_at, last_attempt_at, last_error "
         "FROM sync_state WHERE id = 1")).first()
     pending = pending_change_count(session)
+    waiting = session.scalar(text("SELECT count(*) FROM sync_parked")) or 0
     if row is None:
-        return SyncSummary("", "", None, None, "", pending)
+        return SyncSummary("", "", None, None, "", pending, waiting)
     return SyncSummary(client_id=row[0], server_url=row[1], last_success_at=_utc(row[2]),
-                       last_attempt_at=_utc(row[3]), last_error=row[4], pending=pending)
+                       last_attempt_at=_utc(row[3]), last_error=row[4], pending=pending,
+                       waiting=waiting)
 
 
 # --- divisions ---------------------------------------------------------------------------
