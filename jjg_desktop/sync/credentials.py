@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
+from keyring.backends.fail import Keyring as FailKeyring
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,13 @@ class Credentials:
     """Where this program keeps the token of each server it has logged in to."""
 
     def __init__(self, backend: KeyringBackend | None = None) -> None:
-        self._backend = backend or keyring.get_keyring()
+        if backend is None:
+            try:
+                backend = keyring.get_keyring()
+            except Exception as exc:  # a misconfigured keyring must not stop the program
+                log.warning("no keyring backend (%s)", exc.__class__.__name__)
+                backend = FailKeyring()
+        self._backend = backend
         self.available = _usable(self._backend)
         self._memory: dict[str, Login] = {}
 
