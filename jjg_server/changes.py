@@ -119,3 +119,4 @@ def write(session: Session, writer: Writer, planned: list[Planned], *,
         if p.key[0] == "inspection" and was_sealed and p.place.audience is None:
             records.republish_children(session, p.key, now=now)
     return versions
+

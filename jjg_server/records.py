@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select, text, update
+from sqlalchemy import delete, exists, select, text, update
 from sqlalchemy.orm import Session
 
+from jjg_desktop.rules.inspection import next_free_number
 from jjg_server.placement import Key, Placement
-from jjg_server.store import ChangeAudience, ChangeLog, Record
+from jjg_server.store import ChangeAudience, ChangeLog, Record, RecordNumber
 
 # PostgreSQL: held from before a transaction's first change until it commits, so change-log
 # sequence numbers are taken in commit order (a pull never passes a change still to commit).
@@ -79,6 +80,8 @@ def write(session: Session, key: Key, record: Record | None, data: dict[str, Any
     """
     hold_commit_order(session)
     entity, record_id = key
+    if entity in NUMBERED and not deleted:
+        data = hold_number(session, key, data)
     audience = list(place.audience) if place.audience is not None else None
     parent_entity, parent_id = place.parent or (None, None)
     if record is None:
@@ -148,3 +151,41 @@ def republish_children(session: Session, parent: Key, *, now: datetime) -> int:
 def has_record(session: Session, key: Key) -> bool:
     return bool(session.scalar(select(exists().where(
         Record.entity == key[0], Record.record_id == key[1]))))
+
+
+NUMBERED = ("inspection", "rectification_notice")
+
+
+def hold_number(session: Session, key: Key, data: dict[str, Any]) -> dict[str, Any]:
+    """The record's data with the document number it may hold.
+
+    Two laptops numbering offline from the same last number make the same number: the
+    first record to reach the server keeps it, the other gets the next free number of the
+    series (and keeps that one as long as it lives); its laptop receives it with the next pull.
+    """
+    number = data.get("number")
+    if not isinstance(number, str) or not number:
+        return data
+    entity, record_id = key
+    holder = session.get(RecordNumber, (entity, number))
+    if holder is not None and holder.record_id != record_id:
+        own = session.scalars(select(RecordNumber.number).where(
+            RecordNumber.entity == entity, RecordNumber.record_id == record_id)).first()
+        if own is None:
+            prefix = number[:number.find("〕") + 1]
+            taken = session.scalars(select(RecordNumber.number).where(
+                RecordNumber.entity == entity,
+                RecordNumber.number.startswith(prefix, autoescape=True)))
+            own = next_free_number(number, taken)
+            if own is None:
+                raise Rejected(f"编号“{number}”已被另一条记录使用，请更换编号")
+            session.add(RecordNumber(entity=entity, number=own, record_id=record_id))
+            session.flush()
+        return {**data, "number": own}
+    session.execute(delete(RecordNumber).where(RecordNumber.entity == entity,
+                                               RecordNumber.record_id == record_id,
+                                               RecordNumber.number != number))
+    if holder is None:
+        session.add(RecordNumber(entity=entity, number=number, record_id=record_id))
+        session.flush()
+    return data

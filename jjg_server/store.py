@@ -175,6 +175,16 @@ class AppliedCommand(Base):
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class RecordNumber(Base):
+    """Which record holds a document number (检查记录、整改通知书): one record a number."""
+
+    __tablename__ = "record_number"
+
+    entity: Mapped[str] = mapped_column(String(32), primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(64), index=True)
+
+
 class PublishedWorkflow(Base):
     """A workflow definition published with `jjg-server publish workflow`; the newest rules."""
 

@@ -4,6 +4,7 @@ locked record, and the numbers inspections and notices carry."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -380,3 +381,19 @@ def bureau_name(division_name: str, level: int) -> str:
 def serial_of(number: str, prefix: str) -> int | None:
     rest = number.removeprefix(prefix).removesuffix("号") if number.startswith(prefix) else ""
     return int(rest) if rest.isdigit() else None
+
+
+_SERIES = re.compile(r"^(?P<prefix>.*〕)(?P<serial>\d+)号$")
+
+
+def next_free_number(number: str, taken: Iterable[str]) -> str | None:
+    """The next number of ``number``'s series after every taken one ('…〔2026〕029号' with
+    029 and 030 taken → '…〔2026〕031号', padded as the original was); None if ``number``
+    is not of a series."""
+    match = _SERIES.match(number)
+    if match is None:
+        return None
+    prefix, width = match["prefix"], len(match["serial"])
+    serials = [int(m["serial"]) for t in taken
+               if (m := _SERIES.match(t)) is not None and m["prefix"] == prefix]
+    return f"{prefix}{max(serials, default=0) + 1:0{width}d}号"

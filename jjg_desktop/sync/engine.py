@@ -284,6 +284,7 @@ class SyncEngine:
                 self._apply_page(page.changes, page.cursor)
                 cursor = page.cursor
                 if not page.more:
+                    self._apply_page([], cursor)  # parked rows whose way is now clear
                     return
 
     def _fetch_page(self, cursor: int) -> PullResponse:

@@ -197,3 +197,14 @@ def test_numbers_follow_the_issuing_bureau_and_the_year():
     assert rules.serial_of("珲春住建市检〔2022〕029号", prefix) is None
     assert rules.bureau_name("珲春市", 3) == "珲春市住房和城乡建设局"
     assert rules.bureau_name("吉林省", 1) == "吉林省住房和城乡建设厅"
+
+
+def test_a_clashing_number_moves_to_the_next_free_one_of_its_series():
+    from jjg_desktop.rules.inspection import next_free_number
+
+    taken = ["珲春住建市检〔2026〕029号", "珲春住建市检〔2026〕030号", "延吉住建市检〔2026〕031号",
+             "珲春住建市检〔2025〕099号"]
+    assert next_free_number("珲春住建市检〔2026〕029号", taken) == "珲春住建市检〔2026〕031号"
+    assert next_free_number("珲春住建市整〔2026〕7号", ["珲春住建市整〔2026〕7号"]) == (
+        "珲春住建市整〔2026〕8号")
+    assert next_free_number("临时编号", taken) is None

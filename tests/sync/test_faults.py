@@ -21,7 +21,9 @@ from jjg_desktop.store.models import (
     Attachment,
     Blob,
     Enterprise,
+    Inspection,
     OutboxCommand,
+    ParkedChange,
     SyncConflict,
 )
 from jjg_desktop.sync.client import SyncClient
@@ -360,3 +362,28 @@ def test_keeping_my_version_after_a_conflict_wins_on_the_server(live, devices):
     assert seen is not None and seen.contact_phone == "13904332222"
 
 
+
+
+def test_two_laptops_numbering_inspections_offline_get_distinct_numbers(devices,
+                                                                        county_site):
+    first, second = devices("hc_inspector"), devices("hc_inspector")
+    first.sync()
+    second.sync()
+    mine = started(_ctx(first), county_site.project_id)
+    theirs = started(_ctx(second), county_site.project_id)
+    assert _number(first, mine) == _number(second, theirs)  # both took the next serial
+    first.sync()
+    assert second.sync().rejected == 0
+    first.sync()
+    for d in (first, second):
+        assert _number(d, mine) != _number(d, theirs)
+        assert _number(d, theirs).endswith("002号")
+        with d.store.db.read() as s:
+            assert s.scalar(select(func.count()).select_from(ParkedChange)) == 0
+
+
+def _number(d: Device, inspection_id: str) -> str:
+    with d.store.db.read() as s:
+        inspection = s.get(Inspection, inspection_id)
+        assert inspection is not None
+        return inspection.number
