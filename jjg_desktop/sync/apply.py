@@ -7,8 +7,8 @@ version than the restored server is kept (and sent again), an older one is repla
 A record a pending local command also wrote keeps the local version: the command goes up
 next and the server decides (this is how pending work is re-applied on top of pulled state).
 Rows go in by table with executemany, not one ORM object at a time. A record whose parent
-has not arrived (another page, another scope) is parked and retried with every page, so a
-foreign key never stops a sync.
+has not arrived (another page, another scope) is parked, never written, and retried with
+every page, so a foreign key never stops a sync.
 """
 
 from __future__ import annotations
@@ -81,8 +81,6 @@ def apply_changes(session: Session, changes: Iterable[Incoming], *, now: datetim
     for entity in rows.synced_models():
         if entity in by_entity:
             result.written += _write(session, entity, by_entity[entity], now, result)
-    result.parked = _park_orphans(session, newest)
-    result.written -= result.parked
     return result
 
 
@@ -120,6 +118,14 @@ def _write(session: Session, entity: str, changes: list[Incoming], now: datetime
         else:
             inserts.append(values | {k: v for k, v in rows.stored_defaults(entity).items()
                                      if k not in values})
+    waiting = _without_parents(session, entity, inserts + updates)
+    if waiting:
+        by_id = {c.id: c for c in changes}
+        for record_id in waiting:
+            _park(session, by_id[record_id])
+        inserts = [v for v in inserts if v["id"] not in waiting]
+        updates = [v for v in updates if v["id"] not in waiting]
+        result.parked += len(waiting)
     if confirmed:
         session.connection().execute(
             update(table).where(table.c.id == bindparam("_id"))
@@ -162,10 +168,7 @@ def _execute(session: Session, sql: str, params: list[tuple[Any, ...]], entity: 
         except IntegrityError as exc:
             log.warning("pulled %s/%s clashes with a local record (%s); parked",
                         entity, record_id, exc.orig)
-            change = by_id[record_id]
-            session.merge(ParkedChange(entity=entity, record_id=change.id,
-                                       version=change.version, deleted=change.deleted,
-                                       data=change.data))
+            _park(session, by_id[record_id])
     return written
 
 
@@ -186,45 +189,30 @@ def _columns(entity: str, change: Incoming, now: datetime) -> dict[str, Any]:
     return values
 
 
-def _orphans(session: Session, entity: str, ids: list[str]) -> set[str]:
-    """Which of these rows of ``entity`` point at a parent row that is not there."""
+def _without_parents(session: Session, entity: str, values: list[dict[str, Any]]) -> set[str]:
+    """The rows (by id) that point at a parent this laptop does not have: they wait, parked,
+    and nothing already here is touched (parents of this page were written before, parents
+    first; a row of the same table may point at another row of this batch)."""
     table = rows.synced_models()[entity].__table__
-    found: set[str] = set()
+    batch = {v["id"] for v in values}
+    waiting: set[str] = set()
     for fk in table.foreign_keys:
-        child, parent = fk.parent, fk.column
-        for start in range(0, len(ids), 900):
-            chunk = ids[start:start + 900]
-            marks = ", ".join("?" for _ in chunk)
-            sql = (f'SELECT c.id FROM "{table.name}" c WHERE c.id IN ({marks}) '
-                   f'AND c."{child.name}" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM '
-                   f'"{parent.table.name}" p WHERE p."{parent.name}" = c."{child.name}")')
-            found.update(r[0] for r in session.connection().exec_driver_sql(sql, tuple(chunk)))
-    return found
+        column, parent = fk.parent.name, fk.column
+        wanted = {v[column] for v in values if v.get(column) is not None}
+        if parent.table is table:
+            wanted -= batch
+        present: set[Any] = set()
+        listed = sorted(wanted, key=str)
+        for start in range(0, len(listed), 900):
+            present.update(session.scalars(select(parent).where(
+                parent.in_(listed[start:start + 900]))))
+        missing = wanted - present
+        if missing:
+            waiting.update(v["id"] for v in values if v.get(column) in missing)
+    return waiting
 
 
-def _park_orphans(session: Session, newest: dict[Key, Incoming]) -> int:
-    """Move the rows just written whose parents are missing into the parking table (a
-    parked parent makes its children orphans too, hence the loop)."""
-    by_entity: dict[str, list[str]] = defaultdict(list)
-    for entity, record_id in newest:
-        by_entity[entity].append(record_id)
-    parked = 0
-    while True:
-        moved = 0
-        for entity, ids in by_entity.items():
-            orphans = _orphans(session, entity, ids)
-            if not orphans:
-                continue
-            name = rows.synced_models()[entity].__table__.name
-            for record_id in orphans:
-                change = newest[(entity, record_id)]
-                session.connection().exec_driver_sql(f'DELETE FROM "{name}" WHERE id = ?',
-                                                     (record_id,))
-                session.merge(ParkedChange(entity=entity, record_id=record_id,
-                                           version=change.version, deleted=change.deleted,
-                                           data=change.data))
-            by_entity[entity] = [i for i in ids if i not in orphans]
-            moved += len(orphans)
-        parked += moved
-        if not moved:
-            return parked
+def _park(session: Session, change: Incoming) -> None:
+    session.merge(ParkedChange(entity=change.entity, record_id=change.id,
+                               version=change.version, deleted=change.deleted,
+                               data=change.data))

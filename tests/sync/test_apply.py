@@ -115,3 +115,29 @@ def test_a_record_clashing_with_a_local_unique_value_is_parked_and_the_rest_land
         assert s.get(Enterprise, other["id"]) is not None
         assert s.get(Enterprise, clash["id"]) is None
         assert [p.record_id for p in s.scalars(select(ParkedChange))] == [clash["id"]]
+
+
+def test_an_update_pointing_at_a_missing_parent_waits_and_leaves_the_local_row_alone(ctx,
+                                                                                    clock):
+    ent_id = add_enterprise(ctx.store, clock(), server_version=1)
+    moved_to = "5b9c0d1e-2f3a-4b5c-8d6e-7f8091a2b3c4"
+    data = _enterprise_data(ctx, ent_id)
+    reg = {"id": "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", "enterprise_id": ent_id,
+           "registration_no": "吉入2026-0002", "registered_on": "2026-05-10",
+           "division_code": "222404", "created_at": "2026-05-10T01:00:00",
+           "updated_at": "2026-05-10T01:00:00", "deleted_at": None}
+    _apply(ctx, Incoming("jilin_registration", reg["id"], 1, False, reg))
+    _apply(ctx, Incoming("jilin_registration", reg["id"], 2, False,
+                         {**reg, "enterprise_id": moved_to, "registration_no": "吉入2026-0009"}))
+    with ctx.db.read() as s:
+        local = s.get(JilinRegistration, reg["id"])
+        assert local is not None and (local.registration_no, local.server_version) == (
+            "吉入2026-0002", 1)
+        assert [p.version for p in s.scalars(select(ParkedChange))] == [2]
+    _apply(ctx, Incoming("enterprise", moved_to, 1, False,
+                         {**data, "id": moved_to, "credit_code": "91222401MA17T5QX4E"}))
+    with ctx.db.read() as s:
+        local = s.get(JilinRegistration, reg["id"])
+        assert local is not None and (local.enterprise_id, local.registration_no) == (
+            moved_to, "吉入2026-0009")
+        assert list(s.scalars(select(ParkedChange))) == []
