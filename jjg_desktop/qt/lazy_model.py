@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from jjg_desktop.qt.tasks import TaskState
 from jjg_desktop.qt.workspace import Workspace
-from jjg_desktop.store.queries import SortOrder
+from jjg_desktop.store.sql import SortOrder
 
 PAGE_SIZE = 200
 BLOCK_SIZE = 100

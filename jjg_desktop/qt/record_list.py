@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from jjg_desktop.qt.forms import form
 from jjg_desktop.qt.lazy_model import LazyTableModel
-from jjg_desktop.store.queries import SortOrder
+from jjg_desktop.store.sql import SortOrder
 
 LIST_FORM = form("record_list.ui", listLayout=QVBoxLayout, searchEdit=QLineEdit,
                  filterBar=QHBoxLayout, countLabel=QLabel, table=QTableView)

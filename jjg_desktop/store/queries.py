@@ -10,7 +10,6 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -22,10 +21,9 @@ from jjg_desktop.store.search import (
     parse_query,
     project_match_sql,
 )
-from jjg_desktop.store.sql import in_list
+from jjg_desktop.store.sql import SortOrder, direction, in_list, page
 
 JILIN = "220000"
-SortOrder = Literal["asc", "desc"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,21 +89,18 @@ def _enterprise_filters(f: EnterpriseFilter) -> tuple[str, dict[str, object]]:
 
 def enterprise_ids(session: Session, f: EnterpriseFilter, *, sort: str = "registered",
                    order: SortOrder = "desc", limit: int = 200, offset: int = 0) -> list[str]:
-    direction = "DESC" if order == "desc" else "ASC"
     q = parse_query(f.text)
     if sort == "registered" and not q.empty:
         filters, params = _enterprise_filters(f)
         common = bool(q.code_prefix) and is_common_prefix(session, q.code_prefix)
-        branches, p = enterprise_branches(q, filters, direction, common)
+        branches, p = enterprise_branches(q, filters, direction(order), common)
         union = " UNION ".join(f"SELECT * FROM ({b})" for b in branches)
-        sql = (f"SELECT id FROM ({union}) ORDER BY r {direction} "
+        sql = (f"SELECT id FROM ({union}) ORDER BY r {direction(order)} "
                "LIMIT :limit OFFSET :offset")
         params |= p | {"k": limit + offset, "limit": limit, "offset": offset}
         return list(session.execute(text(sql), params).scalars())
     where, params = _enterprise_where(f)
-    column = ENTERPRISE_SORT[sort]
-    sql = (f"SELECT e.id FROM enterprise e WHERE {where} "
-           f"ORDER BY {column} {direction}, e.rowid {direction} LIMIT :limit OFFSET :offset")
+    sql = page("SELECT e.id FROM enterprise e", where, ENTERPRISE_SORT[sort], order, "e.rowid")
     return list(session.execute(text(sql), params | {"limit": limit, "offset": offset}).scalars())
 
 
@@ -119,13 +114,12 @@ def enterprise_rows(session: Session, ids: Sequence[str]) -> list[EnterpriseRow]
     """Rows in the order of `ids` (ids no longer present are left out)."""
     if not ids:
         return []
-    names = [f"i{n}" for n in range(len(ids))]
+    names, params = in_list("i", ids)
     sql = ("SELECT e.id, e.credit_code, e.name, e.home_province, coalesce(d.name, ''), "
            "e.contact_person, e.contact_phone, e.status FROM enterprise e "
            "LEFT JOIN division d ON d.code = e.division_code "
-           f"WHERE e.id IN ({', '.join(':' + n for n in names)})")
-    found = {r[0]: EnterpriseRow(*r) for r in session.execute(
-        text(sql), dict(zip(names, ids, strict=True)))}
+           f"WHERE e.id IN ({names})")
+    found = {r[0]: EnterpriseRow(*r) for r in session.execute(text(sql), params)}
     return [found[i] for i in ids if i in found]
 
 
@@ -243,10 +237,7 @@ def _project_where(f: ProjectFilter) -> tuple[str, dict[str, object]]:
 def project_ids(session: Session, f: ProjectFilter, *, sort: str = "registered",
                 order: SortOrder = "desc", limit: int = 200, offset: int = 0) -> list[str]:
     where, params = _project_where(f)
-    column = PROJECT_SORT[sort]
-    direction = "DESC" if order == "desc" else "ASC"
-    sql = (f"SELECT p.id FROM project p WHERE {where} "
-           f"ORDER BY {column} {direction}, p.rowid {direction} LIMIT :limit OFFSET :offset")
+    sql = page("SELECT p.id FROM project p", where, PROJECT_SORT[sort], order, "p.rowid")
     return list(session.execute(text(sql), params | {"limit": limit, "offset": offset}).scalars())
 
 
@@ -265,14 +256,13 @@ def _party_name(role: str) -> str:
 def project_rows(session: Session, ids: Sequence[str]) -> list[ProjectRow]:
     if not ids:
         return []
-    names = [f"i{n}" for n in range(len(ids))]
+    names, params = in_list("i", ids)
     sql = ("SELECT p.id, p.code, p.name, coalesce(d.name, ''), p.kind, p.status, "
            f"coalesce({_party_name('建设单位')}, ''), coalesce({_party_name('施工单位')}, ''), "
            f"coalesce({_party_name('监理单位')}, '') FROM project p "
            "LEFT JOIN division d ON d.code = p.division_code "
-           f"WHERE p.id IN ({', '.join(':' + n for n in names)})")
-    found = {r[0]: ProjectRow(*r) for r in session.execute(
-        text(sql), dict(zip(names, ids, strict=True)))}
+           f"WHERE p.id IN ({names})")
+    found = {r[0]: ProjectRow(*r) for r in session.execute(text(sql), params)}
     return [found[i] for i in ids if i in found]
 
 

@@ -19,16 +19,10 @@ from sqlalchemy.orm import Session
 from jjg_desktop.rules.china_time import utc_start_of, year_bounds_utc
 from jjg_desktop.store.case_queries import escalation_due
 from jjg_desktop.store.divisions import subtree_codes
-from jjg_desktop.store.queries import JILIN, SortOrder, pending_change_count
+from jjg_desktop.store.queries import JILIN, pending_change_count
 from jjg_desktop.store.rulebook import abnormal_list_workflow
 from jjg_desktop.store.search import enterprise_match_sql, parse_query, project_match_sql
-from jjg_desktop.store.sql import in_list
-
-
-def _page(select_ids: str, where: str, column: str, order: SortOrder, rowid: str) -> str:
-    direction = "DESC" if order == "desc" else "ASC"
-    return (f"{select_ids} WHERE {where} ORDER BY {column} {direction}, {rowid} {direction} "
-            "LIMIT :limit OFFSET :offset")
+from jjg_desktop.store.sql import SortOrder, in_list, page
 
 
 def _local_date(value: str | None) -> date | None:
@@ -119,7 +113,7 @@ def _inspection_where(f: InspectionFilter) -> tuple[str, dict[str, object]]:
 def inspection_ids(session: Session, f: InspectionFilter, *, sort: str = "day",
                    order: SortOrder = "desc", limit: int = 200, offset: int = 0) -> list[str]:
     where, params = _inspection_where(f)
-    sql = _page("SELECT i.id FROM inspection i", where, INSPECTION_SORT[sort], order, "i.rowid")
+    sql = page("SELECT i.id FROM inspection i", where, INSPECTION_SORT[sort], order, "i.rowid")
     return list(session.execute(text(sql), params | {"limit": limit, "offset": offset}).scalars())
 
 
@@ -271,7 +265,7 @@ def _case_where(f: CaseFilter) -> tuple[str, dict[str, object]]:
 def case_ids(session: Session, f: CaseFilter, *, sort: str = "deadline",
              order: SortOrder = "asc", limit: int = 200, offset: int = 0) -> list[str]:
     where, params = _case_where(f)
-    sql = _page("SELECT c.id FROM abnormal_case c", where, CASE_SORT[sort], order, "c.rowid")
+    sql = page("SELECT c.id FROM abnormal_case c", where, CASE_SORT[sort], order, "c.rowid")
     return list(session.execute(text(sql), params | {"limit": limit, "offset": offset}).scalars())
 
 

@@ -181,8 +181,7 @@ def _shapes(values: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 
 
 def _columns(entity: str, change: Incoming, now: datetime) -> dict[str, Any]:
-    values = {"id": change.id, **rows.stored(entity, change.data)}  # id first: _execute
-    values["id"] = change.id
+    values = {"id": change.id} | rows.stored(entity, change.data)  # id first: _execute
     values[VERSION_COLUMN] = change.version
     if change.deleted and values.get("deleted_at") is None:
         values["deleted_at"] = now.strftime("%Y-%m-%d %H:%M:%S.%f")

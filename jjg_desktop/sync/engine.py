@@ -23,7 +23,7 @@ from jjg_desktop import __version__
 from jjg_desktop.services.context import Store, audit_safe, utc_now
 from jjg_desktop.store import attachments
 from jjg_desktop.store import synced_rows as rows
-from jjg_desktop.store.models import Blob, OutboxCommand, SyncConflict, SyncState
+from jjg_desktop.store.models import Blob, OutboxCommand, ParkedChange, SyncConflict, SyncState
 from jjg_desktop.sync.apply import Incoming, apply_changes, pending_keys
 from jjg_desktop.sync.client import SyncClient
 from jjg_desktop.sync.errors import Refused, ServerTrouble, Stopped, SyncError
@@ -197,6 +197,7 @@ class SyncEngine:
         if not unknown:
             return
         reply = self.client.missing_files(unknown)
+        on_server = set(unknown) - set(reply.missing)
         root = self.store.paths.attachments_dir
         for n, sha in enumerate(reply.missing, start=1):
             self._step("上传照片和签名", n - 1, len(reply.missing))
@@ -204,11 +205,11 @@ class SyncEngine:
             if not path.is_file():
                 log.error("attachment %s is missing locally; its command will wait", sha)
                 continue
-            status = self.client.upload(sha, path, held=reply.held.get(sha, 0))
-            if status.complete:
+            if self.client.upload(sha, path, held=reply.held.get(sha, 0)).complete:
                 self.report.uploaded_files += 1
+                on_server.add(sha)
         with self.store.db.write() as session:
-            session.execute(update(Blob).where(Blob.sha256.in_(unknown)).values(uploaded=True))
+            session.execute(update(Blob).where(Blob.sha256.in_(on_server)).values(uploaded=True))
 
     # --- push --------------------------------------------------------------------------
 
@@ -284,8 +285,13 @@ class SyncEngine:
                 self._apply_page(page.changes, page.cursor)
                 cursor = page.cursor
                 if not page.more:
-                    self._apply_page([], cursor)  # parked rows whose way is now clear
+                    if self._waiting():  # a row this page parked may have its way clear now
+                        self._apply_page([], cursor)
                     return
+
+    def _waiting(self) -> bool:
+        with self.store.db.read() as session:
+            return session.scalars(select(ParkedChange.entity).limit(1)).first() is not None
 
     def _fetch_page(self, cursor: int) -> PullResponse:
         page = self.client.pull(cursor, self._pull_page)

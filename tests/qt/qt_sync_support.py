@@ -9,14 +9,13 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
-from sqlalchemy.orm import Session
 
-from jjg_server import auth, store
+import server_support
+from jjg_server import store
 
 PASSWORD = "Jl-检查-2026!"
 STARTUP_TIMEOUT = 10.0
@@ -41,11 +40,11 @@ def free_port() -> int:
 
 def add_user(db_url: str, username: str, *, name: str = "王志刚", role: str = "inspector",
              division: str = "222404") -> None:
+    """A user with PASSWORD in the server database at ``db_url``."""
     engine = store.open_db(db_url)
     try:
-        with Session(engine) as session, session.begin():
-            auth.add_user(session, username=username, display_name=name, role=role,
-                          division_code=division, password=PASSWORD, now=datetime.now(UTC))
+        server_support.add_user(engine, username, PASSWORD, name=name, role=role,
+                                division=division)
     finally:
         engine.dispose()
 

@@ -56,6 +56,11 @@ class FaultProxy:
             self._faults.append(fault)
         return fault
 
+    def clear(self) -> None:
+        """Forget the faults that have not fired."""
+        with self._lock:
+            self._faults.clear()
+
     @contextlib.contextmanager
     def partitioned(self) -> Iterator[None]:
         self.partition(True)

@@ -241,6 +241,12 @@ def test_a_record_deleted_before_it_was_ever_synced(live, devices, county_site, 
     assert report.rejected == 0
     server = _server_record(live, "attachment", attachment_id)
     assert server is None or server.deleted
+    teammate = devices("hc_clerk")
+    teammate.sync()
+    with teammate.store.db.read() as s:
+        shown = s.scalar(select(func.count()).select_from(Attachment).where(
+            Attachment.id == attachment_id, Attachment.deleted_at.is_(None)))
+    assert shown == 0
 
 
 def test_the_same_photo_attached_twice_is_uploaded_once(live, devices, county_site, tmp_path):
@@ -387,3 +393,25 @@ def _number(d: Device, inspection_id: str) -> str:
         inspection = s.get(Inspection, inspection_id)
         assert inspection is not None
         return inspection.number
+
+
+def test_a_photo_whose_file_is_gone_waits_and_goes_up_once_it_is_back(live, devices,
+                                                                       county_site, tmp_path):
+    inspector = devices("hc_inspector")
+    inspector.sync()
+    inspection_id = started(_ctx(inspector), county_site.project_id)
+    inspections.attach_photo(_ctx(inspector), inspection_id, photo_file(tmp_path / "p.jpg"),
+                             item_code="JS-01")
+    with inspector.store.db.read() as s:
+        sha = s.scalars(select(Blob.sha256)).one()
+    stored = inspector.store.paths.attachments_dir / sha[:2] / sha[2:4] / sha
+    kept = stored.read_bytes()
+    stored.unlink()
+    first = inspector.sync()
+    assert (first.uploaded_files, first.retried) == (0, 1)
+    assert _states(inspector).get("pending") == 1
+    stored.write_bytes(kept)
+    again = inspector.sync()
+    assert (again.uploaded_files, again.retried) == (1, 0)
+    assert _states(inspector) == {"applied": _states(inspector)["applied"]}
+    assert (live.files_dir / sha[:2] / sha).is_file()

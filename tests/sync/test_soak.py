@@ -74,8 +74,7 @@ def _faulty_sync(d: Device, live: Any, rng: random.Random) -> None:
         pass
     finally:
         live.proxy.partition(False)
-        for f in live.proxy._faults:
-            f.fired = True  # an unused fault must not leak into the next round
+        live.proxy.clear()  # an unused fault must not leak into the next round
 
 
 def _edit(d: Device, rng: random.Random, ent_ids: list[str], inspection_id: str | None,
