@@ -13,6 +13,7 @@ from sqlalchemy.orm import sessionmaker
 
 from jjg_desktop.rules.workflow import Workflow
 from jjg_desktop.sync.protocol import (
+    MAX_INT64,
     PREFIX,
     LoginRequest,
     LoginResponse,
@@ -82,7 +83,8 @@ def create_app(db_url: str, *, files_dir: Path | None = None,
              tags=["同步"], responses=problems(401, 422))
     def pull_changes(
             who: SignedIn,
-            cursor: Annotated[int, Query(ge=0, description="上次取回后得到的游标")] = 0,
+            cursor: Annotated[int, Query(ge=0, le=MAX_INT64,
+                                         description="上次取回后得到的游标")] = 0,
             limit: Annotated[int, Query(ge=1, le=pull.MAX_LIMIT, description="每页最多条数")]
             = pull.DEFAULT_LIMIT) -> Response:
         with sessions() as session, session.begin():

@@ -27,7 +27,7 @@ from jjg_desktop.rules.workflow import (
     check,
 )
 from jjg_desktop.sync.protocol import Command, CommandResult, RowChange
-from jjg_server import changes, records
+from jjg_server import changes, permissions, records
 from jjg_server.auth import Caller, display_name
 from jjg_server.records import Rejected, Writer
 from jjg_server.scopes import in_scope, level_of, valid_code
@@ -102,6 +102,8 @@ def transition(session: Session, caller: Caller, cmd: Command, *, now: datetime,
             made_on, bool) or made_on < 0:
         raise Rejected("流程命令缺少动作或案件版本（action、case_version），请升级客户端")
     record = session.get(Record, (CASE_ENTITY, cmd.entity_id))
+    if record is not None and not permissions.may_see(caller, record):
+        raise Rejected("该案件不在您的管辖范围内")
     version = record.version if record is not None else 0
     if made_on != version:
         raise _stale(session, record, cmd.entity_id, made_on, version)
@@ -122,12 +124,12 @@ def transition(session: Session, caller: Caller, cmd: Command, *, now: datetime,
     if step.sets_enterprise_status and isinstance(enterprise_id, str):
         rows, merged = _with_status(session, rows, enterprise_id, step.sets_enterprise_status,
                                     now)
-    planned = changes.plan(session, caller, cmd.command, rows)
+    writer = Writer(client_id, caller.username, cmd.command)
+    planned = changes.plan(session, caller, writer, rows)
     for p in planned:
         if p.key not in ((CASE_ENTITY, cmd.entity_id), merged):
-            changes.check_conflict(session, client_id, p)
-    versions = changes.write(session, Writer(client_id, caller.username, cmd.command),
-                             planned, now=now)
+            changes.check_conflict(session, writer, p)
+    versions = changes.write(session, writer, planned, now=now)
     return CommandResult(id=cmd.id, status="applied",
                          server_version=versions[(CASE_ENTITY, cmd.entity_id)])
 

@@ -36,7 +36,7 @@ class Planned:
 
 
 def validate(rows: list[RowChange]) -> None:
-    """Refuse rows of unknown entities, repeated rows and rows not in the client's format."""
+    """Refuse rows of unknown entities and repeated rows."""
     seen: set[Key] = set()
     for row in rows:
         if not entities.known(row.entity):
@@ -46,32 +46,58 @@ def validate(rows: list[RowChange]) -> None:
         seen.add((row.entity, row.id))
         if row.data.get("id", row.id) != row.id:
             raise Rejected(f"{entities.label(row.entity)}的编号与数据不一致，请升级客户端")
-        try:
-            entities.check_format(row.entity, row.data)
-        except (TypeError, ValueError) as exc:
-            raise Rejected(f"{entities.label(row.entity)}的数据格式无效（{exc}），"
-                           "请升级客户端") from exc
 
 
-def plan(session: Session, caller: Caller, command: str, rows: list[RowChange]) -> list[Planned]:
-    """Check every row of the command and place it; raise Rejected for the first bad one."""
+def checked_data(row: RowChange, record: Record | None) -> dict[str, Any]:
+    """The row as it will be stored: columns it leaves out keep the stored record's values
+    (a new record's defaults), and every column must be of its entity's definition."""
+    base = record.data if record is not None else {}
+    data = entities.completed(row.entity, {**base, **row.data, "id": row.id})
+    problems = entities.row_problems(row.entity, data)
+    if problems:
+        shown = "；".join(problems[:5]) + ("……" if len(problems) > 5 else "")
+        raise Rejected(f"{entities.label(row.entity)}的数据无效（{shown}），请升级客户端")
+    return data
+
+
+def plan(session: Session, caller: Caller, writer: Writer, rows: list[RowChange],
+         implied: dict[Key, dict[str, Any]] | None = None) -> list[Planned]:
+    """Check every row of the command against the records as the server holds them and
+    place it; raise Rejected for the first bad one, ParentMissing for one that must wait.
+
+    A row created on the client (no base version) for a record someone else already made
+    (two laptops registering one enterprise) is judged as the creation it is, then refused
+    as the conflict it is. ``implied`` are parents the command proves without sending them
+    (an item's answer, named by its inspection and item, that holds only a photo)."""
     validate(rows)
+    stored = {(r.entity, r.id): session.get(Record, (r.entity, r.id)) for r in rows}
+    datas = {(r.entity, r.id): checked_data(r, stored[(r.entity, r.id)]) for r in rows}
+    for key, data in datas.items():
+        record = stored[key]
+        if key[0] in records.NUMBERED and record is not None and "number" in record.data:
+            data["number"] = record.data["number"]  # the server holds the document's number
     placer = Placer(session, division=caller.division_code, username=caller.username,
-                    pending={(r.entity, r.id): r.data for r in rows if not r.deleted})
+                    pending={**(implied or {}),
+                             **{(r.entity, r.id): datas[(r.entity, r.id)] for r in rows
+                                if not r.deleted}})
     planned = []
     for row in rows:
         key = (row.entity, row.id)
-        record = session.get(Record, key)
-        place = placer.place(row.entity, row.id, row.data)
-        permissions.check_row(caller, command, row.entity, row.data, place, record)
-        planned.append(Planned(key, row.base_version, row.deleted, dict(row.data), record,
-                               place))
+        record, data = stored[key], datas[key]
+        place = placer.place(row.entity, row.id, data)
+        collision = (record is not None and row.base_version is None and not record.deleted
+                     and records.written_by_others(session, key, 0, writer) is not None)
+        permissions.check_row(caller, writer.command, row.entity, data, row.deleted, place,
+                              record, collision=collision)
+        planned.append(Planned(key, row.base_version, row.deleted, data, record, place))
+        if collision:
+            check_conflict(session, writer, planned[-1])
     return planned
 
 
-def check_conflicts(session: Session, client_id: str, planned: list[Planned]) -> None:
+def check_conflicts(session: Session, writer: Writer, planned: list[Planned]) -> None:
     for p in planned:
-        check_conflict(session, client_id, p)
+        check_conflict(session, writer, p)
 
 
 def unchanged(p: Planned) -> bool:
@@ -79,7 +105,7 @@ def unchanged(p: Planned) -> bool:
     return p.record is not None and p.record.deleted == p.deleted and p.record.data == p.data
 
 
-def check_conflict(session: Session, client_id: str, p: Planned) -> None:
+def check_conflict(session: Session, writer: Writer, p: Planned) -> None:
     record = p.record
     if unchanged(p):
         return
@@ -90,7 +116,7 @@ def check_conflict(session: Session, client_id: str, p: Planned) -> None:
         return
     if p.base is None and record.deleted:
         return
-    other = records.written_by_others(session, p.key, p.base or 0, client_id)
+    other = records.written_by_others(session, p.key, p.base or 0, writer)
     if other is None:
         return
     who = display_name(session, other.username) or "服务器管理员"

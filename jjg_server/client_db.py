@@ -62,7 +62,7 @@ def load_client_db(engine: Engine, files: FileStore, path: Path,
         with client.read() as source, Session(engine) as target, target.begin():
             client_id, division = _identity(source)
             writer = Writer(f"load:{client_id}", "", COMMAND)
-            placer = Placer(target, division=division, username="")
+            placer = Placer(target, division=division, username="", strict=False)
             now = datetime.now(UTC)
             models = rows.synced_models()
             for entity in entities.load_order():

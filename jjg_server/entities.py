@@ -8,7 +8,13 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from jjg_desktop.store.synced_rows import FILE_ENTITIES, decode, file_hashes, synced_models
+from jjg_desktop.store.synced_rows import (
+    FILE_ENTITIES,
+    completed,
+    file_hashes,
+    row_problems,
+    synced_models,
+)
 
 REGISTRY = ("enterprise", "jilin_registration", "enterprise_fact")
 """The enterprise registry: every county inspects projects of any enterprise."""
@@ -74,9 +80,4 @@ def parent_of(entity: str, data: dict[str, Any]) -> tuple[str, str] | None:
     return (link[1], value) if isinstance(value, str) and value else None
 
 
-def check_format(entity: str, data: dict[str, Any]) -> None:
-    """Raise ValueError if the row's dates or times are not as the client writes them."""
-    decode(entity, data)
-
-
-__all__ = ["FILE_ENTITIES", "file_hashes"]
+__all__ = ["FILE_ENTITIES", "completed", "file_hashes", "row_problems"]

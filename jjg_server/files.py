@@ -160,6 +160,28 @@ class FileStore:
         os.replace(partial, target)
         return self.status(sha256)
 
+    async def prove(self, sha256: str, start: int, end: int, total: int,
+                    body: AsyncIterator[bytes]) -> UploadStatus:
+        """A file the server holds, sent whole by someone not yet known to hold it: its bytes
+        are hashed (not stored); they must be the whole file and hash to its name."""
+        if start != 0 or end != total or total != self.path(sha256).stat().st_size:
+            current = UploadStatus(sha256=sha256, offset=0, size=0, complete=False)
+            raise UploadRefused(409, "上传位置与服务器不一致", "请从头完整上传该文件",
+                                current=current)
+        digest = hashlib.sha256()
+        received = 0
+        async for chunk in body:
+            received += len(chunk)
+            if received > total:
+                raise UploadRefused(400, "上传内容比 Content-Range 声明的长", "请重新上传")
+            digest.update(chunk)
+        if received < total:
+            return UploadStatus(sha256=sha256, offset=0, size=0, complete=False)
+        if digest.hexdigest() != sha256:
+            raise UploadRefused(422, "文件校验失败",
+                                "收到内容的 SHA-256 与文件名不符，已丢弃，请重新上传")
+        return self.status(sha256)
+
     def make_durable(self, hashes: Iterable[str]) -> None:
         """Flush complete files to disk before a command naming them is stored (uploads
         skip this, so they cost little more than receiving the bytes)."""

@@ -1,8 +1,9 @@
 """Where a record may be seen: its scope (a division, or the whole province) and audience.
 
 A record's scope is its own ``division_code``; a record without one takes its parent's (an
-answer its inspection's, a photo its owner's), else the writer's division. The enterprise
-registry and checklist templates reach the whole province. A sealed spot check (an
+answer its inspection's, a photo its owner's). A row whose parent the server does not hold
+yet cannot be placed: it waits (`ParentMissing`), it never falls back to the writer's scope.
+The enterprise registry and checklist templates reach the whole province. A sealed spot check (an
 ``inspection`` with ``sealed``) reaches only its team and whoever drew it, and so do the
 records under it; a draw reaches its drawer and everyone on its teams.
 """
@@ -29,13 +30,25 @@ class Placement:
     parent: Key | None
 
 
+class ParentMissing(Exception):
+    """The row names a parent the server does not hold (yet)."""
+
+    def __init__(self, entity: str, parent: Key) -> None:
+        super().__init__(f"{entity} under missing {parent[0]}/{parent[1]}")
+        self.entity, self.parent = entity, parent
+
+
 class Placer:
     """Places the rows of one transaction; ``pending`` are rows it writes that may be the
     parents of others (looked up before the server's records)."""
 
     def __init__(self, session: Session, *, division: str, username: str,
-                 pending: Mapping[Key, dict[str, Any]] | None = None) -> None:
+                 pending: Mapping[Key, dict[str, Any]] | None = None,
+                 strict: bool = True) -> None:
+        """``strict``: a row under a parent the server lacks raises ParentMissing (pushes);
+        otherwise it takes the writer's division (loading a whole client database)."""
         self.session, self.division, self.username = session, division, username
+        self.strict = strict
         self.pending = dict(pending or {})
         self._placed: dict[Key, Placement] = {}
         self._visiting: set[Key] = set()
@@ -53,6 +66,8 @@ class Placer:
     def _place(self, entity: str, data: dict[str, Any]) -> Placement:
         parent = entities.parent_of(entity, data)
         above = self._of(parent) if parent is not None else None
+        if parent is not None and above is None and self.strict:
+            raise ParentMissing(entity, parent)
         if entity in entities.PROVINCE_WIDE:
             return Placement(PROVINCE, None, parent)
         division = data.get("division_code")

@@ -12,16 +12,20 @@ import logging
 import re
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from jjg_desktop.rules.workflow import Workflow
+from jjg_desktop.store.base import natural_id
+from jjg_desktop.sync.catalogue import WORKFLOW
 from jjg_desktop.sync.protocol import Command, CommandResult, PushRequest, PushResponse
 from jjg_server import cases, changes, entities, permissions, store, workflows
 from jjg_server.auth import Caller
 from jjg_server.files import FileStore
+from jjg_server.placement import ParentMissing
 from jjg_server.records import Raced, Rejected, Writer
 from jjg_server.store import AppliedCommand, Record
 
@@ -49,7 +53,7 @@ class Pusher:
         for _attempt in range(ATTEMPTS):
             try:
                 with self.sessions.begin() as session:
-                    seen = _seen(session, client_id, cmd.id)
+                    seen = _seen(session, caller.username, client_id, cmd.id)
                     if seen is not None:
                         return _replay(seen, cmd.id)
                     now = self.clock()
@@ -76,7 +80,7 @@ class Pusher:
         try:
             if not COMMAND_NAME.match(cmd.command) or not ENTITY_NAME.match(cmd.entity):
                 raise Rejected(f"无法识别的操作“{cmd.command}”（{cmd.entity}），请升级客户端")
-            permissions.check_command(caller, cmd.command)
+            rule = permissions.check_command(caller, cmd.command)
             changes.validate(cmd.rows)
             named = _files_of(cmd)
             waiting = self.files.missing(named)
@@ -85,15 +89,45 @@ class Pusher:
                                      reason=f"该操作引用的 {len(waiting)} 个文件（照片、签名等）"
                                             "尚未上传完成，稍后将自动重试")
             self.files.make_durable(named)
-            if cmd.command == "case.transition":
+            if rule is not None and rule.hook == WORKFLOW:
                 workflow = self.workflow or workflows.case_workflow(session)
                 return cases.transition(session, caller, cmd, now=now, workflow=workflow,
                                         client_id=client_id)
             return _generic(session, caller, client_id, cmd, now)
+        except ParentMissing as waiting:
+            return CommandResult(id=cmd.id, status="retry", reason=(
+                f"该{entities.label(waiting.entity)}所属的{entities.label(waiting.parent[0])}"
+                "尚未到达服务器，稍后将自动重试"))
         except Rejected as refused:
-            return CommandResult(id=cmd.id, status="rejected", reason=refused.reason,
-                                 current=refused.current, decided_by=refused.decided_by,
-                                 decided_at=refused.decided_at)
+            return _shown(session, caller, cmd.id, refused)
+
+
+def _shown(session: Session, caller: Caller, command_id: int,
+           refused: Rejected) -> CommandResult:
+    """The rejection as the caller may see it: the record that decided it, and who decided,
+    only when the caller may see that record; otherwise the reason alone."""
+    record = None
+    if refused.current is not None:
+        record = session.get(Record, (refused.current.get("entity"), refused.current.get("id")))
+    if record is None or not permissions.may_see(caller, record):
+        reason = refused.reason if refused.current is None else (
+            f"该{entities.label(str(refused.current.get('entity')))}不在您的查看范围内，"
+            "服务器拒绝了该操作")
+        return CommandResult(id=command_id, status="rejected", reason=reason)
+    return CommandResult(id=command_id, status="rejected", reason=refused.reason,
+                         current=refused.current, decided_by=refused.decided_by,
+                         decided_at=refused.decided_at)
+
+
+def _implied_answer(cmd: Command) -> dict[tuple[str, str], dict[str, Any]]:
+    """A photo of an item not yet answered hangs under the answer the item will have: its id
+    is made from the inspection and the item, so the command's arguments prove where it is."""
+    inspection_id, item_code = cmd.args.get("inspection_id"), cmd.args.get("item_code")
+    if not isinstance(inspection_id, str) or not isinstance(item_code, str) or not item_code:
+        return {}
+    answer_id = natural_id("inspection_answer", inspection_id, item_code)
+    return {("inspection_answer", answer_id): {"inspection_id": inspection_id,
+                                               "item_code": item_code}}
 
 
 def _files_of(cmd: Command) -> list[str]:
@@ -102,9 +136,12 @@ def _files_of(cmd: Command) -> list[str]:
     return [*cmd.files, *named]
 
 
-def _seen(session: Session, client_id: str, command_id: int) -> AppliedCommand | None:
+def _seen(session: Session, username: str, client_id: str,
+          command_id: int) -> AppliedCommand | None:
+    """A command is known by its user, client and id: a client id claimed by another user
+    names another ledger, so it cannot pre-empt this user's commands."""
     return session.scalars(select(AppliedCommand).where(
-        AppliedCommand.client_id == client_id,
+        AppliedCommand.username == username, AppliedCommand.client_id == client_id,
         AppliedCommand.command_id == command_id)).first()
 
 
@@ -119,10 +156,10 @@ def _replay(seen: AppliedCommand, command_id: int) -> CommandResult:
 def _generic(session: Session, caller: Caller, client_id: str, cmd: Command,
              now: datetime) -> CommandResult:
     """Store the command's rows as the next versions of their records (none: no effect)."""
-    planned = changes.plan(session, caller, cmd.command, cmd.rows)
-    changes.check_conflicts(session, client_id, planned)
-    versions = changes.write(session, Writer(client_id, caller.username, cmd.command),
-                             planned, now=now)
+    writer = Writer(client_id, caller.username, cmd.command)
+    planned = changes.plan(session, caller, writer, cmd.rows, implied=_implied_answer(cmd))
+    changes.check_conflicts(session, writer, planned)
+    versions = changes.write(session, writer, planned, now=now)
     key = (cmd.entity, cmd.entity_id)
     version = versions.get(key)
     if version is None:

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, select, text, update
+from sqlalchemy import delete, exists, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from jjg_desktop.rules.inspection import next_free_number
+from jjg_server import entities
 from jjg_server.placement import Key, Placement
-from jjg_server.store import ChangeAudience, ChangeLog, Record, RecordNumber
+from jjg_server.store import ChangeAudience, ChangeLog, FileRef, Record, RecordNumber
 
 # PostgreSQL: held from before a transaction's first change until it commits, so change-log
 # sequence numbers are taken in commit order (a pull never passes a change still to commit).
@@ -64,11 +65,14 @@ def hold_commit_order(session: Session) -> None:
     session.info[_LOCK_HELD] = transaction
 
 
-def written_by_others(session: Session, key: Key, after: int, client_id: str) -> ChangeLog | None:
-    """The first change of the record after version ``after`` that another client made."""
+def written_by_others(session: Session, key: Key, after: int,
+                      writer: Writer) -> ChangeLog | None:
+    """The first change of the record after version ``after`` that anyone but this user on
+    this client made."""
     return session.scalars(select(ChangeLog).where(
         ChangeLog.entity == key[0], ChangeLog.record_id == key[1], ChangeLog.version > after,
-        ChangeLog.client_id != client_id).order_by(ChangeLog.seq).limit(1)).first()
+        or_(ChangeLog.client_id != writer.client_id, ChangeLog.username != writer.username))
+        .order_by(ChangeLog.seq).limit(1)).first()
 
 
 def write(session: Session, key: Key, record: Record | None, data: dict[str, Any], *,
@@ -106,7 +110,16 @@ def write(session: Session, key: Key, record: Record | None, data: dict[str, Any
         session.expire(record)
     _log(session, entity, record_id, version, deleted, data, now, writer, place.scope,
          audience)
+    _refer_files(session, key, data)
     return version
+
+
+def _refer_files(session: Session, key: Key, data: dict[str, Any]) -> None:
+    """Keep which files the record refers to (who may fetch a file follows from them)."""
+    for sha in entities.file_hashes(key[0], data):
+        if session.get(FileRef, (sha, *key)) is None:
+            session.add(FileRef(sha256=sha, entity=key[0], record_id=key[1]))
+            session.flush()
 
 
 def _log(session: Session, entity: str, record_id: str, version: int, deleted: bool,

@@ -157,12 +157,13 @@ class Record(Base):
 
 
 class AppliedCommand(Base):
-    """Every command the server decided, by client and command id: replays are answered
-    from here and never applied twice."""
+    """Every command the server decided, by user, client and command id: replays are
+    answered from here and never applied twice; a client id another user claims is another
+    ledger."""
 
     __tablename__ = "applied_command"
-    __table_args__ = (UniqueConstraint("client_id", "command_id",
-                                       name="uq_applied_command_client_command"),)
+    __table_args__ = (UniqueConstraint("client_id", "username", "command_id",
+                                       name="uq_applied_command_client_user_command"),)
 
     seq: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
     client_id: Mapped[str] = mapped_column(String(64))
@@ -183,6 +184,26 @@ class RecordNumber(Base):
     entity: Mapped[str] = mapped_column(String(32), primary_key=True)
     number: Mapped[str] = mapped_column(String(64), primary_key=True)
     record_id: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class FileRef(Base):
+    """A record that refers to a stored file (a photo's or a signature's): whoever may see
+    one of them may fetch the file."""
+
+    __tablename__ = "file_ref"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    entity: Mapped[str] = mapped_column(String(32), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class FileUploader(Base):
+    """A user who sent every byte of a file: they hold it, so they may be told it is here."""
+
+    __tablename__ = "file_uploader"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
 class PublishedWorkflow(Base):

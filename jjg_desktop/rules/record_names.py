@@ -37,6 +37,8 @@ COMMAND_NAMES = {
     "finding.withdraw": "撤销问题",
     "finding.restore": "恢复问题",
     "finding.review": "复查问题",
+    "finding.close": "复查后关闭问题",
+    "finding.reopen": "复查后重新整改",
     "notice.issue": "签发整改通知书",
     "notice.receive": "整改通知书签收",
     "sync.resend": "服务器恢复后重新提交",

@@ -258,16 +258,16 @@ def remove_photo(ctx: ServiceContext, attachment_id: str) -> None:
         att = ch.session.get(Attachment, attachment_id)
         if att is None or att.deleted_at is not None:
             raise NotFound("找不到该照片")
-        inspection_id = att.owner_id
+        inspection_id, item_code = att.owner_id, ""
         if att.owner_kind == "inspection_answer":
             row = ch.session.get(InspectionAnswer, att.owner_id)
-            inspection_id = row.inspection_id if row else ""
+            inspection_id, item_code = (row.inspection_id, row.item_code) if row else ("", "")
         elif att.owner_kind != "inspection":
             raise InvalidInput("该照片不属于检查记录")
         load_editable(ch.session, inspection_id)
         att.deleted_at = att.updated_at = ch.now
         ch.record(action="inspection.remove_photo", entity="attachment", entity_id=att.id,
-                  data={"id": att.id, "inspection_id": inspection_id},
+                  data={"id": att.id, "inspection_id": inspection_id, "item_code": item_code},
                   base_version=att.server_version)
 
 

@@ -7,7 +7,9 @@ times as ISO text (times are naive UTC), JSON columns as they are.
 
 from __future__ import annotations
 
+import copy
 import json
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -15,7 +17,18 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, event, inspect
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    Numeric,
+    String,
+    event,
+    inspect,
+)
 from sqlalchemy.orm import Session
 
 from jjg_desktop.store import models  # noqa: F401  (every mapped class registered)
@@ -140,6 +153,164 @@ def stored(entity: str, data: dict[str, Any]) -> dict[str, Any]:
                 value = int(bool(value))
         values[name] = value
     return values
+
+
+INT64 = (-(2**63), 2**63 - 1)
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSpec:
+    """What a column accepts in a row's JSON."""
+
+    name: str
+    kind: str
+    """str, int, float, decimal, bool, date, datetime, list, dict or json."""
+    nullable: bool
+    length: int | None
+    default: Any
+    """The JSON value a row without this column takes (``MISSING``: none, it is required)."""
+
+
+MISSING = object()
+
+
+def _json_shape(model: type, name: str) -> str:
+    for klass in model.__mro__:
+        hint = getattr(klass, "__annotations__", {}).get(name)
+        if isinstance(hint, str):
+            inner = hint.removeprefix("Mapped[")
+            return "list" if inner.startswith("list") else (
+                "dict" if inner.startswith("dict") else "json")
+    return "json"
+
+
+def _kind(model: type, name: str, column_type: object) -> str:
+    if isinstance(column_type, DateTime):
+        return "datetime"
+    if isinstance(column_type, Date):
+        return "date"
+    if isinstance(column_type, JSON):
+        return _json_shape(model, name)
+    if isinstance(column_type, Boolean):
+        return "bool"
+    if isinstance(column_type, Float):
+        return "float"
+    if isinstance(column_type, Numeric):
+        return "decimal"
+    if isinstance(column_type, Integer):
+        return "int"
+    return "str"
+
+
+@cache
+def column_specs(entity: str) -> tuple[ColumnSpec, ...]:
+    """Every column a row of ``entity`` carries, with what it accepts."""
+    model = synced_models()[entity]
+    specs = []
+    for attr in inspect(model).column_attrs:
+        column = attr.columns[0]
+        if column.key == VERSION_COLUMN:
+            continue
+        default: Any = MISSING
+        if column.default is not None and column.default.is_scalar:
+            default = column.default.arg  # type: ignore[attr-defined]
+        elif column.default is not None and column.default.is_callable and attr.key != "id":
+            default = column.default.arg(None)  # type: ignore[attr-defined]
+        elif column.nullable:
+            default = None
+        if isinstance(default, date | datetime):
+            default = default.isoformat()
+        length = column.type.length if isinstance(column.type, String) else None
+        specs.append(ColumnSpec(attr.key, _kind(model, attr.key, column.type),
+                                bool(column.nullable), length, default))
+    return tuple(specs)
+
+
+def completed(entity: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The row with the columns it leaves out as a new record would have them (an older
+    client's row); required columns stay missing."""
+    out = dict(data)
+    for spec in column_specs(entity):
+        if spec.name not in out and spec.default is not MISSING:
+            out[spec.name] = copy.deepcopy(spec.default)
+    return out
+
+
+def _finite(value: Any) -> bool:
+    """No NaN or infinity anywhere inside a JSON value."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_finite(v) for v in value)
+    return True
+
+
+def _value_problem(spec: ColumnSpec, value: Any) -> str | None:
+    kind = spec.kind
+    if kind == "str":
+        if not isinstance(value, str):
+            return "应为文字"
+        if spec.length is not None and len(value) > spec.length:
+            return f"超过 {spec.length} 个字符"
+        return None
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "应为整数"
+        return None if INT64[0] <= value <= INT64[1] else "超出整数范围"
+    if kind == "float":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return "应为数字"
+        return None if math.isfinite(value) and abs(value) < 1e300 else "应为有限的数字"
+    if kind == "decimal":
+        text = value if isinstance(value, str) else None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            text = repr(value)
+        try:
+            number = float(text) if text is not None else math.nan
+        except ValueError:
+            number = math.nan
+        return None if math.isfinite(number) and abs(number) < 1e15 else "应为有限的数字"
+    if kind == "bool":
+        return None if isinstance(value, bool) else "应为是或否"
+    if kind in ("date", "datetime"):
+        if not isinstance(value, str) or len(value) > 32:
+            return "日期格式无效"
+        try:
+            if kind == "date":
+                date.fromisoformat(value)
+            elif datetime.fromisoformat(value).tzinfo is not None:
+                return "时间应为不带时区的协调世界时"
+        except ValueError:
+            return "日期格式无效"
+        return None
+    if kind == "list" and not isinstance(value, list):
+        return "应为列表"
+    if kind == "dict" and not isinstance(value, dict):
+        return "应为对象"
+    return None if _finite(value) else "含有无效的数字（NaN 或无穷大）"
+
+
+def row_problems(entity: str, data: dict[str, Any]) -> list[str]:
+    """What makes the row unfit to be stored as a record of ``entity``, column by column:
+    unknown or missing columns, a required column left empty, a value of the wrong type, too
+    long, not finite, or a date not as the client writes it."""
+    specs = {s.name: s for s in column_specs(entity)}
+    problems = [f"未知字段 {name}" for name in data if name not in specs]
+    for name, spec in specs.items():
+        if name not in data:
+            problems.append(f"缺少字段 {name}")
+            continue
+        value = data[name]
+        if value is None:
+            if not spec.nullable:
+                problems.append(f"字段 {name} 不能为空")
+            continue
+        problem = _value_problem(spec, value)
+        if problem:
+            problems.append(f"字段 {name} {problem}")
+    return problems
 
 
 def file_hashes(entity: str, data: dict[str, Any]) -> list[str]:

@@ -19,6 +19,9 @@ PREFIX = "/sync/v1"
 
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 RecordId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+MAX_INT64 = 2**63 - 1
+"""Every counter on the wire (command ids, versions, cursors) fits a signed 64-bit integer;
+a larger one is refused at the edge (422), never stored or retried."""
 
 
 class Message(BaseModel):
@@ -63,7 +66,7 @@ class RowChange(Message):
 
     entity: str = Field(min_length=1, max_length=32)
     id: RecordId
-    base_version: int | None = Field(default=None, ge=0)
+    base_version: int | None = Field(default=None, ge=0, le=MAX_INT64)
     deleted: bool = False
     data: dict[str, Any]
 
@@ -75,11 +78,11 @@ class Command(Message):
     the records it wrote, which the server stores and hands to other clients' pulls.
     """
 
-    id: int = Field(ge=1)
+    id: int = Field(ge=1, le=MAX_INT64)
     command: str = Field(min_length=1, max_length=64)
     entity: str = Field(min_length=1, max_length=32)
     entity_id: RecordId
-    base_version: int | None = Field(default=None, ge=0)
+    base_version: int | None = Field(default=None, ge=0, le=MAX_INT64)
     args: dict[str, Any]
     created_at: datetime
     rows: list[RowChange] = Field(default_factory=list, max_length=200)

@@ -31,8 +31,11 @@ from sqlalchemy.pool import NullPool
 from jjg_desktop.services.context import audit_safe
 from jjg_desktop.store import synced_rows as rows
 from jjg_desktop.sync.protocol import ChangeEntry, LoginResponse, PullResponse, PushResponse
-from jjg_server import auth
+from jjg_server import auth, records
 from jjg_server.app import create_app
+from jjg_server.placement import Placer
+from jjg_server.records import Writer
+from jjg_server.store import Record
 
 STARTUP_TIMEOUT = 10.0
 SHUTDOWN_TIMEOUT = 10.0
@@ -136,14 +139,28 @@ def login(base: str, username: str, password: str, client_id: str = "laptop-7f3a
 def row(entity: str, record_id: str, *, base: int | None = None, deleted: bool = False,
         **fields: Any) -> dict[str, Any]:
     """A RowChange as the client sends it: every column of the client's row (those not given
-    are as a new row has them before its defaults: None), times naive UTC."""
-    model = rows.synced_models()[entity]
-    data = rows.snapshot(model(id=record_id, created_at=ROW_TIME, updated_at=ROW_TIME))
-    unknown = set(fields) - set(data)
+    as a new row has them: its defaults, else None), times naive UTC."""
+    data = rows.completed(entity, {"id": record_id, "created_at": ROW_TIME.isoformat(),
+                                   "updated_at": ROW_TIME.isoformat()})
+    unknown = set(fields) - {s.name for s in rows.column_specs(entity)}
     assert not unknown, f"{entity} has no column {unknown}"
     data = audit_safe({**data, **fields})
     return {"entity": entity, "id": record_id, "base_version": base, "deleted": deleted,
             "data": data}
+
+
+def seed(engine: Engine, *row_changes: dict[str, Any]) -> None:
+    """Records as the province loads them (`jjg-server load client-db`, the demo): written
+    straight into the server's store, as no client command may create them (projects)."""
+    with Session(engine) as session, session.begin():
+        placer = Placer(session, division="220000", username="", strict=False,
+                        pending={(r["entity"], r["id"]): r["data"] for r in row_changes})
+        for r in row_changes:
+            key = (r["entity"], r["id"])
+            records.write(session, key, session.get(Record, key), r["data"],
+                          now=datetime.now(UTC), writer=Writer("province-load", "", "seed"),
+                          place=placer.place(r["entity"], r["id"], r["data"]),
+                          deleted=r["deleted"])
 
 
 @dataclass

@@ -146,4 +146,4 @@ def test_a_workflow_step_the_rules_refuse_is_rejected_with_their_reason(
     assert outside.status == "rejected" and outside.reason == "该案件不在您的管辖范围内"
     [not_allowed] = inspector.push(_step(inspector, "c2", "withdraw", 1, "not_listed",
                                          comment="撤回")).results
-    assert not_allowed.reason == "您的角色（执法检查人员）不能进行“case.transition”操作"
+    assert not_allowed.reason == "您的角色（执法检查人员，县级）不能进行“异常名录案件办理”操作"

@@ -23,10 +23,14 @@ def _project(pid: str) -> dict:
     return row("project", pid, code=pid, name=f"项目{pid}", division_code="222404")
 
 
+def _member(mid: str) -> dict:
+    return row("pool_member", mid, division_code="222404", kind="干部", name=f"成员{mid}")
+
+
 def test_a_late_commit_is_never_skipped_by_a_pull(server: str, engine: Engine):
     add_user(engine, "clerk01", PASSWORD)
     clerk = SyncClient.signed_in(server, "clerk01", PASSWORD)
-    assert clerk.do("inspection.plan", _project("p0")) == "applied"
+    assert clerk.do("pool.add_member", _member("p0")) == "applied"
     assert [c.seq for c in clerk.pull_all()] == [1]
 
     slow = Session(engine)
@@ -35,7 +39,7 @@ def test_a_late_commit_is_never_skipped_by_a_pull(server: str, engine: Engine):
                   now=datetime.now(UTC), writer=Writer("batch-job", "", "load.client_db"),
                   place=Placement("222404", None, None))  # takes sequence 2, not committed
     with ThreadPoolExecutor(max_workers=1) as pool:
-        later = pool.submit(clerk.push, clerk.command("inspection.plan", _project("p-next")))
+        later = pool.submit(clerk.push, clerk.command("pool.add_member", _member("p-next")))
         time.sleep(0.5)
         page = clerk.pull()
         assert (page.changes, page.cursor) == ([], 1)  # nothing past the open transaction

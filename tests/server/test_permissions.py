@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from jjg_server import permissions
+from jjg_desktop.sync import catalogue
 from jjg_server.store import ChangeLog
 from server_support import SyncClient, add_user, row
 
@@ -43,7 +43,7 @@ def _changes(engine: Engine) -> int:
 def test_an_inspector_cannot_register_an_enterprise(server: str, engine: Engine):
     inspector = _user(server, engine, "insp01", "inspector", "222404")
     outcome = inspector.do("enterprise.register", _enterprise("e1", "222404"))
-    assert outcome == "rejected: 您的角色（执法检查人员）不能进行“enterprise.register”操作"
+    assert outcome == "rejected: 您的角色（执法检查人员，县级）不能进行“入吉信息登记”操作"
     assert _changes(engine) == 0
 
 
@@ -76,7 +76,7 @@ def test_a_prefecture_covers_its_counties_and_the_province_everything(
         "rejected: 动态核查属于行政区划 220102")
     assert province.do("verification.record", elsewhere) == "applied"
     assert prefecture.do("inspection.plan", _inspection("i1", "222404")) == (
-        "rejected: 您的角色（市州审核）不能进行“inspection.plan”操作")
+        "rejected: 您的角色（市州审核，市州级）不能进行“计划检查”操作")
 
 
 def test_any_county_may_update_the_contact_of_an_enterprise_registered_elsewhere(
@@ -88,10 +88,10 @@ def test_any_county_may_update_the_contact_of_an_enterprise_registered_elsewhere
                         _enterprise("e1", "220102", base=1, phone="0433-2")) == "applied"
     fact = row("enterprise_fact", "f1", enterprise_id="e1", kind="人员变动", detail="项目经理更换")
     assert inspector.do("enterprise_fact.record", fact) == "applied"
-    # but it cannot move the enterprise out to a division of someone else's
-    moved = _enterprise("e1", "220103", base=2)
+    # but it changes contacts only: not where the enterprise is registered
+    moved = _enterprise("e1", "220103", base=2, phone="0433-2")
     assert inspector.do("enterprise.update_contact", moved) == (
-        "rejected: 不能把企业迁到您管辖范围（222404）以外的行政区划 220103")
+        "rejected: “修改企业联系方式”操作不能修改企业的division_code")
     # nor create an enterprise by updating a contact
     assert inspector.do("enterprise.update_contact", _enterprise("e9", "222404")) == (
         "rejected: 服务器上没有该企业；新企业须由县级住建局登记")
@@ -101,7 +101,7 @@ def test_some_records_are_written_only_by_their_own_commands(server: str, engine
     clerk = _user(server, engine, "clerk01", "county_clerk", "222404")
     member = row("pool_member", "m1", division_code="222404", kind="干部", name="李明")
     assert clerk.do("inspection.plan", member) == (
-        "rejected: “inspection.plan”操作不能修改检查人员库成员")
+        "rejected: “计划检查”操作不能修改检查人员库成员")
     assert clerk.do("pool.add_member", member) == "applied"
     template = row("checklist_template", "t1", code="X", version="1", title="检查表",
                    content={}, content_hash="0" * 64)
@@ -118,18 +118,24 @@ def test_the_table_names_every_command_the_client_sends():
             "enterprise.update_contact", "enterprise_fact.record", "enterprise.register",
             "enterprise.update_registration", "pool.add_member", "pool.add_employment",
             "draw.make", "case.transition"]
-    assert all(permissions.roles_for(c) for c in sent)
-    assert permissions.roles_for("profile.activate") is None
+    assert all(catalogue.rule(c) is not None for c in sent)
+    assert catalogue.rule("profile.activate") is None
 
 
 def test_after_a_restore_any_client_gives_back_what_it_holds(server: str, engine: Engine):
-    """``sync.resend``: records the restored server lost or holds in an older version."""
+    """``sync.resend``: records the restored server lost or holds in an older version, each
+    judged as the commands the sender may send."""
     inspector = _user(server, engine, "insp01", "inspector", "222404")
-    assert inspector.do("sync.resend", _enterprise("e1", "220102")) == "applied"
+    clerk = _user(server, engine, "clerk01", "county_clerk", "222404")
+    assert clerk.do("sync.resend", _enterprise("e1", "222404")) == "applied"
+    assert inspector.do("sync.resend", _enterprise("e2", "222404")) == (
+        "rejected: 服务器上没有该企业；新企业须由县级住建局登记")
     member = row("pool_member", "m1", division_code="222404", kind="干部", name="李明")
-    assert inspector.do("sync.resend", member) == "applied"
+    assert clerk.do("sync.resend", member) == "applied"
+    assert inspector.do("sync.resend", member) == (
+        "rejected: “服务器恢复后重新提交”操作不能修改检查人员库成员")
     elsewhere = row("pool_member", "m2", division_code="220102", kind="干部", name="王五")
-    assert inspector.do("sync.resend", elsewhere).startswith(
+    assert clerk.do("sync.resend", elsewhere).startswith(
         "rejected: 检查人员库成员属于行政区划 220102")
     template = row("checklist_template", "t1", code="X", version="1", title="检查表",
                    content={}, content_hash="0" * 64)

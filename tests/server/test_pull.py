@@ -10,7 +10,7 @@ import requests
 from sqlalchemy import Engine
 
 from jjg_desktop.sync.protocol import Meta, ProblemDetail
-from server_support import TIMEOUT, SyncClient, add_user, row
+from server_support import TIMEOUT, SyncClient, add_user, row, seed
 
 PASSWORD = "Jl-拉取-2026!"
 
@@ -62,10 +62,10 @@ def test_changes_come_in_commit_order_in_pages_with_tombstones(server: str, engi
 def test_the_cursor_moves_past_what_the_caller_may_not_see(server: str, engine: Engine):
     here = _user(server, engine, "clerk01", "county_clerk", "222404")
     there = _user(server, engine, "clerk02", "county_clerk", "220102")
-    assert here.do("inspection.plan", _project("p1", "222404")) == "applied"
-    assert here.do("inspection.plan", _project("p2", "222404")) == "applied"
+    seed(engine, _project("p1", "222404"), _project("p2", "222404"))
     for i in range(3, 6):
-        assert there.do("inspection.plan", _project(f"p{i}", "220102")) == "applied"
+        seed(engine, _project(f"p{i}", "220102"))
+    assert there.sees() == {("project", f"p{i}") for i in range(3, 6)}
     page = here.pull(limit=1)
     assert ([c.id for c in page.changes], page.cursor, page.more) == (["p1"], 1, True)
     page = here.pull(cursor=1, limit=1)
@@ -82,11 +82,8 @@ def test_each_user_receives_their_divisions_records_and_the_registry(
     far = _user(server, engine, "clerk03", "county_clerk", "220102")
     prefecture = _user(server, engine, "rev01", "prefecture_reviewer", "222400")
     province = _user(server, engine, "admin01", "province_admin", "220000")
-    for user, pid, division in ((county, "p1", "222404"), (neighbour, "p2", "222401"),
-                                (far, "p3", "220102")):
-        assert user.do("inspection.plan", _project(pid, division)) == "applied"
-    party = row("project_party", "pp1", project_id="p1", enterprise_id="e1", role="施工单位")
-    assert county.do("inspection.plan", party) == "applied"
+    seed(engine, _project("p1", "222404"), _project("p2", "222401"), _project("p3", "220102"),
+         row("project_party", "pp1", project_id="p1", enterprise_id="e1", role="施工单位"))
     assert far.do("enterprise.register", _enterprise("e1", "220102")) == "applied"
 
     registry = ("enterprise", "e1")
@@ -127,7 +124,7 @@ def test_a_sealed_spot_check_reaches_only_its_team_until_it_is_unsealed(
     province = _user(server, engine, "admin01", "province_admin", "220000")
     assert clerk.do("pool.add_member", _member("m1", "insp01")) == "applied"
     assert clerk.do("pool.add_member", _member("m2", "")) == "applied"
-    assert clerk.do("inspection.plan", _project("p1", "222404")) == "applied"
+    seed(engine, _project("p1", "222404"))
     [made] = clerk.push(_sealed_draw(clerk)).results
     assert made.status == "applied", made.reason
     answer = row("inspection_answer", "a1", inspection_id="i1", item_code="RJ-01", value="否",
@@ -148,9 +145,10 @@ def test_a_sealed_spot_check_reaches_only_its_team_until_it_is_unsealed(
     seen_before = other.cursor
 
     # on site: the record opens, and whoever may see the county now sees all of it
+    drawn_team = _sealed_draw(clerk)["rows"][1]["data"]["team"]
     opened = row("inspection", "i1", base=1, number="吉检1", project_id="p1", template_id="t1",
                  division_code="222404", method="四不两直", status="in_progress",
-                 team=[], draw_id="d1", sealed=False, place="珲春市第三中学")
+                 team=drawn_team, draw_id="d1", sealed=False, place="珲春市第三中学")
     assert drawn.do("inspection.start", opened) == "applied"
     fresh = [(c.entity, c.id, c.version) for c in other.pull(cursor=seen_before).changes]
     assert fresh == [("inspection", "i1", 2), ("inspection_answer", "a1", 1)]

@@ -3,6 +3,7 @@ refused when someone else wrote one of its records since the client saw it."""
 
 from __future__ import annotations
 
+import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
@@ -42,6 +43,11 @@ def _register(client: SyncClient, ent: str, **fields: str) -> dict:
 def _contact(client: SyncClient, ent: str, base: int | None, phone: str) -> dict:
     return client.command("enterprise.update_contact", _enterprise(ent, base=base, phone=phone),
                           args={"id": ent, "fields": {"contact_phone": phone}})
+
+
+def _inspection(iid: str) -> dict:
+    return row("inspection", iid, number=f"吉检{iid}", project_id="p1", template_id="t1",
+               division_code="222404", method="四不两直", planned_on="2026-03-10")
 
 
 def _status(results: list[CommandResult]) -> list[str]:
@@ -146,14 +152,20 @@ def test_a_record_created_by_another_client_cannot_be_created_again(
 
 def test_a_record_deleted_before_it_was_ever_synced_ends_as_a_tombstone(
         server: str, engine: Engine):
-    me = _clerk(server, engine)
-    gone = row("enterprise_fact", "f1", deleted=True, enterprise_id="e1", kind="人员变动")
-    reply = me.push(me.command("enterprise_fact.record", row("enterprise_fact", "f1",
-                                                             enterprise_id="e1", kind="人员变动")),
-                    me.command("enterprise_fact.record", gone))
-    assert _status(reply.results) == ["applied", "applied"]
-    fact = _record(engine, "enterprise_fact", "f1")
-    assert (fact.version, fact.deleted) == (2, True)
+    me = _clerk(server, engine, role="inspector")
+    photo = b"\xff\xd8 a photo taken and deleted \xff\xd9"
+    sha = hashlib.sha256(photo).hexdigest()
+    assert requests.put(f"{server}/sync/v1/files/{sha}", data=photo, headers=me.headers,
+                        timeout=TIMEOUT).status_code == 200
+    fields = {"sha256": sha, "owner_kind": "inspection", "owner_id": "i1", "purpose": "photo"}
+    reply = me.push(me.command("inspection.plan", _inspection("i1")),
+                    me.command("inspection.attach_photo", row("attachment", "ph1", **fields)),
+                    me.command("inspection.remove_photo",
+                               row("attachment", "ph1", deleted=True, **fields,
+                                   deleted_at="2026-03-02T01:40:00")))
+    assert _status(reply.results) == ["applied", "applied", "applied"]
+    photo_record = _record(engine, "attachment", "ph1")
+    assert (photo_record.version, photo_record.deleted) == (2, True)
 
 
 def test_a_command_without_rows_is_applied_with_no_effect(server: str, engine: Engine):
@@ -179,7 +191,8 @@ def test_commands_the_server_cannot_understand_are_rejected_in_chinese_and_block
     assert reasons[0] == "服务器不认识数据类型“spaceship”，请升级客户端后再同步"
     assert reasons[1].startswith("无法识别的操作")
     assert reasons[2] == "服务器不认识操作“enterprise.teleport”，请升级客户端后再同步"
-    assert reasons[3].startswith("企业的数据格式无效") and "请升级客户端" in reasons[3]
+    assert reasons[3] == ("企业的数据无效（字段 updated_at 时间应为不带时区的协调世界时），"
+                          "请升级客户端")
     assert _log(engine) == [(1, "enterprise", "e4", 1)]
 
 
@@ -187,15 +200,16 @@ def test_a_command_whose_files_have_not_arrived_waits_and_is_not_remembered(
         server: str, engine: Engine, files_dir):
     me = _clerk(server, engine, role="inspector")
     photo = b"\xff\xd8 a photo \xff\xd9"
-    import hashlib
     sha = hashlib.sha256(photo).hexdigest()
+    assert me.do("inspection.plan", _inspection("i1")) == "applied"
     attach = me.command("inspection.attach_photo", row(
         "attachment", "a1", sha256=sha, owner_kind="inspection", owner_id="i1",
         purpose="photo"), files=(sha,))
     [waiting] = me.push(attach).results
     assert waiting.status == "retry" and "尚未上传完成" in waiting.reason
     with Session(engine) as session:
-        assert session.scalar(select(func.count()).select_from(AppliedCommand)) == 0
+        assert session.scalar(select(func.count()).select_from(AppliedCommand).where(
+            AppliedCommand.command == "inspection.attach_photo")) == 0
     reply = requests.put(f"{server}/sync/v1/files/{sha}", data=photo, headers=me.headers,
                          timeout=TIMEOUT)
     assert reply.status_code == 200, reply.text

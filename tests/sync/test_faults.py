@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -15,7 +15,6 @@ from inspection_support import photo_file, started
 from jjg_desktop.services import cases, enterprises, inspections, registry
 from jjg_desktop.services.cases import StepInput
 from jjg_desktop.services.context import ServiceContext
-from jjg_desktop.store import synced_rows
 from jjg_desktop.store.models import (
     AbnormalCase,
     Attachment,
@@ -31,6 +30,9 @@ from jjg_desktop.sync.conflicts import keep_mine, open_conflicts
 from jjg_desktop.sync.engine import SyncEngine, SyncProgress
 from jjg_desktop.sync.errors import Offline
 from jjg_desktop.sync.protocol import PushRequest
+from jjg_server import records
+from jjg_server.placement import Placement
+from jjg_server.records import Writer
 from jjg_server.store import ChangeLog, Record
 
 
@@ -182,18 +184,14 @@ def test_an_edit_of_a_record_the_server_deleted_is_a_conflict(live, devices):
     ent_id = registry.register(_ctx(clerk), _registration())
     clerk.sync()
     other.sync()
-    with other.store.db.write() as s:  # a duplicate removed on another laptop
-        ent = s.get(Enterprise, ent_id)
-        assert ent is not None
-        data = synced_rows.snapshot(ent)
-        command = OutboxCommand(
-            command="enterprise.update_contact", entity="enterprise", entity_id=ent_id,
-            args={"id": ent_id, "fields": {"deleted_at": "2026-05-18T01:00:00"}},
-            base_version=1, created_at=datetime(2026, 5, 18, 1, 0),
-            rows=[{"entity": "enterprise", "id": ent_id, "base_version": 1, "deleted": True,
-                   "data": {**data, "deleted_at": "2026-05-18T01:00:00"}}])
-        s.add(command)
-    assert other.sync().applied == 1
+    with Session(live.engine) as s, s.begin():  # a duplicate the province removed
+        record = s.get(Record, ("enterprise", ent_id))
+        assert record is not None
+        gone = {**record.data, "deleted_at": "2026-05-18T01:00:00"}
+        records.write(s, ("enterprise", ent_id), record, gone, now=datetime.now(UTC),
+                      writer=Writer("province-admin", "", "admin.delete"),
+                      place=Placement(record.scope, None, None), deleted=True)
+    assert other.sync().pulled == 1
     enterprises.update_contact(_ctx(clerk), ent_id, contact_phone="13904337777")
     report = clerk.sync()
     assert report.rejected == 1
