@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import jjg_desktop.sync.catalogue as catalogue
 from jjg_desktop.rules.record_names import COMMAND_NAMES
-from jjg_desktop.sync import catalogue
 from jjg_desktop.sync.catalogue import RESEND, ROLE_LABELS, SEAL, TOMBSTONE, Rule, Write
 from jjg_server import entities
 from jjg_server.auth import Caller

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from jjg_desktop.rules.workflow import Workflow
-from jjg_desktop.store.base import natural_id
+from jjg_desktop.store.synced_rows import natural_id
 from jjg_desktop.sync.catalogue import WORKFLOW
 from jjg_desktop.sync.protocol import Command, CommandResult, PushRequest, PushResponse
 from jjg_server import cases, changes, entities, permissions, store, workflows

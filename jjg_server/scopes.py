@@ -3,17 +3,12 @@
 
 from __future__ import annotations
 
+from jjg_desktop.sync.catalogue import level_of
+
+__all__ = ["PROVINCE", "in_scope", "level_of", "prefix_of", "valid_code", "visible_to"]
+
 PROVINCE = "22"
 """The scope of records every user in Jilin sees."""
-
-
-def level_of(division_code: str) -> int:
-    """1 province (220000), 2 prefecture (222400), 3 county (222404), by the national code."""
-    if division_code[2:] == "0000":
-        return 1
-    if division_code[4:] == "00":
-        return 2
-    return 3
 
 
 def prefix_of(division_code: str) -> str:

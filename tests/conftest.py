@@ -14,6 +14,18 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from jjg_desktop.config import Paths, resolve_paths
 from jjg_desktop.services.context import Actor, ServiceContext, Store
 from jjg_desktop.services.startup import open_store, set_profile
+from jjg_desktop.sync import outbox_check
+
+outbox_check.install()
+
+
+@pytest.fixture(autouse=True)
+def commands_keep_the_catalogue(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Every outbox command a test makes is one the server's catalogue accepts."""
+    yield
+    broken = [r.getMessage() for r in caplog.records
+              if "breaks the command catalogue" in r.getMessage()]
+    assert broken == []
 
 
 class FixedClock:

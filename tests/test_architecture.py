@@ -63,7 +63,7 @@ def test_services_do_not_reach_up():
     assert _offenders("jjg_desktop/services", forbidden) == []
 
 
-SERVER_MAY_USE = ("jjg_desktop.rules", "jjg_desktop.sync.protocol",
+SERVER_MAY_USE = ("jjg_desktop.rules", "jjg_desktop.sync.protocol", "jjg_desktop.sync.catalogue",
                   "jjg_desktop.store.synced_rows")
 ADMIN_LOADERS = ("client_db.py", "demo_load.py")  # read a client database into the server
 

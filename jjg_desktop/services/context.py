@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from jjg_desktop.store import synced_rows as rows
 from jjg_desktop.store.base import Synced
 from jjg_desktop.store.database import Database
 from jjg_desktop.store.models import OutboxCommand
+
+log = logging.getLogger(__name__)
 
 
 def utc_now() -> datetime:
@@ -63,6 +66,12 @@ class ServiceContext:
 
     def today(self) -> date:
         return local_date(self.clock())
+
+
+CommandCheck = Callable[["Actor", OutboxCommand, rows.Touched], list[str]]
+COMMAND_CHECKS: list[CommandCheck] = []
+"""Checks of every outbox command as its transaction writes it (the sync layer adds the
+command catalogue's); a problem is a bug of this client and is logged as an error."""
 
 
 @dataclass(slots=True)
@@ -120,6 +129,14 @@ class Change:
                 "data": audit_safe(rows.snapshot(row))})
         for command in self.commands:
             command.rows = attached[id(command)]
+            self._check(command, touched)
+
+    def _check(self, command: OutboxCommand, touched: rows.Touched) -> None:
+        for check in COMMAND_CHECKS:
+            problems = check(self.ctx.actor, command, touched)
+            if problems:
+                log.error("outbox command %s breaks the command catalogue: %s",
+                          command.command, "; ".join(problems))
 
 
 def audit_safe(value: dict[str, Any]) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from jjg_desktop.store import models  # noqa: F401  (every mapped class registered)
 from jjg_desktop.store.base import Base, Synced
+from jjg_desktop.store.base import natural_id as natural_id  # the server places photos by it
 
 VERSION_COLUMN = "server_version"
 FILE_ENTITIES = ("attachment", "signature")
@@ -326,8 +327,10 @@ class Touched:
     rows: dict[tuple[str, str], Synced] = field(default_factory=dict)
     bases: dict[tuple[str, str], int | None] = field(default_factory=dict)
     removed: set[tuple[str, str]] = field(default_factory=set)
+    originals: dict[tuple[str, str], dict[str, Any] | None] = field(default_factory=dict)
+    """Each row as it was before the transaction (None: the transaction made it)."""
 
-    def note(self, row: object, *, removed: bool = False) -> None:
+    def note(self, row: object, *, removed: bool = False, new: bool = False) -> None:
         entity = entity_of(row)
         if entity is None:
             return
@@ -336,8 +339,23 @@ class Touched:
         if key not in self.rows:
             self.rows[key] = row
             self.bases[key] = row.server_version
+            self.originals[key] = None if new else _committed(entity, row)
         if removed:
             self.removed.add(key)
+
+
+def _committed(entity: str, row: Synced) -> dict[str, Any]:
+    """The row's columns as the database holds them (before this flush's changes)."""
+    state = inspect(row)
+    data: dict[str, Any] = {}
+    for name, kind in _columns(entity):
+        history = state.attrs[name].history
+        value = (history.deleted[0] if history.deleted
+                 else history.unchanged[0] if history.unchanged else getattr(row, name))
+        if value is not None and kind in ("date", "datetime"):
+            value = value.isoformat()
+        data[name] = value
+    return data
 
 
 @contextmanager
@@ -347,7 +365,7 @@ def tracking(session: Session) -> Iterator[Touched]:
 
     def before_flush(sess: Session, _context: Any, _instances: Any) -> None:
         for row in sess.new:
-            touched.note(row)
+            touched.note(row, new=True)
         for row in sess.dirty:
             if sess.is_modified(row, include_collections=False):
                 touched.note(row)

@@ -173,3 +173,55 @@ def resend_writes(role: str, level: int, entity: str) -> tuple[Write, ...]:
 
 def writable_entities() -> frozenset[str]:
     return frozenset(w.entity for r in RULES for w in r.writes)
+
+
+def level_of(division_code: str) -> int:
+    """1 province (220000), 2 prefecture (222400), 3 county (222404), by the national code."""
+    if division_code[2:] == "0000":
+        return 1
+    if division_code[4:] == "00":
+        return 2
+    return 3
+
+
+def violations(command: str, role: str, level: int, entity: str,
+               before: Mapping[str, Any] | None, after: Mapping[str, Any],
+               deleted: bool) -> list[str]:
+    """How a row a command carries breaks the catalogue (empty: it does not). ``before`` is
+    the record as it was before the change (None: the change created it)."""
+    if command == RESEND:
+        writes = resend_writes(role, level, entity)
+    else:
+        found = rule(command)
+        if found is None:
+            return [f"{command}: not in the catalogue"]
+        if role not in found.roles:
+            return [f"{command}: not for role {role}"]
+        write = found.write(entity)
+        writes = (write,) if write is not None else ()
+    if not writes:
+        return [f"{command} may not write {entity}"]
+    problems: list[str] = []
+    for write in writes:
+        problems = _row_violations(command, write, before, after, deleted)
+        if not problems:
+            return []
+    return problems
+
+
+def _row_violations(command: str, write: Write, before: Mapping[str, Any] | None,
+                    after: Mapping[str, Any], deleted: bool) -> list[str]:
+    entity = write.entity
+    if before is None or (before.get("deleted_at") and not deleted):
+        if not write.create and not (deleted and write.delete):
+            return [f"{command} may not create {entity}"]
+        wrong = [k for k, v in write.fixed.items() if after.get(k) != v]
+        return [f"{command} creates {entity} with {k}={after.get(k)!r}" for k in wrong]
+    changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    if deleted and not before.get("deleted_at"):
+        if not write.delete:
+            return [f"{command} may not delete {entity}"]
+        extra = changed - TOMBSTONE
+    else:
+        extra = write.changes(changed)
+    return [f"{command} may not change {entity}.{k}" for k in sorted(extra)]

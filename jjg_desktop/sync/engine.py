@@ -24,6 +24,7 @@ from jjg_desktop.services.context import Store, audit_safe, utc_now
 from jjg_desktop.store import attachments
 from jjg_desktop.store import synced_rows as rows
 from jjg_desktop.store.models import Blob, OutboxCommand, ParkedChange, SyncConflict, SyncState
+from jjg_desktop.sync import outbox_check
 from jjg_desktop.sync.apply import Incoming, apply_changes, pending_keys
 from jjg_desktop.sync.client import SyncClient
 from jjg_desktop.sync.errors import Refused, ServerTrouble, Stopped, SyncError
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 
 PUSH_BATCH = 200
 PULL_PAGE = 2000
+outbox_check.install()
 RESEND_COMMAND = "sync.resend"
 NOT_RESENT = ("checklist_template",)
 
