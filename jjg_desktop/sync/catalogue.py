@@ -225,3 +225,28 @@ def _row_violations(command: str, write: Write, before: Mapping[str, Any] | None
     else:
         extra = write.changes(changed)
     return [f"{command} may not change {entity}.{k}" for k in sorted(extra)]
+
+
+def markdown_table(command_labels: Mapping[str, str], entity_labels: Mapping[str, str]) -> str:
+    """The catalogue as the Markdown table in docs/sync-protocol.md (generated, never edited
+    by hand: `python scripts/catalogue_table.py`)."""
+    roles = (INSPECTOR, COUNTY, PREFECTURE, PROVINCE_ADMIN)
+    lines = ["| command | " + " | ".join(ROLE_LABELS[r] for r in roles)
+             + " | writes: create / update columns / delete / move | hook |",
+             "|---|" + "---|" * len(roles) + "---|---|"]
+    for r in RULES:
+        writes = []
+        for w in r.writes:
+            ops = [op for op, on in (("新建", w.create), ("删除", w.delete), ("迁移", w.moves),
+                                     ("全省登记库", w.registry)) if on]
+            if w.update:
+                ops.append("改 " + ", ".join(f"`{c}`" for c in sorted(w.update)))
+            fixed = ", ".join(f"`{k}`={v!r}" for k, v in w.fixed.items())
+            if fixed:
+                ops.append(f"新建时 {fixed}")
+            writes.append(f"{entity_labels.get(w.entity, w.entity)} (`{w.entity}`): "
+                          + "; ".join(ops))
+        marks = " | ".join("✓" if role in r.roles else "" for role in roles)
+        name = f"`{r.command}` {command_labels.get(r.command, '')}"
+        lines.append(f"| {name} | {marks} | {'<br>'.join(writes)} | {r.hook} |")
+    return "\n".join(lines)
