@@ -15,14 +15,17 @@ from jjg_desktop.rules.workflow import Workflow
 from jjg_desktop.sync.protocol import (
     MAX_INT64,
     PREFIX,
+    CurrentRecord,
     LoginRequest,
     LoginResponse,
     Meta,
     PullResponse,
     PushRequest,
     PushResponse,
+    RecordsRequest,
+    RecordsResponse,
 )
-from jjg_server import auth, file_routes, files, pull, store
+from jjg_server import auth, file_routes, files, permissions, pull, store
 from jjg_server.push import Pusher
 from jjg_server.web import SignedIn, install_error_handlers, problems
 
@@ -90,6 +93,22 @@ def create_app(db_url: str, *, files_dir: Path | None = None,
         with sessions() as session, session.begin():
             page = pull.pull(session, who, cursor, limit)
         return Response(page, media_type="application/json")
+
+    @app.post(f"{PREFIX}/records", response_model=RecordsResponse,
+              summary="取回指定记录在服务器上的最新版本", tags=["同步"],
+              responses=problems(401, 422))
+    def current_records(request: RecordsRequest, who: SignedIn) -> RecordsResponse:
+        found, missing = [], []
+        with sessions() as session:
+            for key in request.keys:
+                record = session.get(store.Record, (key.entity, key.id))
+                if record is None or not permissions.may_see(who, record):
+                    missing.append(key)
+                    continue
+                found.append(CurrentRecord(entity=record.entity, id=record.record_id,
+                                           version=record.version, deleted=record.deleted,
+                                           data=record.data))
+        return RecordsResponse(records=found, missing=missing)
 
     return app
 

@@ -33,6 +33,8 @@ class Planned:
     data: dict[str, Any]
     record: Record | None
     place: Placement
+    changed: frozenset[str] = frozenset()
+    """The columns the client changed from the version it was based on."""
 
 
 def validate(rows: list[RowChange]) -> None:
@@ -48,16 +50,26 @@ def validate(rows: list[RowChange]) -> None:
             raise Rejected(f"{entities.label(row.entity)}的编号与数据不一致，请升级客户端")
 
 
-def checked_data(row: RowChange, record: Record | None) -> dict[str, Any]:
-    """The row as it will be stored: columns it leaves out keep the stored record's values
-    (a new record's defaults), and every column must be of its entity's definition."""
-    base = record.data if record is not None else {}
-    data = entities.completed(row.entity, {**base, **row.data, "id": row.id})
+def checked_data(row: RowChange, record: Record | None,
+                 based_on: dict[str, Any] | None) -> tuple[dict[str, Any], frozenset[str]]:
+    """The row as it will be stored, and the columns the client changed.
+
+    The client changed the columns where its row differs from the version it was based on
+    (``based_on``; the stored record when the row is based on the latest version). Those go
+    onto the stored record; whatever others changed since stays (fields are merged). Columns
+    the row leaves out keep the stored values (a new record: its defaults), and every column
+    must be of its entity's definition."""
+    stored = record.data if record is not None else {}
+    sent = entities.completed(row.entity, {**stored, **row.data, "id": row.id})
+    reference = based_on if based_on is not None else stored
+    changed = frozenset(k for k in row.data if k in sent and reference.get(k) != sent[k])
+    data = {**stored, **{k: sent[k] for k in changed}} if record is not None else sent
+    data = entities.completed(row.entity, data)
     problems = entities.row_problems(row.entity, data)
     if problems:
         shown = "；".join(problems[:5]) + ("……" if len(problems) > 5 else "")
         raise Rejected(f"{entities.label(row.entity)}的数据无效（{shown}），请升级客户端")
-    return data
+    return data, changed
 
 
 def plan(session: Session, caller: Caller, writer: Writer, rows: list[RowChange],
@@ -71,7 +83,10 @@ def plan(session: Session, caller: Caller, writer: Writer, rows: list[RowChange]
     (an item's answer, named by its inspection and item, that holds only a photo)."""
     validate(rows)
     stored = {(r.entity, r.id): session.get(Record, (r.entity, r.id)) for r in rows}
-    datas = {(r.entity, r.id): checked_data(r, stored[(r.entity, r.id)]) for r in rows}
+    checked = {(r.entity, r.id): checked_data(r, stored[(r.entity, r.id)],
+                                              _based_on(session, r, stored[(r.entity, r.id)]))
+               for r in rows}
+    datas = {key: data for key, (data, _changed) in checked.items()}
     for key, data in datas.items():
         record = stored[key]
         if key[0] in records.NUMBERED and record is not None and "number" in record.data:
@@ -89,10 +104,18 @@ def plan(session: Session, caller: Caller, writer: Writer, rows: list[RowChange]
                      and records.written_by_others(session, key, 0, writer) is not None)
         permissions.check_row(caller, writer.command, row.entity, data, row.deleted, place,
                               record, collision=collision)
-        planned.append(Planned(key, row.base_version, row.deleted, data, record, place))
+        planned.append(Planned(key, row.base_version, row.deleted, data, record, place,
+                               checked[key][1]))
         if collision:
             check_conflict(session, writer, planned[-1])
     return planned
+
+
+def _based_on(session: Session, row: RowChange, record: Record | None) -> dict[str, Any] | None:
+    """The record as it was at the version the row was based on, if that is an older one."""
+    if record is None or row.base_version is None or row.base_version >= record.version:
+        return None
+    return records.data_at(session, (row.entity, row.id), row.base_version)
 
 
 def check_conflicts(session: Session, writer: Writer, planned: list[Planned]) -> None:
@@ -116,7 +139,10 @@ def check_conflict(session: Session, writer: Writer, p: Planned) -> None:
         return
     if p.base is None and record.deleted:
         return
-    other = records.written_by_others(session, p.key, p.base or 0, writer)
+    if p.base is not None and not p.deleted and not record.deleted:
+        other = records.overlapping_write(session, p.key, p.base, writer, p.changed)
+    else:
+        other = records.written_by_others(session, p.key, p.base or 0, writer)
     if other is None:
         return
     who = display_name(session, other.username) or "服务器管理员"

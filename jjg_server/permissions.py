@@ -16,7 +16,7 @@ from typing import Any
 
 import jjg_desktop.sync.catalogue as catalogue
 from jjg_desktop.rules.record_names import COMMAND_NAMES
-from jjg_desktop.sync.catalogue import RESEND, ROLE_LABELS, SEAL, TOMBSTONE, Rule, Write
+from jjg_desktop.sync.catalogue import RESEND, ROLE_LABELS, SEAL, Rule, Write
 from jjg_server import entities
 from jjg_server.auth import Caller
 from jjg_server.placement import Placement
@@ -68,7 +68,7 @@ def check_row(caller: Caller, command: str, entity: str, data: dict[str, Any], d
     for write in writes:
         try:
             if collision and write.create:
-                _check_create(caller, command_label(command), write, data, deleted, place)
+                _check_write(caller, command, write, data, deleted, place, None)
                 return
             _check_write(caller, command, write, data, deleted, place, record)
             return
@@ -99,38 +99,34 @@ def _check_write(caller: Caller, command: str, write: Write, data: dict[str, Any
                  deleted: bool, place: Placement, record: Record | None) -> None:
     what = entities.label(write.entity)
     verb = command_label(command)
-    if record is None:
-        _check_create(caller, verb, write, data, deleted, place)
-        return
-    changed = changed_columns(record.data, data)
-    if deleted and not record.deleted:
-        if not write.delete:
-            raise Rejected(f"“{verb}”操作不能删除{what}")
-        extra = changed - TOMBSTONE
-    elif record.deleted and not deleted:
-        if not write.create:
+    found = catalogue.breach(write, record.data if record is not None else None, data,
+                             deleted, stored_deleted=record is not None and record.deleted)
+    creates = record is None or (record.deleted and not deleted)
+    if found is not None:
+        if found.kind == "create" and record is not None:
             raise Rejected(f"该{what}已在服务器上删除，“{verb}”操作不能恢复")
-        _check_create(caller, verb, write, data, deleted, place)
+        if found.kind == "create" and write.entity in entities.REGISTRY:
+            raise Rejected(f"服务器上没有该{what}；新企业须由县级住建局登记")
+        raise Rejected({
+            "create": f"服务器上没有该{what}，“{verb}”操作不能新建",
+            "delete": f"“{verb}”操作不能删除{what}",
+            "fixed": f"“{verb}”操作新建的{what}中 {'、'.join(found.columns)} 不符合要求，"
+                     "请升级客户端",
+            "columns": f"“{verb}”操作不能修改{what}的{'、'.join(found.columns)}",
+        }[found.kind])
+    if creates:
+        _check_place(caller, write, data, place)
         return
-    else:
-        extra = write.changes(changed)
-    if extra:
-        raise Rejected(f"“{verb}”操作不能修改{what}的{'、'.join(sorted(extra))}")
+    assert record is not None
     _check_move(caller, verb, write, data, place, record)
     if write.entity == "inspection":
         _check_seal(caller, command, record.data, data)
 
 
-def _check_create(caller: Caller, verb: str, write: Write, data: dict[str, Any],
-                  deleted: bool, place: Placement) -> None:
+def _check_place(caller: Caller, write: Write, data: dict[str, Any],
+                 place: Placement) -> None:
+    """A record the row creates lies where the caller may create it."""
     what = entities.label(write.entity)
-    if not write.create and not (deleted and write.delete):
-        if write.entity in entities.REGISTRY:
-            raise Rejected(f"服务器上没有该{what}；新企业须由县级住建局登记")
-        raise Rejected(f"服务器上没有该{what}，“{verb}”操作不能新建")
-    wrong = sorted(k for k, v in write.fixed.items() if data.get(k) != v)
-    if wrong and not deleted:
-        raise Rejected(f"“{verb}”操作新建的{what}中 {'、'.join(wrong)} 不符合要求，请升级客户端")
     if write.entity in entities.REGISTRY:
         division = data.get("division_code")
         if not write.registry and isinstance(division, str) and not in_scope(
@@ -183,8 +179,3 @@ def _check_seal(caller: Caller, command: str, stored: dict[str, Any],
         raise Rejected("已公开的检查不能重新设为保密")
     if stored.get("draw_id") and data.get("team") != stored.get("team"):
         raise Rejected("抽取产生的检查组不能更改")
-
-
-def changed_columns(before: dict[str, Any], after: dict[str, Any]) -> set[str]:
-    """The columns whose value differs between the stored record and the row."""
-    return {k for k in set(before) | set(after) if before.get(k) != after.get(k)}

@@ -75,6 +75,33 @@ def written_by_others(session: Session, key: Key, after: int,
         .order_by(ChangeLog.seq).limit(1)).first()
 
 
+def data_at(session: Session, key: Key, version: int) -> dict[str, Any] | None:
+    """The record's data as it was at ``version`` (None if the log has no such version)."""
+    return session.scalars(select(ChangeLog.data).where(
+        ChangeLog.entity == key[0], ChangeLog.record_id == key[1],
+        ChangeLog.version == version).order_by(ChangeLog.seq).limit(1)).first()
+
+
+def overlapping_write(session: Session, key: Key, after: int, writer: Writer,
+                      columns: frozenset[str]) -> ChangeLog | None:
+    """The first change after version ``after``, by anyone but this user on this client, of
+    one of ``columns`` (the fields two people changed both: a conflict; others are merged)."""
+    wanted = columns - {"updated_at"}
+    previous = data_at(session, key, after)
+    if previous is None:
+        return written_by_others(session, key, after, writer)
+    for change in session.scalars(select(ChangeLog).where(
+            ChangeLog.entity == key[0], ChangeLog.record_id == key[1],
+            ChangeLog.version > after).order_by(ChangeLog.seq)):
+        touched = {k for k in set(previous) | set(change.data)
+                   if previous.get(k) != change.data.get(k)}
+        if (change.client_id, change.username) != (writer.client_id, writer.username) and (
+                touched & wanted or change.deleted):
+            return change
+        previous = change.data
+    return None
+
+
 def write(session: Session, key: Key, record: Record | None, data: dict[str, Any], *,
           now: datetime, writer: Writer, place: Placement, deleted: bool = False) -> int:
     """Store the next version of the record read as ``record`` (None: new) and log it.

@@ -184,11 +184,42 @@ def level_of(division_code: str) -> int:
     return 3
 
 
+@dataclass(frozen=True, slots=True)
+class Breach:
+    """How a row goes beyond what a write allows: it creates (or brings back) a record the
+    write may not create, deletes one it may not delete, creates one without the values the
+    write fixes, or changes columns the write does not own."""
+
+    kind: str
+    """create, delete or columns (``columns`` names them) or fixed (``columns`` likewise)."""
+    columns: tuple[str, ...] = ()
+
+
+def breach(write: Write, before: Mapping[str, Any] | None, after: Mapping[str, Any],
+           deleted: bool, *, stored_deleted: bool = False) -> Breach | None:
+    """What the row breaks of the write (None: nothing). ``before`` is the record as it was
+    (None: there is none), ``stored_deleted`` whether that record is a tombstone."""
+    if before is None or (stored_deleted and not deleted):
+        if not write.create and not (deleted and write.delete):
+            return Breach("create")
+        wrong = tuple(sorted(k for k, v in write.fixed.items() if after.get(k) != v))
+        return Breach("fixed", wrong) if wrong and not deleted else None
+    changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    if deleted and not stored_deleted:
+        if not write.delete:
+            return Breach("delete")
+        extra = changed - TOMBSTONE
+    else:
+        extra = write.changes(changed)
+    return Breach("columns", tuple(sorted(extra))) if extra else None
+
+
 def violations(command: str, role: str, level: int, entity: str,
                before: Mapping[str, Any] | None, after: Mapping[str, Any],
                deleted: bool) -> list[str]:
-    """How a row a command carries breaks the catalogue (empty: it does not). ``before`` is
-    the record as it was before the change (None: the change created it)."""
+    """How a row a command carries breaks the catalogue (empty: it does not), for the
+    client's own check. ``before`` is the record as it was before the change (None: the
+    change created it)."""
     if command == RESEND:
         writes = resend_writes(role, level, entity)
     else:
@@ -201,30 +232,17 @@ def violations(command: str, role: str, level: int, entity: str,
         writes = (write,) if write is not None else ()
     if not writes:
         return [f"{command} may not write {entity}"]
-    problems: list[str] = []
+    stored_deleted = bool(before and before.get("deleted_at"))
+    found_breach = None
     for write in writes:
-        problems = _row_violations(command, write, before, after, deleted)
-        if not problems:
+        found_breach = breach(write, before, after, deleted, stored_deleted=stored_deleted)
+        if found_breach is None:
             return []
-    return problems
-
-
-def _row_violations(command: str, write: Write, before: Mapping[str, Any] | None,
-                    after: Mapping[str, Any], deleted: bool) -> list[str]:
-    entity = write.entity
-    if before is None or (before.get("deleted_at") and not deleted):
-        if not write.create and not (deleted and write.delete):
-            return [f"{command} may not create {entity}"]
-        wrong = [k for k, v in write.fixed.items() if after.get(k) != v]
-        return [f"{command} creates {entity} with {k}={after.get(k)!r}" for k in wrong]
-    changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
-    if deleted and not before.get("deleted_at"):
-        if not write.delete:
-            return [f"{command} may not delete {entity}"]
-        extra = changed - TOMBSTONE
-    else:
-        extra = write.changes(changed)
-    return [f"{command} may not change {entity}.{k}" for k in sorted(extra)]
+    assert found_breach is not None
+    verb = {"columns": "change", "fixed": "create with other values of"}.get(
+        found_breach.kind, found_breach.kind)
+    return [f"{command} may not {verb} {entity}"
+            + (f" ({', '.join(found_breach.columns)})" if found_breach.columns else "")]
 
 
 def markdown_table(command_labels: Mapping[str, str], entity_labels: Mapping[str, str]) -> str:

@@ -31,6 +31,9 @@ from jjg_desktop.sync.protocol import (
     PullResponse,
     PushRequest,
     PushResponse,
+    RecordKey,
+    RecordsRequest,
+    RecordsResponse,
     UploadStatus,
 )
 
@@ -87,6 +90,10 @@ class SyncClient:
     def pull(self, cursor: int, limit: int) -> PullResponse:
         return self._json("GET", "/pull", PullResponse,
                           params={"cursor": cursor, "limit": limit})
+
+    def records(self, keys: list[tuple[str, str]]) -> RecordsResponse:
+        return self._json("POST", "/records", RecordsResponse, body=RecordsRequest(
+            keys=[RecordKey(entity=e, id=i) for e, i in keys]))
 
     def missing_files(self, hashes: list[str]) -> MissingFilesResponse:
         return self._json("POST", "/files/missing", MissingFilesResponse,

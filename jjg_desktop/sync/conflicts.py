@@ -2,7 +2,10 @@
 
 "Keep mine" writes the user's version again on top of the server's version and queues the
 same command (the server checks it as it would any other); "take theirs" puts the server's
-version in place. Either is one transaction with its audit entry.
+version in place — never an older one than the laptop already holds — takes back what the
+rejected command made that the server never had, and asks the server for the latest copy of
+every record that command wrote at the next sync. Either is one transaction with its audit
+entry.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from jjg_desktop.rules.record_names import ENTITY_NAMES
 from jjg_desktop.services.context import ServiceContext, Store, change
 from jjg_desktop.services.errors import InvalidInput, NotFound
 from jjg_desktop.store import synced_rows as rows
-from jjg_desktop.store.models import OutboxCommand, SyncConflict
+from jjg_desktop.store.models import LocalSetting, OutboxCommand, SyncConflict
+from jjg_desktop.sync.apply import pending_keys
 
 NAME_FIELDS = ("name", "number", "title", "problem", "item_code", "credit_code")
 MUST_REDECIDE = {
@@ -136,22 +140,61 @@ def keep_mine(ctx: ServiceContext, conflict_id: int) -> None:
                   command=conflict.command, base_version=theirs_version)
 
 
+REFETCH_KEY = "sync.refetch"
+"""Local setting: records whose latest server copy the next sync fetches and puts in place."""
+
+
+def queue_refetch(session: Session, keys: list[tuple[str, str]]) -> None:
+    setting = session.get(LocalSetting, REFETCH_KEY)
+    queued = [tuple(k) for k in (setting.value.get("keys", []) if setting else [])]
+    merged = [list(k) for k in dict.fromkeys([*queued, *keys])]
+    if setting is None:
+        session.add(LocalSetting(key=REFETCH_KEY, value={"keys": merged}))
+    else:
+        setting.value = {"keys": merged}
+
+
+def queued_refetch(session: Session) -> list[tuple[str, str]]:
+    setting = session.get(LocalSetting, REFETCH_KEY)
+    return [(str(e), str(i)) for e, i in (setting.value.get("keys", []) if setting else [])]
+
+
+def clear_refetch(session: Session, keys: list[tuple[str, str]]) -> None:
+    setting = session.get(LocalSetting, REFETCH_KEY)
+    if setting is not None:
+        left = [k for k in queued_refetch(session) if k not in set(keys)]
+        setting.value = {"keys": [list(k) for k in left]}
+
+
 def take_theirs(ctx: ServiceContext, conflict_id: int) -> None:
     """Put the server's version in place of the user's (nothing is sent)."""
     with change(ctx) as ch:
         conflict = _open(ch.session, conflict_id)
         current = conflict.theirs
-        if current is not None:
+        pending = pending_keys(ch.session)
+        main = (conflict.entity, conflict.entity_id)
+        model = rows.synced_models()[conflict.entity]
+        here = ch.session.get(model, conflict.entity_id)
+        newer_here = here is not None and (here.server_version or 0) > (
+            _server_version(conflict) or 0)
+        if main in pending or newer_here:
+            pass  # a later change of this laptop, or a newer server copy, is already here
+        elif current is not None:
             data = dict(current.get("data") or {})
             if current.get("deleted") and not data.get("deleted_at"):
                 data["deleted_at"] = ch.now.isoformat()
             _put(ch.session, conflict.entity, conflict.entity_id, data,
                  _server_version(conflict))
-        else:
-            model = rows.synced_models()[conflict.entity]
-            row = ch.session.get(model, conflict.entity_id)
-            if row is not None and row.deleted_at is None:
-                row.deleted_at = ch.now
+        elif here is not None and here.deleted_at is None:
+            here.deleted_at = ch.now
+        written = [(r["entity"], r["id"]) for r in conflict.mine]
+        for key in written:
+            if key == main or key in pending:
+                continue
+            row = ch.session.get(rows.synced_models()[key[0]], key[1])
+            if row is not None and row.server_version is None and row.deleted_at is None:
+                row.deleted_at = ch.now  # made by the rejected command: the server never had it
+        queue_refetch(ch.session, [main, *written])
         conflict.resolved_at, conflict.resolution = ch.now, "theirs"
         ch.record(action="sync.take_theirs", entity=conflict.entity,
                   entity_id=conflict.entity_id,

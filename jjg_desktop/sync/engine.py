@@ -27,6 +27,7 @@ from jjg_desktop.store.models import Blob, OutboxCommand, ParkedChange, SyncConf
 from jjg_desktop.sync import outbox_check
 from jjg_desktop.sync.apply import Incoming, apply_changes, pending_keys
 from jjg_desktop.sync.client import SyncClient
+from jjg_desktop.sync.conflicts import clear_refetch, queued_refetch
 from jjg_desktop.sync.errors import Refused, ServerTrouble, Stopped, SyncError
 from jjg_desktop.sync.protocol import (
     ChangeEntry,
@@ -110,6 +111,7 @@ class SyncEngine:
             self._check_client_version(meta)
             client_id, cursor = self._begin(meta)
             latest = max(meta.latest_seq, self._push_all(client_id))
+            self._refetch()
             self._pull_all(meta.epoch, cursor, latest)
             if self._resend_lost():
                 self._push_all(client_id)
@@ -268,6 +270,40 @@ class SyncEngine:
                 else:
                     command.last_error = result.reason
                     self.report.retried += 1
+
+    # --- the server's side of a conflict ------------------------------------------------
+
+    def _refetch(self) -> None:
+        """Records whose server side was taken: their latest server copy replaces what is
+        here (unless a change of this laptop still waits to go up); one the server does not
+        have is taken back."""
+        with self.store.db.read() as session:
+            keys = queued_refetch(session)
+        if not keys:
+            return
+        self._step("取回服务器上的最新版本")
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            reply = self.client.records(chunk)
+            with self.store.db.write() as session:
+                pending = pending_keys(session)
+                latest = [r for r in reply.records if (r.entity, r.id) not in pending]
+                for r in latest:  # whatever version is here, the server's copy goes in
+                    model = rows.synced_models()[r.entity]
+                    session.execute(update(model).where(model.id == r.id)
+                                    .values(server_version=None))
+                applied = apply_changes(session, (Incoming(r.entity, r.id, r.version,
+                                                           r.deleted, r.data) for r in latest),
+                                        now=self._clock(), pending=pending)
+                for key in reply.missing:
+                    if (key.entity, key.id) in pending or key.entity not in rows.synced_models():
+                        continue
+                    model = rows.synced_models()[key.entity]
+                    session.execute(update(model).where(model.id == key.id,
+                                                        model.deleted_at.is_(None))
+                                    .values(deleted_at=self._clock()))
+                clear_refetch(session, chunk)
+            self.report.pulled += applied.written
 
     # --- pull --------------------------------------------------------------------------
 

@@ -131,6 +131,32 @@ class PullResponse(Message):
     more: bool
 
 
+class RecordKey(Message):
+    entity: str = Field(min_length=1, max_length=32)
+    id: RecordId
+
+
+class RecordsRequest(Message):
+    """POST /sync/v1/records: the latest server copy of these records (taking the server's
+    side of a conflict)."""
+
+    keys: list[RecordKey] = Field(max_length=1000)
+
+
+class CurrentRecord(Message):
+    entity: str
+    id: RecordId
+    version: int = Field(ge=1)
+    deleted: bool = False
+    data: dict[str, Any]
+
+
+class RecordsResponse(Message):
+    records: list[CurrentRecord]
+    missing: list[RecordKey] = Field(
+        description="records the server does not have, or that the caller may not see")
+
+
 class MissingFilesRequest(Message):
     hashes: list[Sha256] = Field(max_length=1000)
 

@@ -75,3 +75,17 @@ def test_the_detail_of_a_registered_enterprise_shows_its_registration(ctx, store
     assert detail is not None and detail.registration_no == "吉入登〔2026〕222404-0001"
     assert detail.registered_on == date(2026, 3, 2)
     assert detail.commitments == ["承诺在吉设有固定办公场所", "承诺登记信息真实"]
+
+
+def test_an_inspector_cannot_register_an_enterprise_even_offline(store, clock):
+    from jjg_desktop.services.context import ServiceContext
+    from jjg_desktop.services.startup import set_profile
+
+    inspector = set_profile(store, username="insp01", display_name="金成浩", role="inspector",
+                            division_code="222404")
+    ctx = ServiceContext(store=store, actor=inspector, clock=clock)
+    with pytest.raises(InvalidInput, match="执法检查人员.*不能进行“入吉信息登记”操作"):
+        registry.register(ctx, _reg())
+    with store.db.read() as s:
+        assert s.scalars(select(Enterprise)).all() == []
+        assert s.scalars(select(OutboxCommand)).all() == []

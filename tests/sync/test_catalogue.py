@@ -54,6 +54,6 @@ def test_a_command_changing_a_column_it_does_not_own_is_a_violation():
     after = {"contact_phone": "2", "status": "异常名录", "name": "甲"}
     assert catalogue.violations("enterprise.update_contact", "inspector", 3, "enterprise",
                                 before, after, False) == [
-        "enterprise.update_contact may not change enterprise.status"]
+        "enterprise.update_contact may not change enterprise (status)"]
     assert catalogue.violations("enterprise.update_contact", "inspector", 3, "enterprise",
                                 before, {**after, "status": "正常"}, False) == []

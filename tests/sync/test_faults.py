@@ -103,16 +103,19 @@ def test_two_identical_pushes_at_once_are_applied_once(live, devices):
 
 def test_a_command_refused_for_good_does_not_hold_up_the_rest(live, devices):
     clerk, inspector = devices("hc_clerk"), devices("hc_inspector")
+    disputed = registry.register(_ctx(clerk), _registration("91320100MA1XYH56", "另一家企业"))
     ent_id = registry.register(_ctx(clerk), _registration())
     clerk.sync()
     inspector.sync()
-    registry.register(_ctx(inspector), _registration("91320100MA1XYH56", "无权登记的企业"))
+    enterprises.update_contact(_ctx(clerk), disputed, contact_phone="13904330001")
+    clerk.sync()
+    enterprises.update_contact(_ctx(inspector), disputed, contact_phone="13904330002")
     enterprises.update_contact(_ctx(inspector), ent_id, contact_phone="13904339999")
     report = inspector.sync()
     assert (report.applied, report.rejected) == (1, 1)
     with inspector.store.db.read() as s:
         conflict = s.scalars(select(SyncConflict)).one()
-    assert conflict.command == "enterprise.register" and conflict.reason
+    assert conflict.command == "enterprise.update_contact" and "刘晓燕" in conflict.reason
     server = _server_record(live, "enterprise", ent_id)
     assert server is not None and server.data["contact_phone"] == "13904339999"
 

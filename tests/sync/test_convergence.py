@@ -1,0 +1,103 @@
+"""Laptops agree with the server after people disagree: taking the server's side puts its
+latest copy in place and takes back what the refused command made; fields two people changed
+apart are merged."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sync_support import Device
+from test_sync_loop import _registration
+
+from jjg_desktop.services import cases, enterprises, registry
+from jjg_desktop.services.cases import StepInput
+from jjg_desktop.services.context import ServiceContext
+from jjg_desktop.store.models import AbnormalCase, CaseTransition, Enterprise, SyncConflict
+from jjg_desktop.sync.conflicts import open_conflicts, take_theirs
+from jjg_server.store import Record
+
+
+def _ctx(d: Device) -> ServiceContext:
+    assert d.ctx is not None
+    return d.ctx
+
+
+def _server(live, entity: str, record_id: str) -> Record:
+    with Session(live.engine) as s:
+        record = s.get(Record, (entity, record_id))
+        assert record is not None
+        return record
+
+
+def test_taking_the_servers_side_of_a_case_step_leaves_nothing_of_the_refused_one(
+        live, devices):
+    clerk = devices("hc_clerk")
+    ent_id = registry.register(_ctx(clerk), _registration())
+    case_id = cases.propose(_ctx(clerk), ent_id, grounds=["联系不上"],
+                            step=StepInput(comment="经核查，该企业无固定办公场所", evidence=[
+                                {"kind": "verification", "id": "v-1", "check": "office"}]))
+    clerk.sync()
+    first, second = devices("yb_reviewer"), devices("yb_reviewer2")
+    first.sync()
+    second.sync()
+    cases.take_step(_ctx(first), case_id, "agree", base_version=1,
+                    step=StepInput(comment="同意列入"))
+    cases.take_step(_ctx(second), case_id, "return", base_version=1,
+                    step=StepInput(comment="证据不足，退回补充"))
+    assert first.sync().applied == 1
+    assert second.sync().rejected == 1
+    [conflict] = open_conflicts(second.store)
+    take_theirs(_ctx(second), conflict.id)
+    second.sync()
+    with second.store.db.read() as s:
+        steps = [(t.action, t.deleted_at is None) for t in s.scalars(
+            select(CaseTransition).where(CaseTransition.case_id == case_id)
+            .order_by(CaseTransition.at))]
+        case = s.get(AbnormalCase, case_id)
+        assert case is not None
+        local = (case.state, case.version, case.server_version)
+    assert [a for a, shown in steps if shown] == ["propose", "agree"]
+    server = _server(live, "abnormal_case", case_id)
+    assert local == (server.data["state"], server.data["version"], server.version)
+
+
+def test_taking_the_servers_side_never_puts_back_an_older_copy(live, devices):
+    clerk, other = devices("hc_clerk"), devices("hc_clerk")
+    ent_id = registry.register(_ctx(clerk), _registration())
+    clerk.sync()
+    other.sync()
+    enterprises.update_contact(_ctx(other), ent_id, contact_phone="0433-1111111")
+    other.sync()
+    enterprises.update_contact(_ctx(clerk), ent_id, contact_phone="0433-2222222")
+    assert clerk.sync().rejected == 1  # the same field: a conflict
+    # the other laptop changes the enterprise again before the clerk decides
+    enterprises.update_contact(_ctx(other), ent_id, contact_person="赵敏")
+    other.sync()
+    clerk.sync()
+    [conflict] = open_conflicts(clerk.store)
+    take_theirs(_ctx(clerk), conflict.id)
+    clerk.sync()
+    server = _server(live, "enterprise", ent_id)
+    with clerk.store.db.read() as s:
+        ent = s.get(Enterprise, ent_id)
+        assert ent is not None
+        assert (ent.contact_phone, ent.contact_person, ent.server_version) == (
+            "0433-1111111", "赵敏", server.version)
+        assert s.scalars(select(SyncConflict).where(SyncConflict.resolved_at.is_(None))).all() == []
+
+
+def test_two_people_changing_different_fields_offline_both_keep_their_change(live, devices):
+    clerk, inspector = devices("hc_clerk"), devices("hc_inspector")
+    ent_id = registry.register(_ctx(clerk), _registration())
+    clerk.sync()
+    inspector.sync()
+    enterprises.update_contact(_ctx(clerk), ent_id, contact_phone="0433-5555555")
+    enterprises.update_contact(_ctx(inspector), ent_id, contact_person="孙丽")
+    assert clerk.sync().rejected == 0
+    assert inspector.sync().rejected == 0
+    clerk.sync()
+    for laptop in (clerk, inspector):
+        with laptop.store.db.read() as s:
+            ent = s.get(Enterprise, ent_id)
+            assert ent is not None
+            assert (ent.contact_phone, ent.contact_person) == ("0433-5555555", "孙丽")
