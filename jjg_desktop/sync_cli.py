@@ -14,7 +14,7 @@ from jjg_desktop.sync.engine import SyncProgress
 from jjg_desktop.sync.errors import SyncError
 from jjg_desktop.sync.session import sign_in, sync_once
 
-EXIT_OK, EXIT_CONFLICTS, EXIT_FAILED = 0, 1, 2
+EXIT_OK, EXIT_CONFLICTS, EXIT_FAILED, EXIT_WAITING = 0, 1, 2, 3
 
 
 def run_login(paths: Paths, server: str | None, username: str, password_stdin: bool) -> int:
@@ -62,5 +62,11 @@ def run_sync(paths: Paths, server: str | None, quiet: bool) -> int:
         return EXIT_FAILED
     finally:
         store.close()
+    if report.rejected:
+        print(f"! 同步完成，但有冲突待处理：{report.summary()}（{report.requests} 次请求）")
+        return EXIT_CONFLICTS
+    if report.waiting or report.retried:
+        print(f"! 同步完成，但有内容尚未同步：{report.summary()}（{report.requests} 次请求）")
+        return EXIT_WAITING
     print(f"✓ 同步完成：{report.summary()}（{report.requests} 次请求）")
-    return EXIT_CONFLICTS if report.rejected else EXIT_OK
+    return EXIT_OK

@@ -36,6 +36,7 @@ from jjg_desktop.services.startup import (
     restore_and_open,
 )
 from jjg_desktop.store.backups import DamagedDatabase, list_backups
+from jjg_desktop.store.errors import DiskFull
 from jjg_desktop.store.migrate import SchemaError
 
 log = logging.getLogger("jjg_desktop.app")
@@ -112,6 +113,9 @@ def open_for_gui(paths: Paths, log_file: str,
     except SchemaError as exc:
         log.error("数据库无法打开：%s", exc)
         QMessageBox.critical(None, _tr("无法打开数据库"), str(exc))
+    except DiskFull as exc:
+        log.error("磁盘空间不足：%s", exc)
+        QMessageBox.critical(None, _tr("磁盘空间不足"), str(exc))
     except DamagedDatabase as exc:
         log.error("数据库已损坏：%s", exc, exc_info=exc.__cause__)
         return (recover or recover_damaged)(paths, exc)

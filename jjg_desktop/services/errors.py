@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from jjg_desktop.store.errors import DiskFull, ServiceError
 
-class ServiceError(Exception):
-    """The action was refused and nothing was written."""
+__all__ = ["DiskFull", "InvalidInput", "NotFound", "ServiceError"]
 
 
 class NotFound(ServiceError):

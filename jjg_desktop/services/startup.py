@@ -12,7 +12,7 @@ from sqlalchemy.exc import DatabaseError
 
 from jjg_desktop.config import Paths
 from jjg_desktop.services.context import Actor, Change, ServiceContext, Store, change
-from jjg_desktop.services.errors import InvalidInput
+from jjg_desktop.services.errors import DiskFull, InvalidInput
 from jjg_desktop.store import divisions
 from jjg_desktop.store.backups import (
     BackupError,
@@ -25,6 +25,7 @@ from jjg_desktop.store.backups import (
 from jjg_desktop.store.base import new_id
 from jjg_desktop.store.checklists import install_shipped_templates
 from jjg_desktop.store.database import Database
+from jjg_desktop.store.errors import is_disk_full
 from jjg_desktop.store.migrate import ensure_schema
 from jjg_desktop.store.models import Division, LocalSetting, SyncState, UserProfile
 
@@ -71,7 +72,10 @@ def open_store(paths: Paths, *, today: date | None = None,
 
 
 def _raise_if_damaged(paths: Paths, exc: Exception) -> None:
-    """Opening failed: a quick check tells a damaged file from a busy or missing one."""
+    """Opening failed: a full disk is said as one; otherwise a quick check tells a damaged
+    file from a busy or missing one."""
+    if is_disk_full(exc):
+        raise DiskFull(paths.data_dir) from exc
     problem = integrity_problems(paths.db_path, quick=True)
     if problem is not None:
         raise DamagedDatabase(paths.db_path, problem) from exc

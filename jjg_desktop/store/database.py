@@ -12,6 +12,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from jjg_desktop.store.errors import DiskFull, is_disk_full
 from jjg_desktop.store.search import register_functions
 
 BUSY_TIMEOUT_MS = 5000
@@ -58,9 +59,15 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back whole if it raises."""
-        with self._writer() as session, session.begin():
-            yield session
+        """One transaction: committed when the block ends, rolled back whole if it raises.
+        A full disk is said as one (`DiskFull`), never as a database error."""
+        try:
+            with self._writer() as session, session.begin():
+                yield session
+        except (DBAPIError, sqlite3.Error, OSError) as exc:
+            if is_disk_full(exc):
+                raise DiskFull(self.path.parent) from exc
+            raise
 
     def close(self) -> None:
         """Let SQLite refresh its planner statistics where useful, then release the file."""

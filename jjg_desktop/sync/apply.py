@@ -211,6 +211,26 @@ def _without_parents(session: Session, entity: str, values: list[dict[str, Any]]
     return waiting
 
 
+def parked_reasons(session: Session) -> dict[str, int]:
+    """Why the pulled records that wait are not written here, in words for people."""
+    reasons: dict[str, int] = defaultdict(int)
+    by_entity: dict[str, list[ParkedChange]] = defaultdict(list)
+    for parked in session.scalars(select(ParkedChange)):
+        by_entity[parked.entity].append(parked)
+    for entity, waiting in by_entity.items():
+        if entity not in rows.synced_models():
+            reasons["本机程序版本过旧，不认识这类记录，请升级"] += len(waiting)
+            continue
+        values = [{"id": p.record_id} | rows.stored(entity, p.data) for p in waiting]
+        orphans = _without_parents(session, entity, values)
+        if orphans:
+            reasons["所属的上级记录尚未下载到本机（可能不在您的查看范围内）"] += len(orphans)
+        if len(waiting) > len(orphans):
+            reasons["与本机已有记录的编号相同，待服务器重新编号后写入"] += (
+                len(waiting) - len(orphans))
+    return dict(reasons)
+
+
 def _park(session: Session, change: Incoming) -> None:
     session.merge(ParkedChange(entity=change.entity, record_id=change.id,
                                version=change.version, deleted=change.deleted,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from jjg_desktop.store import attachments
 from jjg_desktop.store import synced_rows as rows
 from jjg_desktop.store.models import Blob, OutboxCommand, ParkedChange, SyncConflict, SyncState
 from jjg_desktop.sync import outbox_check
-from jjg_desktop.sync.apply import Incoming, apply_changes, pending_keys
+from jjg_desktop.sync.apply import Incoming, apply_changes, parked_reasons, pending_keys
 from jjg_desktop.sync.client import SyncClient
 from jjg_desktop.sync.conflicts import clear_refetch, queued_refetch
 from jjg_desktop.sync.errors import Refused, ServerTrouble, Stopped, SyncError
@@ -69,6 +69,8 @@ class SyncReport:
     bytes_sent: int = 0
     bytes_received: int = 0
     full_resync: bool = False
+    waiting: dict[str, int] = field(default_factory=dict)
+    """Pulled records not written here yet, by reason (Chinese)."""
 
     def summary(self) -> str:
         parts = [f"上传 {self.applied + self.duplicates} 项更改", f"下载 {self.pulled} 条记录"]
@@ -78,6 +80,8 @@ class SyncReport:
             parts.append(f"{self.rejected} 项与服务器冲突，请在“同步”页处理")
         if self.retried:
             parts.append(f"{self.retried} 项稍后重试")
+        for reason, count in self.waiting.items():
+            parts.append(f"{count} 条服务器记录暂未写入本机：{reason}")
         if self.full_resync:
             parts.insert(0, "服务器已从备份恢复，已重新下载全部数据")
         return "；".join(parts)
@@ -113,6 +117,7 @@ class SyncEngine:
             latest = max(meta.latest_seq, self._push_all(client_id))
             self._refetch()
             self._pull_all(meta.epoch, cursor, latest)
+            self._retry_parked()
             if self._resend_lost():
                 self._push_all(client_id)
         except SyncError as exc:
@@ -323,13 +328,27 @@ class SyncEngine:
                 self._apply_page(page.changes, page.cursor)
                 cursor = page.cursor
                 if not page.more:
-                    if self._waiting():  # a row this page parked may have its way clear now
-                        self._apply_page([], cursor)
                     return
 
-    def _waiting(self) -> bool:
+    def _retry_parked(self) -> None:
+        """Pulled rows that could not be written yet are tried again, over and over while
+        that writes some (a parent arrived; a renumbered record freed a number, which frees
+        the next): a chain of renumberings untangles in one sync. What still waits is told."""
+        waiting = self._parked_count()
+        while waiting:
+            with self.store.db.write() as session:
+                apply_changes(session, [], now=self._clock(), pending=pending_keys(session))
+            now_waiting = self._parked_count()
+            if now_waiting >= waiting:
+                break
+            waiting = now_waiting
+        if waiting:
+            with self.store.db.read() as session:
+                self.report.waiting = parked_reasons(session)
+
+    def _parked_count(self) -> int:
         with self.store.db.read() as session:
-            return session.scalars(select(ParkedChange.entity).limit(1)).first() is not None
+            return session.scalar(select(func.count()).select_from(ParkedChange)) or 0
 
     def _fetch_page(self, cursor: int) -> PullResponse:
         page = self.client.pull(cursor, self._pull_page)

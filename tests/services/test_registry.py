@@ -84,7 +84,7 @@ def test_an_inspector_cannot_register_an_enterprise_even_offline(store, clock):
     inspector = set_profile(store, username="insp01", display_name="金成浩", role="inspector",
                             division_code="222404")
     ctx = ServiceContext(store=store, actor=inspector, clock=clock)
-    with pytest.raises(InvalidInput, match="执法检查人员.*不能进行“入吉信息登记”操作"):
+    with pytest.raises(InvalidInput, match=r"执法检查人员.*不能进行“入吉信息登记”操作"):
         registry.register(ctx, _reg(credit_code=_valid_code()))
     with store.db.read() as s:
         assert s.scalars(select(Enterprise)).all() == []

@@ -4,15 +4,23 @@ apart are merged."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sync_support import Device
 from test_sync_loop import _registration
 
+from inspection_support import started
 from jjg_desktop.services import cases, enterprises, registry
 from jjg_desktop.services.cases import StepInput
 from jjg_desktop.services.context import ServiceContext
-from jjg_desktop.store.models import AbnormalCase, CaseTransition, Enterprise, SyncConflict
+from jjg_desktop.store.models import (
+    AbnormalCase,
+    CaseTransition,
+    Enterprise,
+    Inspection,
+    ParkedChange,
+    SyncConflict,
+)
 from jjg_desktop.sync.conflicts import open_conflicts, take_theirs
 from jjg_server.store import Record
 
@@ -101,3 +109,43 @@ def test_two_people_changing_different_fields_offline_both_keep_their_change(liv
             ent = s.get(Enterprise, ent_id)
             assert ent is not None
             assert (ent.contact_phone, ent.contact_person) == ("0433-5555555", "孙丽")
+
+
+def _numbers(d: Device, ids: list[str]) -> list[str]:
+    with d.store.db.read() as s:
+        return [s.get(Inspection, i).number for i in ids]  # type: ignore[union-attr]
+
+
+def test_a_chain_of_renumberings_untangles_in_one_sync(devices, county_site):
+    first, second = devices("hc_inspector"), devices("hc_inspector")
+    first.sync()
+    second.sync()
+    mine = [started(_ctx(first), county_site.project_id) for _ in range(3)]
+    theirs = [started(_ctx(second), county_site.project_id)]
+    assert _numbers(first, mine[:1]) == _numbers(second, theirs)  # both took 001
+    assert second.sync().rejected == 0
+    report = first.sync()  # the server renumbers 001→002, 002→003, 003→004 one by one
+    assert (report.rejected, report.waiting) == (0, {})
+    with first.store.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(ParkedChange)) == 0
+    second.sync()
+    for d in (first, second):
+        numbers = _numbers(d, [*theirs, *mine])
+        assert len(set(numbers)) == 4
+        assert [n[-4:-1] for n in numbers] == ["001", "002", "003", "004"]
+
+
+def test_a_sync_that_leaves_records_waiting_says_why(live, devices, county_site):
+    inspector = devices("hc_inspector")
+    inspector.sync()
+    with inspector.store.db.write() as s:  # a record whose parent never reaches this laptop
+        s.add(ParkedChange(entity="inspection_answer", record_id="a-orphan", version=1,
+                           deleted=False, data={"id": "a-orphan", "inspection_id": "nowhere",
+                                                "item_code": "RJ-01", "value": "是",
+                                                "remark": "", "answered_at": None,
+                                                "created_at": "2026-04-15T01:00:00",
+                                                "updated_at": "2026-04-15T01:00:00",
+                                                "deleted_at": None}))
+    report = inspector.sync()
+    assert report.waiting == {"所属的上级记录尚未下载到本机（可能不在您的查看范围内）": 1}
+    assert "1 条服务器记录暂未写入本机" in report.summary()
