@@ -31,7 +31,7 @@ from jjg_server import changes, permissions, records
 from jjg_server.auth import Caller, display_name
 from jjg_server.records import Rejected, Writer
 from jjg_server.scopes import in_scope, level_of, valid_code
-from jjg_server.store import ChangeLog, Record
+from jjg_server.store import ChangeLog, Record, RecordNumber
 
 CASE_ENTITY = "abnormal_case"
 STEP_ENTITY = "case_transition"
@@ -117,6 +117,10 @@ def transition(session: Session, caller: Caller, cmd: Command, *, now: datetime,
         raise Rejected("案件缺少有效的行政区划代码")
     step = _check(workflow, caller, args, stored, division, made_on, now, record)
     _check_case_row(case_row, step, made_on, division)
+    enterprise = case_row.data.get("enterprise_id") or stored.get("enterprise_id")
+    if isinstance(enterprise, str):
+        _hold_open_case(session, workflow, cmd.entity_id, enterprise,
+                        open_=not workflow.states[step.target].terminal)
     rows = [_stamped(r, now, cmd.entity_id) if r.entity == STEP_ENTITY else r
             for r in cmd.rows]
     enterprise_id = case_row.data.get("enterprise_id") or stored.get("enterprise_id")
@@ -150,6 +154,34 @@ def _check(workflow: Workflow, caller: Caller, args: dict[str, Any], stored: dic
         return check(workflow, CaseState(state, made_on, listed_on), actor, sub)
     except TransitionRefused as exc:
         raise Rejected(str(exc), current=records.current(record)) from exc
+
+
+OPEN_CASE = "abnormal_case.open"
+"""record_number entity: the one open case an enterprise may have, by enterprise id."""
+
+
+def _hold_open_case(session: Session, workflow: Workflow, case_id: str, enterprise_id: str,
+                    *, open_: bool) -> None:
+    """One open abnormal-list case per enterprise: a case that opens (or stays open) holds
+    the enterprise; a second is refused naming the open one; a case that ends lets go."""
+    held = session.get(RecordNumber, (OPEN_CASE, enterprise_id))
+    if not open_:
+        if held is not None and held.record_id == case_id:
+            session.delete(held)
+        return
+    if held is not None and held.record_id != case_id:
+        other = session.get(Record, (CASE_ENTITY, held.record_id))
+        state = other.data.get("state") if other is not None else None
+        if other is not None and not other.deleted and state in workflow.states and (
+                not workflow.states[state].terminal):
+            since = other.data.get("created_at", "")[:10]
+            raise Rejected(f"该企业已有办理中的异常名录案件（{workflow.label(state)}，"
+                           f"{since} 提出），不能重复提出；请在该案件中补充证据或办理")
+        session.delete(held)
+        session.flush()
+    if held is None or held.record_id != case_id:
+        session.add(RecordNumber(entity=OPEN_CASE, number=enterprise_id, record_id=case_id))
+        session.flush()
 
 
 def _check_case_row(row: RowChange, step: TransitionDef, made_on: int, division: str) -> None:

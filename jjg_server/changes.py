@@ -89,8 +89,9 @@ def plan(session: Session, caller: Caller, writer: Writer, rows: list[RowChange]
     datas = {key: data for key, (data, _changed) in checked.items()}
     for key, data in datas.items():
         record = stored[key]
-        if key[0] in records.NUMBERED and record is not None and "number" in record.data:
-            data["number"] = record.data["number"]  # the server holds the document's number
+        column = records.NUMBERED.get(key[0])
+        if column and record is not None and record.data.get(column):
+            data[column] = record.data[column]  # the server holds the document's number
     placer = Placer(session, division=caller.division_code, username=caller.username,
                     pending={**(implied or {}),
                              **{(r.entity, r.id): datas[(r.entity, r.id)] for r in rows

@@ -112,7 +112,7 @@ def write(session: Session, key: Key, record: Record | None, data: dict[str, Any
     hold_commit_order(session)
     entity, record_id = key
     if entity in NUMBERED and not deleted:
-        data = hold_number(session, key, data)
+        data = hold_number(session, key, data, NUMBERED[entity])
     audience = list(place.audience) if place.audience is not None else None
     parent_entity, parent_id = place.parent or (None, None)
     if record is None:
@@ -193,17 +193,21 @@ def has_record(session: Session, key: Key) -> bool:
         Record.entity == key[0], Record.record_id == key[1]))))
 
 
-NUMBERED = ("inspection", "rectification_notice")
+NUMBERED = {"inspection": "number", "rectification_notice": "number",
+            "jilin_registration": "registration_no"}
+"""Records that carry a document number, and its column: one number, one record,
+province-wide."""
 
 
-def hold_number(session: Session, key: Key, data: dict[str, Any]) -> dict[str, Any]:
+def hold_number(session: Session, key: Key, data: dict[str, Any],
+                column: str) -> dict[str, Any]:
     """The record's data with the document number it may hold.
 
     Two laptops numbering offline from the same last number make the same number: the
     first record to reach the server keeps it, the other gets the next free number of the
     series (and keeps that one as long as it lives); its laptop receives it with the next pull.
     """
-    number = data.get("number")
+    number = data.get(column)
     if not isinstance(number, str) or not number:
         return data
     entity, record_id = key
@@ -221,7 +225,7 @@ def hold_number(session: Session, key: Key, data: dict[str, Any]) -> dict[str, A
                 raise Rejected(f"编号“{number}”已被另一条记录使用，请更换编号")
             session.add(RecordNumber(entity=entity, number=own, record_id=record_id))
             session.flush()
-        return {**data, "number": own}
+        return {**data, column: own}
     session.execute(delete(RecordNumber).where(RecordNumber.entity == entity,
                                                RecordNumber.record_id == record_id,
                                                RecordNumber.number != number))

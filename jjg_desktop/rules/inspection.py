@@ -383,7 +383,9 @@ def serial_of(number: str, prefix: str) -> int | None:
     return int(rest) if rest.isdigit() else None
 
 
-_SERIES = re.compile(r"^(?P<prefix>.*〕)(?P<serial>\d+)号$")
+_SERIES = re.compile(r"^(?P<prefix>.*〕(?:[^\d]*|\d+-))(?P<serial>\d+)(?P<suffix>号?)$")
+"""A document number's series and serial: '珲建检〔2026〕029号' (serial 029) or a
+registration's '吉入登〔2026〕222404-0007' (series 吉入登〔2026〕222404-, serial 0007)."""
 
 
 def next_free_number(number: str, taken: Iterable[str]) -> str | None:
@@ -393,7 +395,7 @@ def next_free_number(number: str, taken: Iterable[str]) -> str | None:
     match = _SERIES.match(number)
     if match is None:
         return None
-    prefix, width = match["prefix"], len(match["serial"])
+    prefix, width, suffix = match["prefix"], len(match["serial"]), match["suffix"]
     serials = [int(m["serial"]) for t in taken
                if (m := _SERIES.match(t)) is not None and m["prefix"] == prefix]
-    return f"{prefix}{max(serials, default=0) + 1:0{width}d}号"
+    return f"{prefix}{max(serials, default=0) + 1:0{width}d}{suffix}"

@@ -208,3 +208,7 @@ def test_a_clashing_number_moves_to_the_next_free_one_of_its_series():
     assert next_free_number("珲春住建市整〔2026〕7号", ["珲春住建市整〔2026〕7号"]) == (
         "珲春住建市整〔2026〕8号")
     assert next_free_number("临时编号", taken) is None
+    registrations = ["吉入登〔2026〕222404-0001", "吉入登〔2026〕222404-0002",
+                     "吉入登〔2026〕222401-0009"]
+    assert next_free_number("吉入登〔2026〕222404-0001", registrations) == (
+        "吉入登〔2026〕222404-0003")

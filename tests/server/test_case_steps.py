@@ -147,3 +147,25 @@ def test_a_workflow_step_the_rules_refuse_is_rejected_with_their_reason(
     [not_allowed] = inspector.push(_step(inspector, "c2", "withdraw", 1, "not_listed",
                                          comment="撤回")).results
     assert not_allowed.reason == "您的角色（执法检查人员，县级）不能进行“异常名录案件办理”操作"
+
+
+def test_an_enterprise_has_one_open_case_a_second_proposal_names_it(server: str, engine: Engine):
+    first = _user(server, engine, "clerk01", "刘晓燕", "county_clerk", "222404")
+    second = _user(server, engine, "clerk02", "王建国", "county_clerk", "222404")
+    [opened] = first.push(_step(first, "c1", "propose", 0, "proposed", grounds=["联系不上"],
+                                comment="多次电话无人接听", evidence=EVIDENCE)).results
+    assert opened.status == "applied"
+    [again] = second.push(_step(second, "c2", "propose", 0, "proposed", grounds=["虚假承诺"],
+                                comment="承诺的办公场所不存在", evidence=EVIDENCE)).results
+    assert again.status == "rejected"
+    assert again.reason.startswith("该企业已有办理中的异常名录案件（拟列入")
+    with Session(engine) as session:
+        assert session.get(Record, ("abnormal_case", "c2")) is None
+    # once the first case ends, a new one may be opened
+    [withdrawn] = first.push(_step(first, "c1", "withdraw", 1, "not_listed",
+                                   comment="企业已恢复联系")).results
+    assert withdrawn.status == "applied", withdrawn.reason
+    [reopened] = second.push(_step(second, "c3", "propose", 0, "proposed",
+                                   grounds=["虚假承诺"], comment="承诺的办公场所不存在",
+                                   evidence=EVIDENCE)).results
+    assert reopened.status == "applied", reopened.reason

@@ -279,3 +279,26 @@ def test_a_row_that_is_what_the_server_has_is_no_conflict_and_no_new_version(
     [result] = mine.push(mine.command("enterprise.update_contact", same)).results
     assert (result.status, result.server_version) == ("applied", 2)
     assert len(_log(engine)) == 2
+
+
+def test_two_clerks_registering_offline_never_share_a_registration_number(
+        server: str, engine: Engine):
+    first = _clerk(server, engine, "clerk01", "laptop-a")
+    second = _clerk(server, engine, "clerk02", "laptop-b", name="王建国")
+
+    def registration(rid: str, ent: str) -> dict:
+        return row("jilin_registration", rid, enterprise_id=ent, registered_on="2026-03-02",
+                   registration_no="吉入登〔2026〕222404-0001", division_code="222404")
+
+    for client, ent, rid in ((first, "e1", "r1"), (second, "e2", "r2")):
+        [result] = client.push(client.command("enterprise.register", _enterprise(ent),
+                                              registration(rid, ent))).results
+        assert result.status == "applied", result.reason
+    numbers = [_record(engine, "jilin_registration", r).data["registration_no"]
+               for r in ("r1", "r2")]
+    assert numbers == ["吉入登〔2026〕222404-0001", "吉入登〔2026〕222404-0002"]
+    # the number stays the record's, whatever a later row of the laptop says
+    again = {**registration("r2", "e2"), "base_version": 1}
+    again["data"]["office_address"] = "珲春市新安街道 9 号"
+    assert second.do("enterprise.update_registration", again) == "applied"
+    assert _record(engine, "jilin_registration", "r2").data["registration_no"].endswith("0002")

@@ -1,5 +1,6 @@
 """Commands remembered per (client, user, id); which records refer to each file, and who
-uploaded it whole (who may be told it exists and fetch it).
+uploaded it whole (who may be told it exists and fetch it); registration numbers held like
+document numbers.
 
 Revision ID: 0003
 Revises: 0002
@@ -47,6 +48,29 @@ def upgrade() -> None:
     if refs:
         bind.execute(sa.text("INSERT INTO file_ref (sha256, entity, record_id) "
                              "VALUES (:sha256, :entity, :record_id)"), refs)
+    numbers = {}
+    for record_id, data in bind.execute(sa.text(
+            "SELECT id, data FROM record WHERE entity = 'jilin_registration' ORDER BY id")):
+        data = json.loads(data) if isinstance(data, str) else data
+        number = data.get("registration_no") if isinstance(data, dict) else None
+        if isinstance(number, str) and number:
+            numbers.setdefault(number, record_id)
+    open_cases = {}
+    for record_id, data in bind.execute(sa.text(
+            "SELECT id, data FROM record WHERE entity = 'abnormal_case' AND NOT deleted "
+            "ORDER BY id")):
+        data = json.loads(data) if isinstance(data, str) else data
+        if isinstance(data, dict) and data.get("state") not in (
+                "not_listed", "removed", "cleared") and isinstance(data.get("enterprise_id"), str):
+            open_cases.setdefault(data["enterprise_id"], record_id)
+    if open_cases:  # one open case per enterprise (the shipped workflow's open states)
+        bind.execute(sa.text("INSERT INTO record_number (entity, number, record_id) "
+                             "VALUES ('abnormal_case.open', :number, :record_id)"),
+                     [{"number": e, "record_id": r} for e, r in open_cases.items()])
+    if numbers:
+        bind.execute(sa.text("INSERT INTO record_number (entity, number, record_id) "
+                             "VALUES ('jilin_registration', :number, :record_id)"),
+                     [{"number": n, "record_id": r} for n, r in numbers.items()])
 
 
 def downgrade() -> None:
