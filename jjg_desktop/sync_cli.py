@@ -12,7 +12,7 @@ from jjg_desktop.settings import load_settings, save_settings
 from jjg_desktop.sync.credentials import Credentials
 from jjg_desktop.sync.engine import SyncProgress
 from jjg_desktop.sync.errors import SyncError
-from jjg_desktop.sync.session import sign_in, sync_once
+from jjg_desktop.sync.session import kept_for_others, kept_message, sign_in, sync_once
 
 EXIT_OK, EXIT_CONFLICTS, EXIT_FAILED, EXIT_WAITING = 0, 1, 2, 3
 
@@ -38,6 +38,13 @@ def run_login(paths: Paths, server: str | None, username: str, password_stdin: b
     if url != settings.server_url:
         save_settings(settings.model_copy(update={"server_url": url}))
     print(f"已登录 {url}：{actor.display_name}（{actor.username}，{actor.division_code}）")
+    store = open_store(paths)
+    try:
+        kept = kept_message(kept_for_others(store, actor.username))
+    finally:
+        store.close()
+    if kept:
+        print(f"注意：{kept}")
     if credentials.warning:
         print(f"注意：{credentials.warning}\n计划任务中的 jjg-desktop sync 需要系统密码保管库。",
               file=sys.stderr)

@@ -62,7 +62,10 @@ def checked_data(row: RowChange, record: Record | None,
     stored = record.data if record is not None else {}
     sent = entities.completed(row.entity, {**stored, **row.data, "id": row.id})
     reference = based_on if based_on is not None else stored
-    changed = frozenset(k for k in row.data if k in sent and reference.get(k) != sent[k])
+    if row.changed is not None and record is not None:
+        changed = frozenset(k for k in row.changed if k in sent)  # what this command changed
+    else:
+        changed = frozenset(k for k in row.data if k in sent and reference.get(k) != sent[k])
     data = {**stored, **{k: sent[k] for k in changed}} if record is not None else sent
     data = entities.completed(row.entity, data)
     problems = entities.row_problems(row.entity, data)

@@ -23,7 +23,7 @@ from jjg_desktop.store.synced_rows import natural_id
 from jjg_desktop.sync.catalogue import WORKFLOW
 from jjg_desktop.sync.protocol import Command, CommandResult, PushRequest, PushResponse
 from jjg_server import cases, changes, entities, permissions, store, workflows
-from jjg_server.auth import Caller
+from jjg_server.auth import Caller, display_name
 from jjg_server.files import FileStore
 from jjg_server.placement import ParentMissing
 from jjg_server.records import Raced, Rejected, Writer
@@ -80,6 +80,10 @@ class Pusher:
         try:
             if not COMMAND_NAME.match(cmd.command) or not ENTITY_NAME.match(cmd.entity):
                 raise Rejected(f"无法识别的操作“{cmd.command}”（{cmd.entity}），请升级客户端")
+            if cmd.author is not None and cmd.author != caller.username:
+                return CommandResult(id=cmd.id, status="retry", reason=(
+                    f"该更改由{display_name(session, cmd.author)}在本机做出，"
+                    "须由其本人登录后同步"))
             rule = permissions.check_command(caller, cmd.command)
             changes.validate(cmd.rows)
             named = _files_of(cmd)

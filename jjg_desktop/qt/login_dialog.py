@@ -132,12 +132,13 @@ class LoginDialog(QDialog):
         self._say(self.tr("正在连接 {url} …").format(url=url), "hint")
         store, credentials = self._ws.store, self._credentials
 
-        def work(_state: TaskState) -> Actor | _Refused:
-            from jjg_desktop.sync.session import sign_in
+        def work(_state: TaskState) -> tuple[Actor, str] | _Refused:
+            from jjg_desktop.sync.session import kept_for_others, kept_message, sign_in
 
             try:
-                return sign_in(store, credentials, server_url=url, username=username,
-                               password=password, ca_bundle=settings.ca_bundle)
+                actor = sign_in(store, credentials, server_url=url, username=username,
+                                password=password, ca_bundle=settings.ca_bundle)
+                return actor, kept_message(kept_for_others(store, actor.username))
             except SyncError as exc:
                 return _Refused(login_message(exc))
             except ServiceError as exc:
@@ -145,15 +146,16 @@ class LoginDialog(QDialog):
 
         self._ws.tasks.run("login", work, lambda result: self._done(result, settings))
 
-    def _done(self, result: Actor | _Refused, settings: Settings) -> None:
+    def _done(self, outcome: tuple[Actor, str] | _Refused, settings: Settings) -> None:
         self._set_busy(False)
-        if isinstance(result, _Refused):
-            self._fail(result.message, self.password)
+        if isinstance(outcome, _Refused):
+            self._fail(outcome.message, self.password)
             self.password.selectAll()
             return
         self.password.clear()
+        result, kept = outcome
         self.actor = result
-        notes = []
+        notes = [kept] if kept else []
         if settings != self._settings:
             try:
                 save_settings(settings)

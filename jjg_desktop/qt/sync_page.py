@@ -48,6 +48,7 @@ from jjg_desktop.store.worklists import (
     sync_summary,
 )
 from jjg_desktop.sync.conflicts import open_conflict_count
+from jjg_desktop.sync.credentials import folder_key
 
 if TYPE_CHECKING:
     from jjg_desktop.sync.engine import SyncReport
@@ -184,7 +185,7 @@ class SyncPage(QWidget):
             self.conflicts.setFocus()
 
     def refresh_summary(self) -> None:
-        store, sync = self._ws.store, self.sync
+        store, sync, actor = self._ws.store, self.sync, self._ws.actor
 
         def work(_state: TaskState) -> PageSummary:
             with store.db.read() as session:
@@ -194,7 +195,8 @@ class SyncPage(QWidget):
                 return PageSummary(summary, "", None, conflicts, 0)
             settings = sync.settings()
             url = settings.server_url.rstrip("/")
-            login = sync.credentials().load(url) if url else None
+            login = sync.credentials().load(url, actor.username,
+                                            folder_key(store)) if url else None
             return PageSummary(summary, settings.server_url,
                                login.username if login else None, conflicts,
                                settings.sync_interval_minutes)
@@ -334,9 +336,10 @@ class SyncPage(QWidget):
             return
         url = sync.settings().server_url.rstrip("/")
         credentials = sync.credentials()
+        username, store = self._ws.actor.username, self._ws.store
 
         def work(_state: TaskState) -> None:
-            credentials.forget(url)
+            credentials.forget(url, username, folder_key(store))
 
         def done(_result: None) -> None:
             sync.note_signed_out(self.tr("已退出登录"))

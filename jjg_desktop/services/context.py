@@ -100,7 +100,7 @@ class Change:
             return None
         outbox = OutboxCommand(command=command or action, args=audit_safe(args or data),
                                entity=entity, entity_id=entity_id, base_version=base_version,
-                               created_at=self.now)
+                               created_at=self.now, author=actor.username)
         self.session.add(outbox)
         self.session.flush()
         self.commands.append(outbox)
@@ -123,10 +123,15 @@ class Change:
             if key in self.placeholders:
                 continue
             owner = by_key.get(key, self.commands[-1])
+            data = audit_safe(rows.snapshot(row))
+            original = touched.originals.get(key)
+            before = audit_safe(original) if original is not None else None
             attached[id(owner)].append({
                 "entity": key[0], "id": key[1], "base_version": touched.bases[key],
                 "deleted": key in touched.removed or row.deleted_at is not None,
-                "data": audit_safe(rows.snapshot(row))})
+                "data": data,
+                "changed": None if before is None else sorted(
+                    k for k in data if before.get(k) != data[k])})
         for command in self.commands:
             command.rows = attached[id(command)]
             self._check(command, touched)

@@ -14,6 +14,9 @@ import keyring.errors
 from keyring.backend import KeyringBackend
 from keyring.backends.fail import Keyring as FailKeyring
 
+from jjg_desktop.services.context import Store
+from jjg_desktop.store.models import SyncState
+
 log = logging.getLogger(__name__)
 
 SERVICE = "jjg-desktop"
@@ -38,8 +41,18 @@ def _usable(backend: KeyringBackend) -> bool:
         return False
 
 
+def folder_key(store: Store) -> str:
+    """The data folder a sign-in belongs to, by the id of its database (two folders keep two
+    sign-ins; a folder moved to another disk keeps its own)."""
+    with store.db.read() as session:
+        state = session.get(SyncState, 1)
+        return state.client_id if state is not None else ""
+
+
 class Credentials:
-    """Where this program keeps the token of each server it has logged in to."""
+    """Where this program keeps each signed-in account's token: one per server, user and
+    data folder, so two people (or two data folders) under one system account never
+    overwrite each other's sign-in."""
 
     def __init__(self, backend: KeyringBackend | None = None) -> None:
         if backend is None:
@@ -50,44 +63,57 @@ class Credentials:
                 backend = FailKeyring()
         self._backend = backend
         self.available = _usable(self._backend)
-        self._memory: dict[str, Login] = {}
+        self._memory: dict[str, str] = {}
 
     @property
     def warning(self) -> str:
         return "" if self.available else NO_KEYRING
 
-    def save(self, login: Login) -> None:
-        self._memory[login.server_url] = login
+    def save(self, login: Login, folder: str = "") -> None:
+        """Keep the token of ``login`` for its server, user and data ``folder``; it becomes
+        the folder's last signed-in user of that server."""
+        entries = {_token_key(login.server_url, folder, login.username): login.token,
+                   _last_key(login.server_url, folder): login.username}
+        self._memory.update(entries)
         if not self.available:
             return
         try:
-            self._backend.set_password(SERVICE, _key(login.server_url), login.username)
-            self._backend.set_password(SERVICE, _token_key(login.server_url), login.token)
+            for key, value in entries.items():
+                self._backend.set_password(SERVICE, key, value)
         except keyring.errors.KeyringError as exc:
             log.warning("keyring refused the token (%s); kept in memory only",
                         exc.__class__.__name__)
             self.available = False
 
-    def load(self, server_url: str) -> Login | None:
-        if server_url in self._memory:
-            return self._memory[server_url]
+    def _get(self, key: str) -> str | None:
+        if key in self._memory:
+            return self._memory[key]
         if not self.available:
             return None
         try:
-            username = self._backend.get_password(SERVICE, _key(server_url))
-            token = self._backend.get_password(SERVICE, _token_key(server_url))
+            return self._backend.get_password(SERVICE, key)
         except keyring.errors.KeyringError as exc:
             log.warning("keyring could not be read (%s)", exc.__class__.__name__)
             return None
-        if not username or not token:
-            return None
-        return Login(server_url, username, token)
 
-    def forget(self, server_url: str) -> None:
-        self._memory.pop(server_url, None)
-        if not self.available:
-            return
-        for key in (_key(server_url), _token_key(server_url)):
+    def load(self, server_url: str, username: str | None = None,
+             folder: str = "") -> Login | None:
+        """The login of ``username`` (default: the folder's last signed-in user)."""
+        username = username or self._get(_last_key(server_url, folder))
+        if not username:
+            return None
+        token = self._get(_token_key(server_url, folder, username))
+        return Login(server_url, username, token) if token else None
+
+    def forget(self, server_url: str, username: str | None = None, folder: str = "") -> None:
+        username = username or self._get(_last_key(server_url, folder))
+        keys = [_last_key(server_url, folder)]
+        if username:
+            keys.append(_token_key(server_url, folder, username))
+        for key in keys:
+            self._memory.pop(key, None)
+            if not self.available:
+                continue
             try:
                 self._backend.delete_password(SERVICE, key)
             except keyring.errors.PasswordDeleteError:
@@ -96,9 +122,9 @@ class Credentials:
                 log.warning("keyring could not forget a login (%s)", exc.__class__.__name__)
 
 
-def _key(server_url: str) -> str:
-    return f"{server_url}#user"
+def _last_key(server_url: str, folder: str) -> str:
+    return f"{server_url}#{folder}#user"
 
 
-def _token_key(server_url: str) -> str:
-    return f"{server_url}#token"
+def _token_key(server_url: str, folder: str, username: str) -> str:
+    return f"{server_url}#{folder}#{username}#token"

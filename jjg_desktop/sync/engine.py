@@ -16,14 +16,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from jjg_desktop import __version__
 from jjg_desktop.services.context import Store, audit_safe, utc_now
 from jjg_desktop.store import attachments
 from jjg_desktop.store import synced_rows as rows
-from jjg_desktop.store.models import Blob, OutboxCommand, ParkedChange, SyncConflict, SyncState
+from jjg_desktop.store.models import (
+    Blob,
+    OutboxCommand,
+    ParkedChange,
+    SyncConflict,
+    SyncState,
+    UserProfile,
+)
 from jjg_desktop.sync import outbox_check
 from jjg_desktop.sync.apply import Incoming, apply_changes, parked_reasons, pending_keys
 from jjg_desktop.sync.client import SyncClient
@@ -71,6 +78,8 @@ class SyncReport:
     full_resync: bool = False
     waiting: dict[str, int] = field(default_factory=dict)
     """Pulled records not written here yet, by reason (Chinese)."""
+    others: dict[str, int] = field(default_factory=dict)
+    """Changes other users made on this laptop, by name: they go up under their sign-in."""
 
     def summary(self) -> str:
         parts = [f"上传 {self.applied + self.duplicates} 项更改", f"下载 {self.pulled} 条记录"]
@@ -80,6 +89,8 @@ class SyncReport:
             parts.append(f"{self.rejected} 项与服务器冲突，请在“同步”页处理")
         if self.retried:
             parts.append(f"{self.retried} 项稍后重试")
+        for name, count in self.others.items():
+            parts.append(f"{name}在本机的 {count} 项更改保留给其本人登录后同步")
         for reason, count in self.waiting.items():
             parts.append(f"{count} 条服务器记录暂未写入本机：{reason}")
         if self.full_resync:
@@ -97,8 +108,12 @@ class SyncEngine:
     def __init__(self, store: Store, client: SyncClient, *,
                  progress: Callable[[SyncProgress], None] | None = None,
                  should_stop: Callable[[], bool] | None = None,
-                 clock: Callable[[], datetime] = utc_now, pull_page: int | None = None) -> None:
+                 clock: Callable[[], datetime] = utc_now, pull_page: int | None = None,
+                 author: str | None = None) -> None:
+        """``author``: the signed-in user; only their changes (and those made before changes
+        had authors) go up, anyone else's wait for their own sign-in."""
         self.store, self.client = store, client
+        self._author = author
         self._progress = progress or (lambda _p: None)
         self._should_stop = should_stop or (lambda: False)
         self._clock = clock
@@ -226,28 +241,45 @@ class SyncEngine:
         """Push every pending command; the server's latest sequence after the last batch."""
         after = latest = 0
         total = self._pending_count()
+        # after a restore the server may have lost earlier changes of these records too:
+        # each row goes as a whole (the server compares it with what it holds)
+        whole = self.report.full_resync
         sent = 0
         while True:
             with self.store.db.read() as session:
                 batch = list(session.scalars(
-                    select(OutboxCommand).where(OutboxCommand.state == "pending",
-                                                OutboxCommand.id > after)
+                    self._mine(select(OutboxCommand).where(OutboxCommand.state == "pending",
+                                                           OutboxCommand.id > after))
                     .order_by(OutboxCommand.id).limit(PUSH_BATCH)))
             if not batch:
+                self._count_others()
                 return latest
             self._upload_files(batch)
             self._step("提交本机更改", sent, total)
             reply = self.client.push(PushRequest(client_id=client_id,
-                                                 commands=[_command(c) for c in batch]))
+                                                 commands=[_command(c, whole=whole)
+                                                           for c in batch]))
             self._store_results(batch, reply.results)
             latest = max(latest, reply.latest_seq)
             sent += len(batch)
             after = batch[-1].id
 
+    def _mine(self, query: Select[tuple[OutboxCommand]]) -> Select[tuple[OutboxCommand]]:
+        if self._author is None:
+            return query
+        return query.where(OutboxCommand.author.in_([self._author, ""]))
+
     def _pending_count(self) -> int:
         with self.store.db.read() as session:
-            return session.scalar(select(func.count()).select_from(OutboxCommand).where(
-                OutboxCommand.state == "pending")) or 0
+            return session.scalar(self._mine(select(func.count()).select_from(
+                OutboxCommand).where(OutboxCommand.state == "pending"))) or 0
+
+    def _count_others(self) -> None:
+        """Changes other people made on this laptop: kept for their own sign-in."""
+        if self._author is None:
+            return
+        with self.store.db.read() as session:
+            self.report.others = pending_of_others(session, self._author)
 
     def _store_results(self, batch: list[OutboxCommand], results: list[CommandResult]) -> None:
         by_id = {r.id: r for r in results}
@@ -414,7 +446,7 @@ class SyncEngine:
         for row in found:
             row.server_version = base
         session.add(OutboxCommand(
-            command=RESEND_COMMAND, entity=entity, entity_id=ids[0],
+            author=self._author or "", command=RESEND_COMMAND, entity=entity, entity_id=ids[0],
             args={"reason": "server_restored", "count": len(found)}, base_version=base,
             created_at=self._clock(),
             rows=[{"entity": entity, "id": r.id, "base_version": base,
@@ -422,12 +454,24 @@ class SyncEngine:
                    "data": audit_safe(rows.snapshot(r))} for r in found]))
 
 
-def _command(c: OutboxCommand) -> Command:
+def pending_of_others(session: Session, username: str) -> dict[str, int]:
+    """Changes other people made on this laptop not sent yet, by name."""
+    found = session.execute(
+        select(func.coalesce(UserProfile.display_name, OutboxCommand.author), func.count())
+        .select_from(OutboxCommand)
+        .outerjoin(UserProfile, UserProfile.username == OutboxCommand.author)
+        .where(OutboxCommand.state == "pending", OutboxCommand.author.not_in([username, ""]))
+        .group_by(OutboxCommand.author, UserProfile.display_name)).all()
+    return {str(name): int(count) for name, count in found}
+
+
+def _command(c: OutboxCommand, *, whole: bool = False) -> Command:
     return Command(
         id=c.id, command=c.command, entity=c.entity, entity_id=c.entity_id,
         base_version=c.base_version, args=c.args,
         created_at=c.created_at.replace(tzinfo=UTC),
-        rows=[RowChange.model_validate(r) for r in c.rows],
+        rows=[RowChange.model_validate({**r, "changed": None} if whole else r)
+              for r in c.rows], author=c.author or None,
         files=sorted({sha for r in c.rows for sha in rows.file_hashes(r["entity"], r["data"])}))
 
 

@@ -69,6 +69,9 @@ class RowChange(Message):
     base_version: int | None = Field(default=None, ge=0, le=MAX_INT64)
     deleted: bool = False
     data: dict[str, Any]
+    changed: list[str] | None = Field(default=None, max_length=200, description=(
+        "the columns this command changed (None: a new record, or an older client; the "
+        "server then compares with the base version)"))
 
 
 class Command(Message):
@@ -87,6 +90,8 @@ class Command(Message):
     created_at: datetime
     rows: list[RowChange] = Field(default_factory=list, max_length=200)
     files: list[Sha256] = Field(default_factory=list)
+    author: str | None = Field(default=None, max_length=64, description=(
+        "the user who made the change; the server takes it only from that user's sign-in"))
 
 
 class PushRequest(Message):

@@ -25,10 +25,10 @@ from jjg_desktop.qt.login_dialog import LoginDialog
 from jjg_desktop.qt.main_window import MainWindow
 from jjg_desktop.qt.sync_page import SyncPage
 from jjg_desktop.qt.sync_scheduler import Timing
-from jjg_desktop.services.context import Store
+from jjg_desktop.services.context import Actor, Store
 from jjg_desktop.services.enterprises import update_contact
 from jjg_desktop.settings import Settings, save_settings
-from jjg_desktop.sync.credentials import SERVICE, Credentials, Login
+from jjg_desktop.sync.credentials import Credentials, Login, folder_key
 from jjg_desktop.sync.session import sign_in
 from server_support import running_server
 from tests_support import MemoryKeyring
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from conftest import Sample
 
 OpenWindow = Callable[[], MainWindow]
-NOT_SIGNED_IN = "尚未登录同步服务器，请先登录"
+NOT_SIGNED_IN = "刘晓燕尚未登录同步服务器，请先登录"  # the signed-out user at work
 
 
 @pytest.fixture(autouse=True)
@@ -119,16 +119,19 @@ def test_no_login_dialog_opens_over_another_dialog(
 
 
 def test_logging_out_forgets_the_token_and_says_how_to_come_back(
-        qtbot: QtBot, server_url: str, open_window: OpenWindow,
+        qtbot: QtBot, server_url: str, open_window: OpenWindow, store: Store, actor: Actor,
         memory_keyring: MemoryKeyring) -> None:
-    Credentials().save(Login(server_url, "hc_wangzg", "a-token-the-server-never-sees"))
+    token = "a-token-the-server-never-sees"
+    Credentials().save(Login(server_url, actor.username, token),
+                       folder_key(store))
     window = open_window()
     page = sync_page(window)
     window.show_page(5)
-    assert page.user.text() == "hc_wangzg" and page.logout_button.isEnabled()
+    assert page.user.text() == actor.username and page.logout_button.isEnabled()
+    assert token in memory_keyring.passwords.values()
 
     qtbot.mouseClick(page.logout_button, Qt.MouseButton.LeftButton)
-    assert (SERVICE, f"{server_url}#token") not in memory_keyring.passwords
+    assert token not in memory_keyring.passwords.values()
     assert page.user.text() == "未登录" and not page.logout_button.isEnabled()
     assert page.banner.isVisible()
     assert page.banner_text.text() == "已退出登录。本机的更改都已保存，登录后继续同步。"
@@ -141,10 +144,10 @@ def test_the_status_bar_shows_the_sync_stage_and_fits_at_1366(
     db_url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
     port = free_port()
     with running_server(db_url, port=port):
-        add_user(db_url, "hc_wangzg")
+        add_user(db_url, "clerk01", name="刘晓燕", role="county_clerk")  # the one at work
         proxy = SlowProxy(port, delay=0.3)
         try:
-            sign_in(store, Credentials(), server_url=proxy.url, username="hc_wangzg",
+            sign_in(store, Credentials(), server_url=proxy.url, username="clerk01",
                     password=PASSWORD)
             save_settings(Settings(server_url=proxy.url))
             window = open_window()

@@ -28,7 +28,7 @@ from jjg_desktop.services.context import Actor, Store
 from jjg_desktop.services.enterprises import update_contact
 from jjg_desktop.settings import Settings, save_settings
 from jjg_desktop.store.worklists import sync_summary
-from jjg_desktop.sync.credentials import Credentials, Login
+from jjg_desktop.sync.credentials import Credentials, Login, folder_key
 from jjg_desktop.sync.session import sign_in
 from server_support import running_server
 from tests_support import MemoryKeyring
@@ -71,8 +71,8 @@ def make_scheduler(store: Store, actor: Actor) -> Iterator[Callable[..., SyncSch
 def signed_in_to(store: Store, db_url: str, port: int) -> str:
     """A login to the server on ``port`` kept in the keyring (the server stops again)."""
     with running_server(db_url, port=port) as url:
-        add_user(db_url, "hc_wangzg")
-        sign_in(store, Credentials(), server_url=url, username="hc_wangzg", password=PASSWORD)
+        add_user(db_url, "clerk01", name="刘晓燕", role="county_clerk")  # the one at work
+        sign_in(store, Credentials(), server_url=url, username="clerk01", password=PASSWORD)
     save_settings(Settings(server_url=url))
     return url
 
@@ -87,10 +87,12 @@ def test_backoff_doubles_from_15_seconds_up_to_15_minutes_with_full_jitter() -> 
 
 
 def test_a_transient_failure_is_retried_after_a_jittered_delay_without_user_input(
-        qtbot: QtBot, make_scheduler: Callable[..., SyncScheduler]) -> None:
+        qtbot: QtBot, make_scheduler: Callable[..., SyncScheduler], store: Store,
+        actor: Actor) -> None:
     url = f"http://127.0.0.1:{free_port()}"
     save_settings(Settings(server_url=url))
-    Credentials().save(Login(url, "hc_wangzg", "a-token-the-server-never-sees"))
+    Credentials().save(Login(url, actor.username, "a-token-the-server-never-sees"),
+                       folder_key(store))
     source = random.Random(6)
     draws: list[float] = []
 
@@ -188,10 +190,10 @@ def test_closing_the_window_during_a_sync_stops_it_and_keeps_the_unsent_change(
         open_window: OpenWindow) -> None:
     port = free_port()
     with running_server(db_url, port=port):
-        add_user(db_url, "hc_wangzg")
+        add_user(db_url, "clerk01", name="刘晓燕", role="county_clerk")  # the one at work
         proxy = SlowProxy(port, delay=0.5)
         try:
-            sign_in(store, Credentials(), server_url=proxy.url, username="hc_wangzg",
+            sign_in(store, Credentials(), server_url=proxy.url, username="clerk01",
                     password=PASSWORD)
             save_settings(Settings(server_url=proxy.url))
             window = open_window()

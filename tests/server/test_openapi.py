@@ -11,6 +11,7 @@ EXPECTED = {
     ("post", "/sync/v1/push"): "PushResponse",
     ("get", "/sync/v1/pull"): "PullResponse",
     ("post", "/sync/v1/files/missing"): "MissingFilesResponse",
+    ("post", "/sync/v1/records"): "RecordsResponse",
     ("get", "/sync/v1/files/{sha256}/status"): "UploadStatus",
     ("put", "/sync/v1/files/{sha256}"): "UploadStatus",
     ("get", "/sync/v1/files/{sha256}"): None,  # the file's bytes

@@ -23,7 +23,7 @@ from jjg_desktop.sync import apply, engine
 from jjg_desktop.sync.credentials import Credentials, Login
 from jjg_desktop.sync.engine import SyncProgress
 from jjg_desktop.sync.errors import SyncError
-from jjg_desktop.sync.session import sync_once
+from jjg_desktop.sync.session import folder_of, sync_once
 from tests_support import MemoryKeyring
 
 
@@ -53,8 +53,8 @@ def main() -> int:
 
         engine.apply_changes = dying  # type: ignore[assignment]
     credentials = Credentials(MemoryKeyring())
-    credentials.save(Login(url, username, os.environ["JJG_TEST_TOKEN"]))
     store = open_store(resolve_paths(data_dir=data_dir))
+    credentials.save(Login(url, username, os.environ["JJG_TEST_TOKEN"]), folder_of(store))
     try:
         sync_once(store, credentials, server_url=url,
                   progress=at_stage if mode == "stage" else None)

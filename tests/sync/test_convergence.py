@@ -22,7 +22,10 @@ from jjg_desktop.store.models import (
     SyncConflict,
 )
 from jjg_desktop.sync.conflicts import open_conflicts, take_theirs
-from jjg_server.store import Record
+from jjg_desktop.sync.session import kept_for_others
+from jjg_server.store import ChangeLog, Record
+
+PASSWORD = "Jl-2026-sync"  # tests/sync/conftest.py: every user of the live server
 
 
 def _ctx(d: Device) -> ServiceContext:
@@ -149,3 +152,35 @@ def test_a_sync_that_leaves_records_waiting_says_why(live, devices, county_site)
     report = inspector.sync()
     assert report.waiting == {"所属的上级记录尚未下载到本机（可能不在您的查看范围内）": 1}
     assert "1 条服务器记录暂未写入本机" in report.summary()
+
+
+def test_switching_user_on_one_laptop_keeps_each_persons_work_under_their_own_name(
+        live, devices):
+    laptop = devices("hc_clerk")
+    ent_id = registry.register(_ctx(laptop), _registration())
+    laptop.sync()
+    clerk = _ctx(laptop)
+    for n in range(3):
+        enterprises.update_contact(clerk, ent_id, contact_phone=f"0433-000000{n}")
+    reviewer = laptop.log_in("yb_reviewer", PASSWORD)
+    assert kept_for_others(laptop.store, "yb_reviewer") == {"刘晓燕": 3}
+    enterprises.update_contact(reviewer, ent_id, contact_person="崔志刚代")
+    report = laptop.sync()
+    assert (report.applied, report.rejected, report.others) == (1, 0, {"刘晓燕": 3})
+    assert "刘晓燕在本机的 3 项更改保留给其本人登录后同步" in report.summary()
+    with Session(live.engine) as s:
+        writers = set(s.scalars(select(ChangeLog.username).where(
+            ChangeLog.record_id == ent_id)))
+    assert writers == {"hc_clerk", "yb_reviewer"}
+    assert _server(live, "enterprise", ent_id).data["contact_phone"] == _registration().phone
+    laptop.log_in("hc_clerk", PASSWORD)
+    report = laptop.sync()
+    assert (report.applied, report.rejected, report.others) == (3, 0, {})
+    with Session(live.engine) as s:
+        phones = [c.data["contact_phone"] for c in s.scalars(
+            select(ChangeLog).where(ChangeLog.record_id == ent_id,
+                                    ChangeLog.username == "hc_clerk")
+            .order_by(ChangeLog.seq))]
+    assert phones[-1] == "0433-0000002"
+    stored = _server(live, "enterprise", ent_id).data
+    assert (stored["contact_phone"], stored["contact_person"]) == ("0433-0000002", "崔志刚代")

@@ -34,3 +34,22 @@ def _restore_keyring():
     previous = keyring.core._keyring_backend
     yield
     keyring.core._keyring_backend = previous
+
+
+def test_two_people_and_two_data_folders_keep_their_own_sign_in():
+    vault = MemoryKeyring()
+    server = "https://jjg.jl.gov.cn"
+    Credentials(vault).save(Login(server, "hc_clerk", "clerk-token"), "/data/a")
+    Credentials(vault).save(Login(server, "yb_reviewer", "reviewer-token"), "/data/a")
+    Credentials(vault).save(Login(server, "hc_clerk", "other-folder-token"), "/data/b")
+    credentials = Credentials(vault)
+    tokens = [(login.username, login.token) for login in (
+        credentials.load(server, "hc_clerk", "/data/a"),
+        credentials.load(server, "yb_reviewer", "/data/a"),
+        credentials.load(server, "hc_clerk", "/data/b"),
+        credentials.load(server, folder="/data/a")) if login is not None]
+    assert tokens == [("hc_clerk", "clerk-token"), ("yb_reviewer", "reviewer-token"),
+                      ("hc_clerk", "other-folder-token"), ("yb_reviewer", "reviewer-token")]
+    credentials.forget(server, "yb_reviewer", "/data/a")
+    assert credentials.load(server, "yb_reviewer", "/data/a") is None
+    assert credentials.load(server, "hc_clerk", "/data/a") is not None

@@ -30,6 +30,7 @@ from jjg_desktop.sync.conflicts import keep_mine, open_conflicts
 from jjg_desktop.sync.engine import SyncEngine, SyncProgress
 from jjg_desktop.sync.errors import Offline
 from jjg_desktop.sync.protocol import PushRequest
+from jjg_desktop.sync.session import folder_of
 from jjg_server import records
 from jjg_server.placement import Placement
 from jjg_server.records import Writer
@@ -82,7 +83,7 @@ def test_two_identical_pushes_at_once_are_applied_once(live, devices):
     from jjg_desktop.sync.session import client_id
 
     request = PushRequest(client_id=client_id(clerk.store), commands=[_command(command)])
-    login = clerk.credentials.load(live.proxy.url)
+    login = clerk.credentials.load(live.proxy.url, folder=folder_of(clerk.store))
     assert login is not None
     answers: list[str] = []
     barrier = threading.Barrier(2)
@@ -126,12 +127,12 @@ def test_one_bad_command_in_a_batch_of_ten(live, devices):
            for n in range(3)]
     clerk.sync()
     other.sync()
-    enterprises.update_contact(_ctx(other), ids[0], contact_person="另一台电脑")
+    enterprises.update_contact(_ctx(other), ids[0], contact_phone="13904339999")
     other.sync()
     for n in range(10):
         enterprises.update_contact(_ctx(clerk), ids[n % 3], contact_phone=f"1390433{n:04d}")
     report = clerk.sync()
-    # every edit of ids[0] was made on a version another laptop has since changed
+    # every edit of ids[0] changes the field another laptop has since changed
     assert (report.applied, report.rejected) == (6, 4)
     server = _server_record(live, "enterprise", ids[1])
     assert server is not None and server.data["contact_phone"] == "13904330007"
@@ -169,7 +170,7 @@ def test_an_edit_made_while_its_push_is_in_flight_goes_next_time(live, devices):
             enterprises.update_contact(_ctx(clerk), ent_id, contact_person="边同步边修改")
             edited.append(True)
 
-    login = clerk.credentials.load(live.proxy.url)
+    login = clerk.credentials.load(live.proxy.url, folder=folder_of(clerk.store))
     assert login is not None
     SyncEngine(clerk.store, SyncClient(live.proxy.url, token=login.token),
                progress=meanwhile).run()
@@ -318,7 +319,7 @@ def test_a_partition_at_any_step_loses_nothing(live, devices, county_site, tmp_p
                              item_code="JS-01")
     inspections.answer(_ctx(inspector), inspection_id, "JS-01", "符合")
     stages_seen: list[str] = []
-    login = inspector.credentials.load(live.proxy.url)
+    login = inspector.credentials.load(live.proxy.url, folder=folder_of(inspector.store))
     assert login is not None
     step = 0
     while True:

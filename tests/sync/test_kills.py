@@ -16,6 +16,7 @@ from test_sync_loop import _registration
 from inspection_support import photo_file, started
 from jjg_desktop.services import inspections, registry
 from jjg_desktop.store.models import Attachment, InspectionAnswer, OutboxCommand
+from jjg_desktop.sync.session import folder_of
 from jjg_server.store import ChangeLog
 
 CHILD = Path(__file__).resolve().parent / "sync_child.py"
@@ -23,7 +24,7 @@ CHILD = Path(__file__).resolve().parent / "sync_child.py"
 
 def _run_child(d: Device, url: str, username: str, mode: str, at: int | str,
                page: int | None = None) -> int:
-    login = d.credentials.load(url)
+    login = d.credentials.load(url, folder=folder_of(d.store))
     assert login is not None
     env = {**os.environ, "JJG_TEST_TOKEN": login.token}
     if page:

@@ -21,6 +21,7 @@ from jjg_desktop.store.models import Enterprise, InspectionAnswer, OutboxCommand
 from jjg_desktop.sync.client import SyncClient
 from jjg_desktop.sync.engine import SyncEngine, SyncProgress
 from jjg_desktop.sync.errors import SyncError
+from jjg_desktop.sync.session import folder_of
 from jjg_server.store import AppliedCommand, ChangeLog
 
 ROUNDS = 60
@@ -65,7 +66,7 @@ def _faulty_sync(d: Device, live: Any, rng: random.Random) -> None:
         if calls == stop_at:
             live.proxy.partition(True)
 
-    login = d.credentials.load(live.proxy.url)
+    login = d.credentials.load(live.proxy.url, folder=folder_of(d.store))
     assert login is not None
     try:
         SyncEngine(d.store, SyncClient(live.proxy.url, token=login.token),

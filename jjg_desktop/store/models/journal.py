@@ -41,6 +41,8 @@ class OutboxCommand(Base):
     entity_id: Mapped[str] = mapped_column(String(36), index=True)
     base_version: Mapped[int | None] = mapped_column(Integer)
     rows: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
+    author: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
+    """Who made the change: it goes up only under their own sign-in ("" before 0.2)."""
     created_at: Mapped[datetime] = mapped_column(DateTime)
     state: Mapped[str] = mapped_column(String(12), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
