@@ -52,9 +52,17 @@ def _parser() -> argparse.ArgumentParser:
     login.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
 
     sync = sub.add_parser("sync", help="与省级服务器同步一次（可用于计划任务）；"
-                                       "退出码 0 完成，1 有冲突待处理，2 未完成")
+                                       "退出码 0 完成，1 有冲突待处理，2 未完成，"
+                                       "3 有内容暂未同步（原因见输出）")
     sync.add_argument("--server", help="同步服务器地址（默认用设置中的地址）")
     sync.add_argument("--quiet", action="store_true", help="不显示进度")
+
+    conflicts = sub.add_parser("conflicts", help="与服务器冲突的更改：列出、保留我的、采用服务器的")
+    c_sub = conflicts.add_subparsers(dest="conflicts_command", required=True)
+    c_sub.add_parser("list", help="列出待处理的冲突（编号、内容、服务器的答复）")
+    for action, text in (("keep", "保留我的修改，下次同步时重新提交"),
+                         ("take", "放弃我的修改，采用服务器上的版本")):
+        c_sub.add_parser(action, help=text).add_argument("id", type=int, help="冲突编号")
 
     profile = sub.add_parser(
         "profile", help="导出或导入本机全部数据（数据库和附件），用于更换电脑")
@@ -98,6 +106,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "login":
             return sync_cli.run_login(paths, args.server, args.user, args.password_stdin)
         return sync_cli.run_sync(paths, args.server, args.quiet)
+    if args.command == "conflicts":
+        from jjg_desktop.conflicts_cli import run_conflicts
+
+        return run_conflicts(resolve_paths(db=args.db, data_dir=args.data_dir),
+                             args.conflicts_command, getattr(args, "id", None))
     if args.command == "profile":
         from jjg_desktop.profile_cli import run_profile
 

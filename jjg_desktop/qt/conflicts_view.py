@@ -3,9 +3,7 @@ send mine again on top of the server's version, or take the server's."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -34,69 +32,6 @@ CONFLICTS_FORM = form("conflicts_view.ui", emptyLabel=QLabel, conflictSplitter=Q
                       takeTheirsButton=QPushButton, whyNotLabel=QLabel)
 
 DIFFERENT = QColor("#fff1c2")
-HIDDEN_FIELDS = frozenset({"id", "server_version", "created_at", "updated_at"})
-MAX_VALUE_CHARS = 300
-EMPTY = "（空）"
-FIELD_LABELS = {
-    "name": "名称", "credit_code": "统一社会信用代码", "home_province": "注册地省份",
-    "home_province_code": "注册地省份代码", "division_code": "行政区划代码",
-    "legal_representative": "法定代表人", "qualifications": "资质",
-    "safety_licence_no": "安全生产许可证号", "safety_licence_expiry": "安全生产许可证有效期",
-    "address": "地址", "contact_person": "联系人", "contact_phone": "联系电话",
-    "status": "状态", "notes": "备注", "deleted_at": "删除时间", "enterprise_id": "企业",
-    "project_id": "项目", "inspection_id": "检查", "registration_no": "登记编号",
-    "registered_on": "登记日期", "office_address": "驻吉办公地址",
-    "person_in_charge": "驻吉负责人", "phone": "电话", "commitments": "承诺事项",
-    "state": "案件状态", "grounds": "列入事由", "evidence": "证据材料", "deadline": "期限",
-    "decision_no": "决定书文号", "decision_date": "决定日期", "version": "案件版本",
-    "code": "编号", "kind": "类别", "permit_no": "施工许可证号", "contract_amount": "合同金额",
-    "start_date": "开工日期", "planned_completion": "计划竣工日期",
-    "real_name_enabled": "实名制管理", "number": "编号", "method": "方式",
-    "planned_on": "计划日期", "started_at": "开始时间", "completed_at": "完成时间",
-    "place": "地点", "team": "检查组", "conclusion": "结论", "item_code": "检查项",
-    "value": "结论", "remark": "说明", "problem": "问题", "legal_basis": "依据",
-    "requirement": "整改要求", "responsible_role": "责任方", "verified_on": "核查日期",
-    "verifiers": "核查人员", "checks": "核查内容", "role": "角色", "cert_no": "证书编号",
-    "comment": "意见", "action": "办理步骤", "year": "年度", "occurred_on": "发生日期",
-    "detail": "详情", "issued_on": "下达日期", "received_by": "签收人", "reason": "原因",
-    "outcome": "复查结论", "note": "说明", "caption": "说明", "signer_name": "签名人",
-}
-
-
-def field_label(key: str) -> str:
-    return FIELD_LABELS.get(key, key)
-
-
-def shown(value: Any) -> str:
-    if value is None or value == "" or value == [] or value == {}:
-        return EMPTY
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
-        value = "、".join(str(v) for v in value)
-    elif isinstance(value, list | dict):
-        value = json.dumps(value, ensure_ascii=False)
-    text = str(value)
-    return text if len(text) <= MAX_VALUE_CHARS else text[:MAX_VALUE_CHARS] + "…"
-
-
-def field_rows(view: ConflictView) -> list[tuple[str, str, str, bool]]:
-    """(field, mine, theirs, differs) for each field with a value on either side, the
-    differing ones first."""
-    theirs = view.theirs
-    keys = [k for k in view.mine if k not in HIDDEN_FIELDS]
-    keys += [k for k in (theirs or {}) if k not in HIDDEN_FIELDS and k not in view.mine]
-    out = []
-    for key in keys:
-        mine = shown(view.mine.get(key))
-        other = shown(theirs.get(key)) if theirs is not None else EMPTY
-        if mine == other == EMPTY:
-            continue
-        out.append((field_label(key), mine, "—" if theirs is None else other,
-                    theirs is not None and mine != other))
-    return sorted(out, key=lambda row: not row[3])
-
-
 def decided(view: ConflictView) -> str:
     if not view.decided_by:
         return "—"
@@ -201,20 +136,20 @@ class ConflictsView(QWidget):
             self.reason.clear()
             self.why_not.clear()
             return
-        self.title.setText(view.title)
+        self.title.setText(self.tr("{what}：{title}").format(what=view.command_name,
+                                                              title=view.title))
         reason = self.tr("服务器的答复：{reason}").format(reason=view.reason or "—")
         if view.theirs is None:
             reason += self.tr("\n服务器上没有这条记录（可能已被删除）。")
         self.reason.setText(reason)
-        rows = field_rows(view)
-        self.fields.setRowCount(len(rows))
+        self.fields.setRowCount(len(view.fields))
         bold = QFont(self.fields.font())
         bold.setBold(True)
-        for row, (name, mine, theirs, differs) in enumerate(rows):
-            for column, text in enumerate((name, mine, theirs)):
+        for row, field in enumerate(view.fields):
+            for column, text in enumerate((field.label, field.mine, field.theirs)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
-                if differs:
+                if field.differs:
                     item.setBackground(QBrush(DIFFERENT))
                     item.setFont(bold)
                 self.fields.setItem(row, column, item)

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from jjg_desktop.rules.china_time import CHINA
 from jjg_desktop.rules.record_names import COMMAND_NAMES, ENTITY_NAMES
 
 _CONTEXT = "Labels"
@@ -49,7 +50,8 @@ def day(value: date | None) -> str:
 
 
 def local_time(utc: datetime | None) -> str:
-    """A stored UTC time as the user's wall-clock time."""
+    """A stored UTC time as China time, the time the documents print, whatever the
+    laptop's own time zone."""
     if utc is None:
         return ""
-    return f"{utc.replace(tzinfo=UTC).astimezone():%Y-%m-%d %H:%M}"
+    return f"{utc.replace(tzinfo=UTC).astimezone(CHINA):%Y-%m-%d %H:%M}"

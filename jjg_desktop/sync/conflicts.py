@@ -10,17 +10,20 @@ entry.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jjg_desktop.rules.record_names import ENTITY_NAMES
-from jjg_desktop.services.context import ServiceContext, Store, change
+from jjg_desktop.rules.china_time import CHINA
+from jjg_desktop.rules.record_names import COMMAND_NAMES, ENTITY_NAMES, FIELD_NAMES
+from jjg_desktop.services.context import ServiceContext, Store, audit_safe, change
 from jjg_desktop.services.errors import InvalidInput, NotFound
 from jjg_desktop.store import synced_rows as rows
+from jjg_desktop.store.divisions import full_name
 from jjg_desktop.store.models import LocalSetting, OutboxCommand, SyncConflict
 from jjg_desktop.sync.apply import pending_keys
 
@@ -29,6 +32,16 @@ MUST_REDECIDE = {
     "case.transition": "异常名录的办理决定须在案件页面根据最新进展重新作出",
     "draw.make": "双随机抽取不能重复提交，请重新抽取",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field of the record as a person reads it: its name, my value, the server's."""
+
+    label: str
+    mine: str
+    theirs: str
+    differs: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +59,8 @@ class ConflictView:
     detected_at: datetime
     can_keep_mine: bool
     why_not: str
+    command_name: str = ""
+    fields: tuple[FieldChange, ...] = ()
 
 
 def _main_row(conflict: SyncConflict) -> dict[str, Any]:
@@ -65,21 +80,103 @@ def _title(entity: str, data: dict[str, Any]) -> str:
     return label
 
 
-def _view(conflict: SyncConflict) -> ConflictView:
+def _view(conflict: SyncConflict, session: Session | None = None) -> ConflictView:
     main = _main_row(conflict)
     theirs = (conflict.theirs or {}).get("data") if conflict.theirs else None
+    if session is not None:
+        theirs = _newest_theirs(session, conflict, theirs)
     why_not = MUST_REDECIDE.get(conflict.command, "")
+    mine = dict(main["data"])
     return ConflictView(
         id=conflict.id, command=conflict.command, entity=conflict.entity,
         entity_id=conflict.entity_id, title=_title(conflict.entity, main["data"] or theirs or {}),
-        reason=conflict.reason, mine=dict(main["data"]), theirs=theirs,
+        reason=conflict.reason, mine=mine, theirs=theirs,
         decided_by=conflict.decided_by, decided_at=conflict.decided_at,
-        detected_at=conflict.detected_at, can_keep_mine=not why_not, why_not=why_not)
+        detected_at=conflict.detected_at, can_keep_mine=not why_not, why_not=why_not,
+        command_name=COMMAND_NAMES.get(conflict.command, "其他更改"),
+        fields=_fields(session, conflict.entity, mine, theirs) if session is not None else ())
+
+
+def _newest_theirs(session: Session, conflict: SyncConflict,
+                   theirs: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The server's copy as newest known here: a version pulled since the conflict."""
+    model = rows.synced_models().get(conflict.entity)
+    row = session.get(model, conflict.entity_id) if model is not None else None
+    key = (conflict.entity, conflict.entity_id)
+    if row is None or row.server_version is None or key in pending_keys(session):
+        return theirs
+    if row.server_version > (_server_version(conflict) or 0):
+        return audit_safe(rows.snapshot(row))
+    return theirs
+
+
+HIDDEN_FIELDS = frozenset({"id", "created_at", "updated_at", "sha256", "content_hash",
+                           "candidates_hash", "candidates", "params", "seed", "owner_kind"})
+MAX_VALUE_CHARS = 300
+EMPTY = "（空）"
+REFERENCES = {"enterprise_id": "enterprise", "project_id": "project",
+              "inspection_id": "inspection", "case_id": "abnormal_case",
+              "member_id": "pool_member", "registration_id": "jilin_registration",
+              "finding_id": "finding", "closed_by": "inspection", "reinspection_of": "inspection",
+              "draw_id": "inspection_draw", "party_id": "project_party",
+              "template_id": "checklist_template"}
+
+
+def _fields(session: Session, entity: str, mine: dict[str, Any],
+            theirs: dict[str, Any] | None) -> tuple[FieldChange, ...]:
+    """Each field with a value on either side, in words: records by their name or number,
+    times in China time; the fields that differ first."""
+    keys = [k for k in mine if k not in HIDDEN_FIELDS]
+    keys += [k for k in (theirs or {}) if k not in HIDDEN_FIELDS and k not in mine]
+    out = []
+    for key in keys:
+        kind = next((s.kind for s in rows.column_specs(entity) if s.name == key), "str")
+        owner = mine.get("owner_kind") or (theirs or {}).get("owner_kind")
+        mine_text = readable(session, key, kind, mine.get(key), owner)
+        their_text = (readable(session, key, kind, theirs.get(key), owner)
+                      if theirs is not None else EMPTY)
+        if mine_text == their_text == EMPTY:
+            continue
+        out.append(FieldChange(FIELD_NAMES.get(key, key), mine_text,
+                               "—" if theirs is None else their_text,
+                               theirs is not None and mine_text != their_text))
+    return tuple(sorted(out, key=lambda f: not f.differs))
+
+
+def readable(session: Session, key: str, kind: str, value: Any, owner: Any = None) -> str:
+    """A stored value as a person reads it."""
+    if value is None or value == "" or value == [] or value == {}:
+        return EMPTY
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    target = REFERENCES.get(key) or (owner if key == "owner_id" else None)
+    if isinstance(value, str) and isinstance(target, str) and target in rows.synced_models():
+        row = session.get(rows.synced_models()[target], value)
+        return _title(target, rows.snapshot(row)) if row is not None else (
+            f"{ENTITY_NAMES.get(target, '记录')}（本机尚无）")
+    if kind == "datetime" and isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value).replace(tzinfo=UTC).astimezone(CHINA)
+            return f"{moment:%Y-%m-%d %H:%M}"
+        except ValueError:
+            pass
+    if key == "division_code" and isinstance(value, str):
+        return full_name(session, value) or value
+    if key == "team" and isinstance(value, list):
+        return "、".join(str(m.get("name", "")) for m in value if isinstance(m, dict)) or EMPTY
+    if key == "finding_ids" and isinstance(value, list):
+        return f"{len(value)} 个问题"
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        value = "、".join(str(v) for v in value)
+    elif isinstance(value, list | dict):
+        value = json.dumps(value, ensure_ascii=False)
+    text = str(value)
+    return text if len(text) <= MAX_VALUE_CHARS else text[:MAX_VALUE_CHARS] + "…"
 
 
 def open_conflicts(store: Store) -> list[ConflictView]:
     with store.db.read() as session:
-        return [_view(c) for c in session.scalars(select(SyncConflict).where(
+        return [_view(c, session) for c in session.scalars(select(SyncConflict).where(
             SyncConflict.resolved_at.is_(None)).order_by(SyncConflict.id))]
 
 

@@ -4,12 +4,15 @@ apart are merged."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sync_support import Device
 from test_sync_loop import _registration
 
 from inspection_support import started
+from jjg_desktop.cli import main
 from jjg_desktop.services import cases, enterprises, registry
 from jjg_desktop.services.cases import StepInput
 from jjg_desktop.services.context import ServiceContext
@@ -184,3 +187,34 @@ def test_switching_user_on_one_laptop_keeps_each_persons_work_under_their_own_na
     assert phones[-1] == "0433-0000002"
     stored = _server(live, "enterprise", ent_id).data
     assert (stored["contact_phone"], stored["contact_person"]) == ("0433-0000002", "崔志刚代")
+
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def test_a_conflict_reads_in_chinese_and_is_decided_from_the_command_line(
+        live, devices, capsys):
+    clerk, other = devices("hc_clerk"), devices("hc_clerk")
+    ent_id = registry.register(_ctx(clerk), _registration())
+    clerk.sync()
+    other.sync()
+    enterprises.update_contact(_ctx(other), ent_id, contact_phone="0433-1111111")
+    other.sync()
+    enterprises.update_contact(_ctx(clerk), ent_id, contact_phone="0433-2222222")
+    assert clerk.sync().rejected == 1
+    [view] = open_conflicts(clerk.store)
+    assert view.command_name == "修改企业联系方式"
+    [differs] = [f for f in view.fields if f.differs]
+    assert (differs.label, differs.mine, differs.theirs) == (
+        "联系电话", "0433-2222222", "0433-1111111")
+    assert all(not UUID.search(f"{f.label}{f.mine}{f.theirs}") for f in view.fields)
+    folder = ["--data-dir", str(clerk.store.paths.data_dir)]
+    assert main([*folder, "conflicts", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert f"[{view.id}] 修改企业联系方式：企业“{_registration().name}”" in listed
+    assert "联系电话：我的 0433-2222222 ｜ 服务器 0433-1111111" in listed
+    assert "刘晓燕" in listed and not UUID.search(listed)
+    assert main([*folder, "conflicts", "take", str(view.id)]) == 0
+    assert open_conflicts(clerk.store) == []
+    assert main([*folder, "conflicts", "take", str(view.id)]) == 2
+    assert "该冲突已处理过了" in capsys.readouterr().err
