@@ -83,6 +83,9 @@ class Change:
     now: datetime
     commands: list[OutboxCommand] = field(default_factory=list)
     placeholders: set[tuple[str, str]] = field(default_factory=set)
+    whole: set[tuple[str, str]] = field(default_factory=set)
+    """Rows that go as a whole (no list of changed columns): the server compares them with
+    the version they name (a refused change sent again)."""
 
     @property
     def today(self) -> date:
@@ -130,7 +133,7 @@ class Change:
                 "entity": key[0], "id": key[1], "base_version": touched.bases[key],
                 "deleted": key in touched.removed or row.deleted_at is not None,
                 "data": data,
-                "changed": None if before is None else sorted(
+                "changed": None if before is None or key in self.whole else sorted(
                     k for k in data if before.get(k) != data[k])})
         for command in self.commands:
             command.rows = attached[id(command)]

@@ -25,9 +25,12 @@ from jjg_desktop.services.errors import InvalidInput, NotFound
 from jjg_desktop.store import synced_rows as rows
 from jjg_desktop.store.divisions import full_name
 from jjg_desktop.store.models import LocalSetting, OutboxCommand, SyncConflict
+from jjg_desktop.sync import catalogue
 from jjg_desktop.sync.apply import pending_keys
 
 NAME_FIELDS = ("name", "number", "title", "problem", "item_code", "credit_code")
+NOT_A_CONFLICT = ("服务器拒绝了这项更改（不是与他人的修改相冲突），重新提交也不会被接受，"
+                  "请采用服务器的版本")
 MUST_REDECIDE = {
     "case.transition": "异常名录的办理决定须在案件页面根据最新进展重新作出",
     "draw.make": "双随机抽取不能重复提交，请重新抽取",
@@ -86,6 +89,8 @@ def _view(conflict: SyncConflict, session: Session | None = None) -> ConflictVie
     if session is not None:
         theirs = _newest_theirs(session, conflict, theirs)
     why_not = MUST_REDECIDE.get(conflict.command, "")
+    if not why_not and conflict.theirs is None:
+        why_not = NOT_A_CONFLICT
     mine = dict(main["data"])
     return ConflictView(
         id=conflict.id, command=conflict.command, entity=conflict.entity,
@@ -216,7 +221,8 @@ def _put(session: Session, entity: str, record_id: str, data: dict[str, Any],
 
 
 def keep_mine(ctx: ServiceContext, conflict_id: int) -> None:
-    """Write the user's version over the server's and send it again."""
+    """Write the user's changes again over the newest server copy this laptop holds, and
+    send them again (only the fields the refused command changed)."""
     with change(ctx) as ch:
         conflict = _open(ch.session, conflict_id)
         view = _view(conflict)
@@ -224,11 +230,13 @@ def keep_mine(ctx: ServiceContext, conflict_id: int) -> None:
             raise InvalidInput(view.why_not)
         theirs_version = _server_version(conflict)
         for row in conflict.mine:
-            main = (row["entity"], row["id"]) == (conflict.entity, conflict.entity_id)
-            model = rows.synced_models()[row["entity"]]
-            local = ch.session.get(model, row["id"])
-            version = theirs_version if main else (local.server_version if local else None)
-            _put(ch.session, row["entity"], row["id"], row["data"], version)
+            key = (row["entity"], row["id"])
+            data, version = row["data"], row["base_version"]
+            if key == (conflict.entity, conflict.entity_id):
+                data, version = _mine_on_newest(ch.session, conflict, row, theirs_version)
+                data = {**data, "updated_at": ch.now.isoformat()}  # decided now: it goes up
+            _put(ch.session, row["entity"], row["id"], data, version)
+            ch.whole.add(key)  # the server compares it with the version it names
         original = ch.session.get(OutboxCommand, conflict.command_id)
         conflict.resolved_at, conflict.resolution = ch.now, "mine"
         ch.record(action="sync.keep_mine", entity=conflict.entity, entity_id=conflict.entity_id,
@@ -263,6 +271,27 @@ def clear_refetch(session: Session, keys: list[tuple[str, str]]) -> None:
         setting.value = {"keys": [list(k) for k in left]}
 
 
+def _mine_on_newest(session: Session, conflict: SyncConflict, row: dict[str, Any],
+                    theirs_version: int | None) -> tuple[dict[str, Any], int | None]:
+    """The refused row's own changes over the newest server copy known here (one pulled
+    since the conflict, else the one the server sent back), and that copy's version."""
+    model = rows.synced_models()[row["entity"]]
+    local = session.get(model, row["id"])
+    newest: dict[str, Any] = dict((conflict.theirs or {}).get("data") or {})
+    version = theirs_version
+    if local is not None and local.server_version is not None and theirs_version is not None \
+            and local.server_version >= theirs_version:
+        newest, version = audit_safe(rows.snapshot(local)), local.server_version
+    mine = row["data"]
+    fields = row.get("changed")
+    if fields is None:  # the refused command made the record: its fields the command sets
+        rule = catalogue.rule(conflict.command)
+        write = rule.write(row["entity"]) if rule is not None else None
+        owned = write.update if write is not None else frozenset()
+        fields = [k for k in mine if k in owned and mine[k] != newest.get(k)]
+    return {**newest, **{k: mine[k] for k in fields if k in mine}}, version
+
+
 def take_theirs(ctx: ServiceContext, conflict_id: int) -> None:
     """Put the server's version in place of the user's (nothing is sent)."""
     with change(ctx) as ch:
@@ -282,8 +311,8 @@ def take_theirs(ctx: ServiceContext, conflict_id: int) -> None:
                 data["deleted_at"] = ch.now.isoformat()
             _put(ch.session, conflict.entity, conflict.entity_id, data,
                  _server_version(conflict))
-        elif here is not None and here.deleted_at is None:
-            here.deleted_at = ch.now
+        elif here is not None and here.server_version is None and here.deleted_at is None:
+            here.deleted_at = ch.now  # the server never had it; one it has comes back below
         written = [(r["entity"], r["id"]) for r in conflict.mine]
         for key in written:
             if key == main or key in pending:

@@ -115,7 +115,7 @@ def test_the_refused_edit_is_shown_beside_the_servers_version(
     assert view.list.rowCount() == 1
     record, reason, decided, _found = cells(view.list, 0)
     assert record == f"企业“{NAME}”" and reason and decided
-    assert view.title.text() == f"企业“{NAME}”"
+    assert view.title.text() == f"修改企业联系方式：企业“{NAME}”"
     assert view.reason.text() == f"服务器的答复：{reason}"
     rows = {cells(view.fields, r)[0]: (cells(view.fields, r)[1:], highlighted(view.fields, r))
             for r in range(view.fields.rowCount())}

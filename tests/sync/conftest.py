@@ -4,59 +4,20 @@ fault proxy in front of it, and devices (real local stores) that sync through th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-from fault_proxy import FaultProxy
-from sqlalchemy import Engine
-from sync_support import Device, device
+from sync_support import PASSWORD, USERS, Device, LiveServer, device, live_server, publish_site
 
-from inspection_support import Site, site
-from jjg_desktop.config import resolve_paths
-from jjg_desktop.services.startup import open_store
-from jjg_server import store as server_store
-from jjg_server.client_db import load_client_db
-from jjg_server.files import FileStore
-from server_support import add_user, running_server, server_db_url
+from inspection_support import Site
+from server_support import server_db_url
 
-__all__ = ["server_db_url"]
-
-PASSWORD = "Jl-2026-sync"
-USERS = {
-    "hc_clerk": ("刘晓燕", "county_clerk", "222404"),
-    "hc_inspector": ("金成浩", "inspector", "222404"),
-    "yb_clerk": ("朴美兰", "county_clerk", "222401"),
-    "yb_reviewer": ("崔志刚", "prefecture_reviewer", "222400"),
-    "yb_reviewer2": ("李春花", "prefecture_reviewer", "222400"),
-    "province": ("王海涛", "province_admin", "220000"),
-}
-
-
-@dataclass
-class LiveServer:
-    url: str
-    engine: Engine
-    db_url: str
-    files_dir: Path
-    proxy: FaultProxy
-
+__all__ = ["PASSWORD", "USERS", "server_db_url"]
 
 @pytest.fixture
 def live(server_db_url: str, tmp_path: Path) -> Iterator[LiveServer]:
-    engine = server_store.open_db(server_db_url)
-    for username, (name, role, division) in USERS.items():
-        add_user(engine, username, PASSWORD, name=name, role=role, division=division)
-    files = tmp_path / "server-files"
-    with running_server(server_db_url, files) as url:
-        proxy = FaultProxy(urlparse(url).port or 80)
-        try:
-            yield LiveServer(url, engine, server_db_url, files, proxy)
-        finally:
-            proxy.close()
-            engine.dispose()
+    with live_server(server_db_url, tmp_path) as server:
+        yield server
 
 
 @pytest.fixture
@@ -78,11 +39,4 @@ def devices(live: LiveServer, tmp_path: Path) -> Iterator[Callable[[str], Device
 @pytest.fixture
 def county_site(live: LiveServer, tmp_path: Path) -> Site:
     """A project in 珲春市 with its parties and key persons, published on the server."""
-    paths = resolve_paths(data_dir=tmp_path / "province-seed")
-    seed = open_store(paths)
-    try:
-        made = site(seed, datetime(2026, 4, 15, 1, 0))
-    finally:
-        seed.close()
-    load_client_db(live.engine, FileStore(live.files_dir), paths.db_path)
-    return made
+    return publish_site(live, tmp_path)

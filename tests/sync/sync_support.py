@@ -2,16 +2,76 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlparse
 
+from fault_proxy import FaultProxy
+from sqlalchemy import Engine
+
+from inspection_support import Site, site
 from jjg_desktop.config import resolve_paths
 from jjg_desktop.services.context import ServiceContext, Store
 from jjg_desktop.services.startup import open_store
 from jjg_desktop.sync.credentials import Credentials
 from jjg_desktop.sync.engine import SyncReport
 from jjg_desktop.sync.session import sign_in, sync_once
+from jjg_server import store as server_store
+from jjg_server.client_db import load_client_db
+from jjg_server.files import FileStore
+from server_support import add_user, running_server
 from tests_support import MemoryKeyring
+
+PASSWORD = "Jl-2026-sync"
+USERS = {
+    "hc_clerk": ("刘晓燕", "county_clerk", "222404"),
+    "hc_inspector": ("金成浩", "inspector", "222404"),
+    "yb_clerk": ("朴美兰", "county_clerk", "222401"),
+    "yb_reviewer": ("崔志刚", "prefecture_reviewer", "222400"),
+    "yb_reviewer2": ("李春花", "prefecture_reviewer", "222400"),
+    "province": ("王海涛", "province_admin", "220000"),
+}
+
+
+@dataclass
+class LiveServer:
+    url: str
+    engine: Engine
+    db_url: str
+    files_dir: Path
+    proxy: FaultProxy
+
+
+@contextmanager
+def live_server(db_url: str, folder: Path) -> Iterator[LiveServer]:
+    """A jjg_server on loopback over ``db_url`` with the test users, behind a fault proxy."""
+    engine = server_store.open_db(db_url)
+    for username, (name, role, division) in USERS.items():
+        add_user(engine, username, PASSWORD, name=name, role=role, division=division)
+    files = folder / "server-files"
+    with running_server(db_url, files) as url:
+        proxy = FaultProxy(urlparse(url).port or 80)
+        try:
+            yield LiveServer(url, engine, db_url, files, proxy)
+        finally:
+            proxy.close()
+            engine.dispose()
+
+
+def publish_site(live: LiveServer, folder: Path) -> Site:
+    """A project in 珲春市 with its parties and key persons, loaded on the server as the
+    province publishes it."""
+    paths = resolve_paths(data_dir=folder / "province-seed")
+    seed = open_store(paths)
+    try:
+        made = site(seed, datetime(2026, 4, 15, 1, 0))
+    finally:
+        seed.close()
+    load_client_db(live.engine, FileStore(live.files_dir), paths.db_path)
+    return made
 
 
 @dataclass

@@ -8,7 +8,7 @@ import re
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sync_support import Device
+from sync_support import PASSWORD, Device
 from test_sync_loop import _registration
 
 from inspection_support import started
@@ -27,8 +27,6 @@ from jjg_desktop.store.models import (
 from jjg_desktop.sync.conflicts import open_conflicts, take_theirs
 from jjg_desktop.sync.session import kept_for_others
 from jjg_server.store import ChangeLog, Record
-
-PASSWORD = "Jl-2026-sync"  # tests/sync/conftest.py: every user of the live server
 
 
 def _ctx(d: Device) -> ServiceContext:
