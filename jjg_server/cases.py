@@ -117,6 +117,9 @@ def transition(session: Session, caller: Caller, cmd: Command, *, now: datetime,
         raise Rejected("案件缺少有效的行政区划代码")
     step = _check(workflow, caller, args, stored, division, made_on, now, record)
     _check_case_row(case_row, step, made_on, division)
+    decision_no = case_row.data.get("decision_no")
+    if isinstance(decision_no, str) and decision_no and decision_no != stored.get("decision_no"):
+        _hold_decision_number(session, cmd.entity_id, decision_no)
     enterprise = case_row.data.get("enterprise_id") or stored.get("enterprise_id")
     if isinstance(enterprise, str):
         _hold_open_case(session, workflow, cmd.entity_id, enterprise,
@@ -154,6 +157,21 @@ def _check(workflow: Workflow, caller: Caller, args: dict[str, Any], stored: dic
         return check(workflow, CaseState(state, made_on, listed_on), actor, sub)
     except TransitionRefused as exc:
         raise Rejected(str(exc), current=records.current(record)) from exc
+
+
+DECISION_NUMBER = "abnormal_case.decision"
+"""record_number entity: a decision number (决定文号) names one case's decision, province-wide."""
+
+
+def _hold_decision_number(session: Session, case_id: str, number: str) -> None:
+    """A decision number is the province's legal reference: never given twice, and never
+    renumbered by the server (a person chose it) — a second use is refused."""
+    held = session.get(RecordNumber, (DECISION_NUMBER, number))
+    if held is not None and held.record_id != case_id:
+        raise Rejected(f"决定文号“{number}”已用于另一件异常名录案件的决定，请核对后更换文号")
+    if held is None:
+        session.add(RecordNumber(entity=DECISION_NUMBER, number=number, record_id=case_id))
+        session.flush()
 
 
 OPEN_CASE = "abnormal_case.open"

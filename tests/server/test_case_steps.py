@@ -169,3 +169,28 @@ def test_an_enterprise_has_one_open_case_a_second_proposal_names_it(server: str,
                                    grounds=["虚假承诺"], comment="承诺的办公场所不存在",
                                    evidence=EVIDENCE)).results
     assert reopened.status == "applied", reopened.reason
+
+
+def test_a_decision_number_names_one_decision_province_wide(server: str, engine: Engine):
+    clerk = _user(server, engine, "clerk01", "刘晓燕", "county_clerk", "222404")
+    reviewer = _user(server, engine, "rev01", "王建国", "prefecture_reviewer", "222400")
+    province = _user(server, engine, "admin01", "张丽", "province_admin", "220000")
+    for case, enterprise in (("c1", "e1"), ("c2", "e2")):
+        for client, action, made_on, to in ((clerk, "propose", 0, "proposed"),
+                                            (reviewer, "agree", 1, "reviewed")):
+            cmd = _step(client, case, action, made_on, to, grounds=["联系不上"],
+                        comment="多次电话无人接听", evidence=EVIDENCE)
+            for r in cmd["rows"]:
+                if r["entity"] == "abnormal_case":
+                    r["data"]["enterprise_id"] = enterprise
+            cmd["args"]["enterprise_id"] = enterprise
+            [result] = client.push(cmd).results
+            assert result.status == "applied", result.reason
+    decided = []
+    for case in ("c1", "c2"):
+        cmd = _step(province, case, "list", 2, "listed", comment="决定列入",
+                    decision_no="吉建管〔2026〕7号", decision_date="2026-03-02")
+        decided.append(province.push(cmd).results[0])
+    assert decided[0].status == "applied", decided[0].reason
+    assert decided[1].status == "rejected"
+    assert "决定文号“吉建管〔2026〕7号”已用于另一件异常名录案件" in decided[1].reason

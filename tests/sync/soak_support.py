@@ -23,7 +23,15 @@ from sync_support import Device
 from inspection_support import photo_file, started
 from jjg_desktop.rules.credit_code import complete
 from jjg_desktop.rules.registration import RegistrationInput
-from jjg_desktop.services import cases, enterprise_facts, enterprises, inspections, registry
+from jjg_desktop.rules.verification import CheckResult
+from jjg_desktop.services import (
+    cases,
+    enterprise_facts,
+    enterprises,
+    inspections,
+    registry,
+    verifications,
+)
 from jjg_desktop.services.cases import StepInput
 from jjg_desktop.services.draws import add_pool_member
 from jjg_desktop.services.errors import InvalidInput, NotFound
@@ -48,7 +56,7 @@ from jjg_server.store import Record, User
 ITEMS = ("JS-01", "JS-02", "JS-03", "AQ-01", "AQ-02", "SM-07")
 ANSWERS = ("符合", "不符合", "不适用")
 FAULTS = ("lose_push", "cut_upload", "refuse_pull", "partition")
-ROLES = ("hc_clerk", "hc_clerk", "hc_inspector", "hc_inspector", "yb_reviewer")
+ROLES = ("hc_clerk", "hc_clerk", "hc_inspector", "hc_inspector", "yb_reviewer", "province")
 
 
 @dataclass
@@ -81,9 +89,11 @@ class Soak:
         role = d.ctx.actor.role
         choices: list[Callable[[Device], str]] = [self.contact, self.decide_conflict]
         if role == "county_clerk":
-            choices += [self.register, self.fact, self.propose, self.pool_member]
+            choices += [self.register, self.fact, self.propose, self.pool_member, self.verify]
         elif role == "inspector":
             choices += [self.inspect, self.answer, self.answer, self.photo, self.conclude]
+        elif role == "province_admin":
+            choices += [self.decide, self.decide]
         else:
             choices += [self.review, self.review]
         action = self.rng.choice(choices)
@@ -150,6 +160,38 @@ class Soak:
         cases.take_step(d.ctx, case_id, action, base_version=version, step=StepInput(
             comment="同意列入" if action == "agree" else "证据不足，退回补充"))
         return action
+
+    def decide(self, d: Device) -> str:
+        with d.store.db.read() as s:
+            waiting = list(s.execute(select(AbnormalCase.id, AbnormalCase.version).where(
+                AbnormalCase.state == "reviewed", AbnormalCase.deleted_at.is_(None))
+                .order_by(AbnormalCase.id)))
+        if not waiting:
+            return "nothing"
+        case_id, version = self.rng.choice(waiting)
+        assert d.ctx is not None
+        if self.rng.random() < 0.7:
+            cases.take_step(d.ctx, case_id, "list", base_version=version, step=StepInput(
+                comment="经审核，决定列入", decision_no=f"吉建管〔2026〕{self.n}号",
+                decision_date=d.ctx.today()))
+            return "list"
+        cases.take_step(d.ctx, case_id, "reject", base_version=version,
+                        step=StepInput(comment="证据不足，不予列入"))
+        return "reject"
+
+    def verify(self, d: Device) -> str:
+        known = self._enterprises(d)
+        if not known:
+            return "nothing"
+        assert d.ctx is not None
+        outcome = self.rng.choice(("通过", "不通过"))
+        verifications.record_verification(
+            d.ctx, self.rng.choice(known[:8]), verified_on=d.ctx.today(), method="实地核查",
+            verifiers=["刘晓燕", "金哲"],
+            checks={"registration_true": CheckResult("通过"),
+                    "office_present": CheckResult(outcome, note=f"第{self.n}次核查"),
+                    "reachable": CheckResult("通过")})
+        return "verify"
 
     def pool_member(self, d: Device) -> str:
         assert d.ctx is not None

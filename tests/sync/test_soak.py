@@ -33,9 +33,11 @@ def test_every_laptop_ends_equal_to_the_server(live, devices, county_site, tmp_p
     rounds = soak.settle()
     assert rounds <= 8, "the laptops never settled"
     # the run did the work it claims: every kind, and conflicts decided both ways
-    for kind in ("register", "contact", "propose", "answer", "photo", "inspect"):
+    for kind in ("register", "contact", "propose", "answer", "photo", "inspect", "verify",
+                 "fact", "pool", "conclusion"):
         assert soak.done[kind] > 0, (kind, soak.done)
-    assert soak.done["keep_mine"] + soak.done["take_theirs"] > 0, soak.done
+    assert soak.done["keep_mine"] > 0 and soak.done["take_theirs"] > 0, soak.done
+    assert soak.done["agree"] + soak.done["return"] > 0, soak.done
     for d in soak.laptops:
         assert quiet(d)
         diff = differences(live, d)

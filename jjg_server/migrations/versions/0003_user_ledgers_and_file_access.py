@@ -55,14 +55,22 @@ def upgrade() -> None:
         number = data.get("registration_no") if isinstance(data, dict) else None
         if isinstance(number, str) and number:
             numbers.setdefault(number, record_id)
-    open_cases = {}
+    open_cases, decisions = {}, {}
     for record_id, data in bind.execute(sa.text(
             "SELECT id, data FROM record WHERE entity = 'abnormal_case' AND NOT deleted "
             "ORDER BY id")):
         data = json.loads(data) if isinstance(data, str) else data
-        if isinstance(data, dict) and data.get("state") not in (
-                "not_listed", "removed", "cleared") and isinstance(data.get("enterprise_id"), str):
+        if not isinstance(data, dict):
+            continue
+        if data.get("state") not in ("not_listed", "removed", "cleared") and isinstance(
+                data.get("enterprise_id"), str):
             open_cases.setdefault(data["enterprise_id"], record_id)
+        if isinstance(data.get("decision_no"), str) and data["decision_no"]:
+            decisions.setdefault(data["decision_no"], record_id)
+    if decisions:  # decision numbers already given
+        bind.execute(sa.text("INSERT INTO record_number (entity, number, record_id) "
+                             "VALUES ('abnormal_case.decision', :number, :record_id)"),
+                     [{"number": n, "record_id": r} for n, r in decisions.items()])
     if open_cases:  # one open case per enterprise (the shipped workflow's open states)
         bind.execute(sa.text("INSERT INTO record_number (entity, number, record_id) "
                              "VALUES ('abnormal_case.open', :number, :record_id)"),
