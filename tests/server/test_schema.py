@@ -3,6 +3,7 @@ server or not from a server at all is refused in Chinese and left as it was."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -60,3 +61,35 @@ def test_a_database_that_is_not_the_servers_is_refused(db_url: str):
     engine.dispose()
     with pytest.raises(SchemaError, match="不是吉建管同步服务的数据库"):
         store.open_db(db_url)
+
+
+def test_an_older_server_database_is_upgraded_with_what_it_holds(db_url: str):
+    """0002 → head: the numbers, open cases, decisions and photo references it holds are
+    carried into the tables that now keep them."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    engine = create_engine(store.normalize_url(db_url))
+    rows = [("jilin_registration", "r1", {"registration_no": "吉入登〔2026〕222404-0001"}),
+            ("abnormal_case", "c1", {"enterprise_id": "e1", "state": "listed",
+                                     "decision_no": "吉建管〔2026〕3号"}),
+            ("abnormal_case", "c0", {"enterprise_id": "e0", "state": "cleared"}),
+            ("attachment", "a1", {"sha256": "b" * 64})]
+    try:
+        with engine.begin() as conn:
+            command.upgrade(schema.alembic_config(conn), "0002")
+            for entity, record_id, data in rows:
+                conn.execute(text(
+                    "INSERT INTO record (entity, id, version, deleted, data, updated_at, scope) "
+                    "VALUES (:e, :i, 1, false, :d, '2026-03-02 01:00:00', '222404')"),
+                    {"e": entity, "i": record_id, "d": json.dumps(data, ensure_ascii=False)})
+        store.open_db(db_url).dispose()
+        with engine.connect() as conn:
+            held = set(conn.execute(text("SELECT entity, number, record_id FROM record_number")))
+            refs = set(conn.execute(text("SELECT sha256, entity, record_id FROM file_ref")))
+    finally:
+        engine.dispose()
+    assert held == {("jilin_registration", "吉入登〔2026〕222404-0001", "r1"),
+                    ("abnormal_case.open", "e1", "c1"),
+                    ("abnormal_case.decision", "吉建管〔2026〕3号", "c1")}
+    assert refs == {("b" * 64, "attachment", "a1")}
