@@ -8,7 +8,6 @@ database of its own, dropped afterwards). Import it into a conftest to use it.
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -28,6 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+import pg_cluster
 from jjg_desktop.services.context import audit_safe
 from jjg_desktop.store import synced_rows as rows
 from jjg_desktop.sync.protocol import ChangeEntry, LoginResponse, PullResponse, PushResponse
@@ -41,18 +41,19 @@ STARTUP_TIMEOUT = 10.0
 SHUTDOWN_TIMEOUT = 10.0
 TIMEOUT = 10
 PG_ENV = "JJG_TEST_PG_URL"
-PG_MISSING = (f"PostgreSQL tests need {PG_ENV} (e.g. postgresql+psycopg://jjg@127.0.0.1:55432/"
-              "jjg_test, a role that may create databases); .ci/run starts such a server")
+
 ENGINES = ("sqlite", "postgresql")
 ROW_TIME = datetime(2026, 3, 2, 1, 30)  # naive UTC, as rows carry times
 
 
 @contextmanager
 def fresh_postgres_db() -> Iterator[str]:
-    """A new, empty database on the server named by JJG_TEST_PG_URL; dropped afterwards."""
-    admin_url = os.environ.get(PG_ENV)
+    """A new, empty database on the server named by JJG_TEST_PG_URL, else on a throw-away
+    cluster the tests start themselves (tests/pg_cluster.py); dropped afterwards."""
+    admin_url = pg_cluster.admin_url()
     if not admin_url:
-        pytest.skip(PG_MISSING)
+        pytest.skip(f"PostgreSQL tests skipped: {pg_cluster.why_not()}; set {PG_ENV} to a role "
+                    "that may create databases, or install PostgreSQL")
     name = f"jjg_t_{uuid.uuid4().hex[:16]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     try:
