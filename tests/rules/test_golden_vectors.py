@@ -104,12 +104,15 @@ def test_the_look_back_window_edge_of_a_conflict_of_interest():
     assert not draws.has_conflict(starts_after, project, on, 3)
 
 
-CAL = parse_calendar({"years": {
-    "2026": {"holidays": ["2026-10-01", "2026-10-02", "2026-10-05"],
-             "workdays": ["2026-10-10"]}}})
+def _calendar() -> WorkCalendar:
+    """Parsed afresh in each test, so every planted bug in the parser meets the tests."""
+    return parse_calendar({"years": {
+        "2026": {"holidays": ["2026-10-01", "2026-10-02", "2026-10-05"],
+                 "workdays": ["2026-10-10"]}}})
 
 
 def test_the_calendar_counts_working_days_after_the_start_up_to_the_end():
+    CAL = _calendar()
     # Wed 30 Sep; 1, 2 holidays; 3, 4 weekend; 5 holiday; 6 Tue works
     assert CAL.workdays_between(date(2026, 9, 30), date(2026, 10, 6)) == 1
     assert CAL.workdays_between(date(2026, 9, 30), date(2026, 9, 30)) == 0
@@ -121,6 +124,7 @@ def test_the_calendar_counts_working_days_after_the_start_up_to_the_end():
 
 
 def test_the_calendar_says_which_years_it_knows():
+    CAL = _calendar()
     assert CAL.covers(date(2026, 1, 1)) and CAL.covers(date(2026, 12, 31))
     assert not CAL.covers(date(2027, 1, 1)) and not CAL.covers(date(2025, 12, 31))
     assert not WorkCalendar().covers(date(2026, 6, 1))

@@ -26,14 +26,19 @@ from jjg_desktop.rules.workflow import (
 
 SHIPPED = json.loads((Path(__file__).parents[2] / "resources" / "workflows"
                       / "abnormal-list.v1.json").read_text(encoding="utf-8"))
-WF = parse_workflow(SHIPPED)
 TODAY = date(2026, 5, 18)
 PROVINCE = ActorRef("province_admin", 1, True)
 PREFECTURE = ActorRef("prefecture_reviewer", 2, True)
 COUNTY = ActorRef("county_clerk", 3, True)
 
 
+def wf():
+    """Parsed afresh in each test, so every planted bug in the parser meets the tests."""
+    return parse_workflow(SHIPPED)
+
+
 def test_the_shipped_definition_is_read_field_by_field():
+    WF = wf()
     assert (WF.code, WF.version) == (SHIPPED["code"], SHIPPED["version"])
     assert WF.title == SHIPPED["title"]
     assert WF.grounds == ("信息登记不实", "虚假承诺", "没有固定办公场所", "联系不上")
@@ -90,11 +95,12 @@ def _sub(action: str, version: int, **over) -> Submission:
 
 def _refused(case: CaseState, actor: ActorRef, sub: Submission) -> str:
     with pytest.raises(TransitionRefused) as raised:
-        check(WF, case, actor, sub)
+        check(wf(), case, actor, sub)
     return str(raised.value)
 
 
 def test_each_refusal_says_why():
+    WF = wf()
     proposed = CaseState("proposed", 1)
     assert _refused(proposed, PREFECTURE, _sub("fly", 1)) == "流程中没有“fly”这一步"
     assert _refused(proposed, PREFECTURE, _sub("agree", 0, comment="同意")) == (
@@ -116,6 +122,7 @@ def test_each_refusal_says_why():
 
 
 def test_a_decision_may_be_dated_today_not_tomorrow():
+    WF = wf()
     reviewed = CaseState("reviewed", 2)
     listing = _sub("list", 2, decision_no="吉建管〔2026〕1号", decision_date=TODAY)
     assert check(WF, reviewed, PROVINCE, listing).target == "listed"
@@ -124,6 +131,7 @@ def test_a_decision_may_be_dated_today_not_tomorrow():
 
 
 def test_an_objection_is_taken_up_to_the_thirtieth_day_after_listing():
+    WF = wf()
     listed_on = date(2026, 4, 18)
     objection = _sub("object", 3, comment="企业申辩", evidence=({"id": "v2"},))
     last_day = CaseState("listed", 3, listed_on)
@@ -134,6 +142,7 @@ def test_an_objection_is_taken_up_to_the_thirtieth_day_after_listing():
 
 
 def test_the_steps_an_actor_may_take_now():
+    WF = wf()
     assert [t.action for t in available(WF, CaseState("proposed", 1), PREFECTURE)] == [
         "return", "agree"]
     assert [t.action for t in available(WF, CaseState("proposed", 1), COUNTY)] == ["withdraw"]
@@ -143,6 +152,7 @@ def test_the_steps_an_actor_may_take_now():
 
 
 def test_the_next_step_is_due_in_calendar_or_working_days():
+    WF = wf()
     calendar = WorkCalendar(frozenset({date(2026, 5, 19)}), frozenset({date(2026, 5, 23)}),
                             frozenset({2026}))
     listing, proposing, withdrawing = (WF.transition(a) for a in ("list", "propose", "withdraw"))
