@@ -40,7 +40,7 @@ def _wf():
 
 @pytest.mark.parametrize("action", ACTIONS)
 def test_every_role_and_level_is_allowed_or_refused_as_the_workflow_says(action: str):
-    WF = _wf()  # noqa: N806
+    WF = _wf()
     t = WF.transition(action)
     assert t is not None
     source = t.sources[0]
@@ -58,7 +58,7 @@ def test_every_role_and_level_is_allowed_or_refused_as_the_workflow_says(action:
 
 
 def test_the_shipped_life_cycle_runs_from_proposal_to_removal_or_clearing():
-    WF = _wf()  # noqa: N806
+    WF = _wf()
     path = ["propose", "return", "resubmit", "agree", "list", "apply_rectification",
             "verify_rectification", "remove"]
     state = None
@@ -71,7 +71,7 @@ def test_the_shipped_life_cycle_runs_from_proposal_to_removal_or_clearing():
 
 
 def test_out_of_scope_stale_wrong_state_and_missing_fields_are_refused():
-    WF = _wf()  # noqa: N806
+    WF = _wf()
     county = ActorRef("county_clerk", 3, in_scope=True)
     prefecture = ActorRef("prefecture_reviewer", 2, in_scope=False)
     case = CaseState("proposed", version=3)
@@ -92,7 +92,7 @@ def test_out_of_scope_stale_wrong_state_and_missing_fields_are_refused():
 
 
 def test_objection_only_within_thirty_days_of_listing():
-    WF = _wf()  # noqa: N806
+    WF = _wf()
     county = ActorRef("county_clerk", 3, in_scope=True)
     listed = CaseState("listed", version=3, listed_on=date(2026, 4, 18))
     assert check(WF, listed, county, _complete("object")).target == "objection"
@@ -102,7 +102,7 @@ def test_objection_only_within_thirty_days_of_listing():
 
 
 def test_working_day_deadlines_skip_holidays_and_count_makeup_days():
-    WF = _wf()  # noqa: N806
+    WF = _wf()
     cal = work_calendar()
     agree = WF.transition("agree")  # next step due in 10 working days
     # National Day 2026: 1–7 Oct off, Sat 10 Oct worked: 8, 9, 10, 12–16, 19, 20 Oct.
