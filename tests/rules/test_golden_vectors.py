@@ -11,7 +11,23 @@ from pathlib import Path
 import pytest
 
 from jjg_desktop.rules import draw as draws
-from jjg_desktop.rules.credit_code import ALPHABET, is_valid, org_check_character, validate
+from jjg_desktop.rules.credit_code import (
+    ALPHABET,
+    check_character,
+    is_valid,
+    normalize,
+    org_check_character,
+    validate,
+)
+from jjg_desktop.rules.verification import (
+    BY_PHONE,
+    FAILED,
+    ON_SITE,
+    PASSED,
+    CallAttempt,
+    CheckResult,
+    verification_problems,
+)
 from jjg_desktop.rules.workdays import CalendarError, WorkCalendar, parse_calendar
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -146,3 +162,69 @@ def test_every_calendar_error_says_what_is_wrong(data: dict, message: str):
     with pytest.raises(CalendarError) as raised:
         parse_calendar(data)
     assert str(raised.value) == message
+
+
+@pytest.mark.parametrize(("code", "message"), [
+    ("", "统一社会信用代码应为18位，当前为0位"),
+    ("91110108MA005BCA2", "统一社会信用代码应为18位，当前为17位"),
+    ("91110108MA005BCA255", "统一社会信用代码应为18位，当前为19位"),
+    ("91A10108MA005BCA25", "第3至8位应为行政区划代码（数字），第3位是“A”"),
+    ("9111B108MA005BCA25", "第3至8位应为行政区划代码（数字），第5位是“B”"),
+    ("911101C8MA005BCA25", "第3至8位应为行政区划代码（数字），第7位是“C”"),
+    ("91110108MA005BCAX5", "第17位（组织机构代码校验码）应为“2”，当前为“X”"),
+])
+def test_each_fault_of_a_code_is_said_exactly(code: str, message: str):
+    check = validate(code)
+    assert (check.ok, bool(check), check.message) == (False, False, message)
+
+
+def test_check_characters_need_exactly_their_characters():
+    with pytest.raises(ValueError):
+        check_character("9111010")
+    with pytest.raises(ValueError):
+        check_character("91110108MA005BCA25")
+    with pytest.raises(ValueError):
+        org_check_character("MA005BC")
+    with pytest.raises(ValueError):
+        org_check_character("MA005BCA2")
+    assert check_character("91110108MA005BCA2") == "5"
+    assert normalize("９１１１０１０８ｍａ００５ｂｃａ２５：") == "91110108MA005BCA25："
+
+
+def _visit(**over) -> list[str]:
+    values = {"method": ON_SITE, "verifiers": ["刘晓燕", "金哲"], "verified_on": date(2026, 5, 18),
+              "today": date(2026, 5, 18),
+              "checks": {"registration_true": CheckResult(PASSED)}}
+    values.update(over)
+    return verification_problems(**values)  # type: ignore[arg-type]
+
+
+CALL = CallAttempt(at="2026-05-18 09:00", number="13904331234", answered=False)
+
+
+@pytest.mark.parametrize(("over", "problems"), [
+    ({}, []),
+    ({"method": "走访"}, ["核查方式应为“实地核查”或“电话核查”"]),
+    ({"verifiers": [" "]}, ["请填写核查人员"]),
+    ({"verifiers": ["刘晓燕"]}, ["实地核查应由至少两名人员进行"]),
+    ({"method": BY_PHONE, "verifiers": ["刘晓燕"]}, []),
+    ({"verified_on": date(2026, 5, 19)}, ["核查日期 2026-05-19 晚于今天"]),
+    ({"checks": {"registration_true": CheckResult(PASSED), "gossip": CheckResult(PASSED),
+                 "aura": CheckResult(PASSED)}}, ["未知的核查项：aura、gossip"]),
+    ({"checks": {"office_present": CheckResult("大概")}},
+     ["固定办公场所的结论应为通过、不通过或未核查"]),
+    ({"checks": {"office_present": CheckResult(FAILED, note=" ")}},
+     ["固定办公场所判定为不通过，请写明情况"]),
+    ({"checks": {}}, ["至少需要对一项内容作出核查结论"]),
+    ({"method": BY_PHONE, "checks": {"reachable": CheckResult(PASSED)}},
+     ["电话核查请记录拨打时间和号码"]),
+    ({"method": BY_PHONE, "checks": {"reachable": CheckResult(PASSED, calls=[CALL])}}, []),
+    ({"method": BY_PHONE, "checks": {"reachable": CheckResult(
+        FAILED, note="无人接听", calls=[CallAttempt("2026-05-18 09:00", "1", answered=True)])}},
+     ["判定联系不上时，通话记录中应有未接通的呼叫"]),
+    ({"method": BY_PHONE, "checks": {"reachable": CheckResult(FAILED, note="无人接听",
+                                                              calls=[CALL])}}, []),
+    ({"checks": {"reachable": CheckResult(FAILED, note="上门无人")}}, []),
+])
+def test_each_fault_of_a_verification_is_said_alone(over: dict, problems: list[str]):
+    assert _visit(**over) == problems
