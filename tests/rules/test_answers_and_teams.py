@@ -97,3 +97,26 @@ EXPERT = {"name": "李建国", "kind": "专家", "cert_no": ""}
 def test_a_team_is_two_named_people_led_by_an_official_with_a_certificate(
         team: list[dict[str, str]], problems: list[str]):
     assert team_problems(team) == problems
+
+
+def test_a_deadline_may_be_today_a_new_deadline_after_a_failed_review_must_be_later():
+    from datetime import date
+
+    from jjg_desktop.rules.inspection import MAX_TEXT, finding_problems, review_problem
+
+    today = date(2026, 5, 18)
+    assert finding_problems("未设维权告示牌", "施工单位", today, today) == []
+    assert finding_problems("未设维权告示牌", "施工单位", date(2026, 5, 17), today) == [
+        "整改期限不能早于今天"]
+    assert finding_problems("问" * MAX_TEXT, "", None, today) == []
+    assert finding_problems("问" * (MAX_TEXT + 1), "路人", None, today) == [
+        f"问题描述不能超过 {MAX_TEXT} 字",
+        "责任单位应为 建设单位、施工单位、监理单位、分包单位 之一"]
+    assert finding_problems(" ", "施工单位", None, today) == ["请填写问题描述"]
+    assert review_problem("reopened", "仍未设置", date(2026, 5, 19), today) is None
+    assert review_problem("reopened", "仍未设置", today, today) == "新的整改期限应晚于今天"
+    assert review_problem("reopened", "仍未设置", None, today) == (
+        "未整改到位的问题须确定新的整改期限")
+    assert review_problem("reopened", " ", date(2026, 5, 19), today) == "请说明未整改到位的情况"
+    assert review_problem("closed", "", None, today) is None
+    assert review_problem("差不多", "", None, today) == "复查结果应为“已整改到位”或“未整改到位”"
