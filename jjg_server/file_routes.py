@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated
 
 from anyio import to_thread
@@ -40,6 +41,11 @@ def _credit(request: Request, who: Caller, sha256: str) -> None:
         file_access.credit(session, who, sha256)
 
 
+def uploader_key(who: Caller) -> str:
+    """The name of a user's partial uploads: safe in a file name, the same every time."""
+    return hashlib.sha256(who.username.encode("utf-8")).hexdigest()[:16]
+
+
 def _unseen(sha256: str) -> UploadStatus:
     return UploadStatus(sha256=sha256, offset=0, size=0, complete=False)
 
@@ -52,8 +58,9 @@ def missing(body: MissingFilesRequest, request: Request, who: SignedIn) -> Missi
     absent = set(files.missing(body.hashes))
     missing = [sha for sha in dict.fromkeys(body.hashes)
                if sha in absent or not _may_fetch(request, who, sha)]
+    mine = uploader_key(who)
     held = {sha: offset for sha in missing
-            if sha in absent and (offset := files.status(sha).offset)}
+            if sha in absent and (offset := files.status(sha, mine).offset)}
     return MissingFilesResponse(missing=missing, held=held)
 
 
@@ -63,7 +70,7 @@ def status(sha256: Sha, request: Request, who: SignedIn) -> UploadStatus:
     files = _files(request)
     if files.has(sha256) and not _may_fetch(request, who, sha256):
         return _unseen(sha256)
-    return files.status(sha256)
+    return files.status(sha256, uploader_key(who))
 
 
 @router.put(
@@ -82,9 +89,12 @@ async def upload(sha256: Sha, request: Request, who: SignedIn,
         if files.has(sha256) and not await to_thread.run_sync(_may_fetch, request, who, sha256):
             done = await files.prove(sha256, start, end, total, request.stream())
         else:
-            done = await files.append(sha256, start, end, total, request.stream())
+            done = await files.append(sha256, start, end, total, request.stream(),
+                                      uploader_key(who))
     except ClientDisconnect:  # the connection was cut: what arrived is kept for resuming
-        return files.status(sha256) if files.has(sha256) else _unseen(sha256)
+        if files.has(sha256) and not await to_thread.run_sync(_may_fetch, request, who, sha256):
+            return _unseen(sha256)
+        return files.status(sha256, uploader_key(who))
     if done.complete:
         await to_thread.run_sync(_credit, request, who, sha256)
     return done

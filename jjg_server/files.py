@@ -2,8 +2,10 @@
 accepted, then kept once under their hash. A file is flushed to disk before the first command
 that names it is stored.
 
-Layout under the files folder: ``ab/abcdef…`` for complete files, ``partial/<sha>-<total>.part``
-for an upload under way (its size is the offset to resume from).
+Layout under the files folder: ``ab/abcdef…`` for complete files, and for an upload under way
+``partial/<sha>-<total>-<uploader>.part`` (its size is the offset to resume from). Each uploader
+has a partial file of their own: how far one user got is never told to another, and another
+user's upload never takes theirs over.
 """
 
 from __future__ import annotations
@@ -84,23 +86,24 @@ class FileStore:
     def missing(self, hashes: Iterable[str]) -> list[str]:
         return [h for h in dict.fromkeys(hashes) if not self.has(h)]
 
-    def _partial(self, sha256: str) -> Path | None:
-        return next(iter(sorted(self.partials.glob(f"{sha256}-*.part"))), None)
+    def _partial(self, sha256: str, uploader: str) -> Path | None:
+        return next(iter(sorted(self.partials.glob(f"{sha256}-*-{uploader}.part"))), None)
 
-    def status(self, sha256: str) -> UploadStatus:
+    def status(self, sha256: str, uploader: str = "") -> UploadStatus:
+        """How much of the file the server holds: all of it, or what ``uploader`` sent."""
         final = self.path(sha256)
         if final.is_file():
             size = final.stat().st_size
             return UploadStatus(sha256=sha256, offset=size, size=size, complete=True)
-        partial = self._partial(sha256)
+        partial = self._partial(sha256, uploader) if uploader else None
         if partial is None:
             return UploadStatus(sha256=sha256, offset=0, size=0, complete=False)
-        total = int(partial.stem.rsplit("-", 1)[1])
+        total = int(partial.stem.split("-")[1])
         return UploadStatus(sha256=sha256, offset=partial.stat().st_size, size=total,
                             complete=False)
 
     async def append(self, sha256: str, start: int, end: int, total: int,
-                     body: AsyncIterator[bytes]) -> UploadStatus:
+                     body: AsyncIterator[bytes], uploader: str = "-") -> UploadStatus:
         """Append the body at ``start``, which must be the partial file's size; the file is
         re-hashed when it is whole and kept only if its SHA-256 is the one named.
 
@@ -113,30 +116,32 @@ class FileStore:
         if self.has(sha256):
             return self.status(sha256)
         me = object()
-        self._owners[sha256] = me
+        key = f"{sha256}-{uploader}"
+        self._owners[key] = me
         try:
-            return await self._append(sha256, start, end, total, body, me)
+            return await self._append(sha256, start, end, total, body, me, uploader)
         finally:
-            if self._owners.get(sha256) is me:
-                del self._owners[sha256]
+            if self._owners.get(key) is me:
+                del self._owners[key]
 
     async def _append(self, sha256: str, start: int, end: int, total: int,
-                      body: AsyncIterator[bytes], me: object) -> UploadStatus:
-        held = self.status(sha256)
+                      body: AsyncIterator[bytes], me: object, uploader: str) -> UploadStatus:
+        key = f"{sha256}-{uploader}"
+        held = self.status(sha256, uploader)
         if held.offset and held.size != total and start == 0:
-            self._discard(sha256)
-            held = self.status(sha256)
+            self._discard(sha256, uploader)
+            held = self.status(sha256, uploader)
         if start != held.offset or (held.offset and held.size != total):
             raise UploadRefused(409, "上传位置与服务器不一致",
                                 f"服务器已有 {held.offset} 字节，请从该位置续传", current=held)
-        partial = self.partials / f"{sha256}-{total}.part"
+        partial = self.partials / f"{sha256}-{total}-{uploader}.part"
         digest = await to_thread.run_sync(_hash_of, partial) if start else hashlib.sha256()
         offset = start
         with open(partial, "ab", buffering=0) as out:
             async for chunk in body:
-                if self._owners.get(sha256) is not me:
+                if self._owners.get(key) is not me:
                     raise UploadRefused(409, "该文件已由新的连接继续上传",
-                                        current=self.status(sha256))
+                                        current=self.status(sha256, uploader))
                 if offset + len(chunk) > end:
                     out.truncate(start)
                     raise UploadRefused(400, "上传内容比 Content-Range 声明的长",
@@ -197,8 +202,8 @@ class FileStore:
                     os.close(fd)
             self._durable.add(sha256)
 
-    def _discard(self, sha256: str) -> None:
-        for stale in self.partials.glob(f"{sha256}-*.part"):
+    def _discard(self, sha256: str, uploader: str) -> None:
+        for stale in self.partials.glob(f"{sha256}-*-{uploader}.part"):
             stale.unlink(missing_ok=True)
 
     def add_copy(self, source: Path) -> str:

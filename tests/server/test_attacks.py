@@ -261,3 +261,29 @@ def test_numbers_that_are_not_finite_or_beyond_64_bits_are_refused_at_the_edge(
                               headers=clerk.headers, timeout=TIMEOUT)
         assert pulled.status_code == 422 and pulled.json()["title"]
     assert _changes(engine) == 0
+
+
+def test_how_far_an_upload_got_is_told_only_to_its_uploader(server: str, engine: Engine):
+    photo = bytes(range(256)) * 40
+    sha = hashlib.sha256(photo).hexdigest()
+    first = _user(server, engine, "insp01", "inspector", "222404")
+    other = _user(server, engine, "insp02", "inspector", "222401")
+    half = requests.put(f"{server}/sync/v1/files/{sha}", data=photo[:5000], timeout=TIMEOUT,
+                        headers={**first.headers,
+                                 "Content-Range": f"bytes 0-4999/{len(photo)}"})
+    assert half.status_code == 200 and half.json()["offset"] == 5000
+    for client, held in ((first, {sha: 5000}), (other, {})):
+        missing = requests.post(f"{server}/sync/v1/files/missing", headers=client.headers,
+                                json={"hashes": [sha]}, timeout=TIMEOUT).json()
+        assert missing == {"missing": [sha], "held": held}
+    status = requests.get(f"{server}/sync/v1/files/{sha}/status", headers=other.headers,
+                          timeout=TIMEOUT).json()
+    assert (status["offset"], status["complete"]) == (0, False)
+    # the other user's own upload neither resumes nor takes over the first one's
+    assert _upload(other, server, photo).status_code == 200
+    # the file is whole now, but not yet the first user's to be told of: they send it whole
+    rest = requests.put(f"{server}/sync/v1/files/{sha}", data=photo[5000:], timeout=TIMEOUT,
+                        headers={**first.headers,
+                                 "Content-Range": f"bytes 5000-{len(photo) - 1}/{len(photo)}"})
+    assert rest.status_code == 409 and rest.json()["offset"] == 0
+    assert _upload(first, server, photo).json()["complete"] is True
