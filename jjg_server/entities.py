@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from jjg_desktop.rules.record_names import ENTITY_NAMES
 from jjg_desktop.store.synced_rows import (
     FILE_ENTITIES,
     completed,
@@ -35,15 +36,6 @@ PARENTS: dict[str, tuple[str, str]] = {
     "key_person": ("project_id", "project"),
 }
 
-LABELS = {
-    "enterprise": "企业", "jilin_registration": "入吉登记", "enterprise_fact": "企业信息记录",
-    "checklist_template": "检查表模板", "project": "项目", "project_party": "参建单位",
-    "key_person": "关键岗位人员", "inspection": "检查", "inspection_answer": "检查记录",
-    "finding": "问题", "finding_review": "复查结果", "rectification_notice": "整改通知书",
-    "inspection_amendment": "检查更正", "attachment": "附件", "signature": "签名",
-    "verification": "动态核查", "abnormal_case": "异常名录案件", "case_transition": "案件流转记录",
-    "pool_member": "检查人员库成员", "pool_employment": "任职经历", "inspection_draw": "双随机抽取",
-}
 
 
 @cache
@@ -57,7 +49,7 @@ def known(entity: str) -> bool:
 
 
 def label(entity: str) -> str:
-    return LABELS.get(entity, entity)
+    return ENTITY_NAMES.get(entity, entity)
 
 
 def load_order() -> tuple[str, ...]:

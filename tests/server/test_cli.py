@@ -220,7 +220,7 @@ def test_a_client_database_is_loaded_with_its_files(
     done = _cli("load", "client-db", str(paths.db_path), "--db", db_url,
                 "--files", str(files_dir), "--attachments", str(paths.attachments_dir))
     assert done.returncode == 0, done.stderr
-    assert "已载入 2 条记录（检查表模板 1，附件 1）" in done.stdout
+    assert "已载入 2 条记录（检查表 1，照片 1）" in done.stdout
     assert "附件文件 1 个" in done.stdout
     with Session(engine) as session:
         loaded = session.get_one(Record, ("attachment", "a1"))

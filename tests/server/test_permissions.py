@@ -57,7 +57,7 @@ def test_a_county_cannot_write_records_of_another_county(server: str, engine: En
     answer = row("inspection_answer", "a1", inspection_id="i1", item_code="RJ-01", value="是",
                  answered_at="2026-03-02T01:30:00")
     assert here.do("inspection.answer", answer) == (
-        "rejected: 检查记录属于行政区划 222401，不在您的管辖范围（222404）内")
+        "rejected: 检查项结论属于行政区划 222401，不在您的管辖范围（222404）内")
     assert there.do("inspection.answer", answer) == "applied"
     assert here.do("enterprise.register", _enterprise("e1", "222401")) == (
         "rejected: 不能在其他行政区划（222401）登记企业，您的管辖范围是 222404")
@@ -73,7 +73,7 @@ def test_a_prefecture_covers_its_counties_and_the_province_everything(
     elsewhere = row("verification", "v2", enterprise_id="e1", division_code="220102",
                     verified_on="2026-03-01", method="实地核查")
     assert prefecture.do("verification.record", elsewhere).startswith(
-        "rejected: 动态核查属于行政区划 220102")
+        "rejected: 动态核查记录属于行政区划 220102")
     assert province.do("verification.record", elsewhere) == "applied"
     assert prefecture.do("inspection.plan", _inspection("i1", "222404")) == (
         "rejected: 您的角色（市州审核，市州级）不能进行“计划检查”操作")
@@ -106,7 +106,7 @@ def test_some_records_are_written_only_by_their_own_commands(server: str, engine
     template = row("checklist_template", "t1", code="X", version="1", title="检查表",
                    content={}, content_hash="0" * 64)
     assert clerk.do("inspection.plan", template) == (
-        "rejected: 检查表模板只能由省厅在服务器上发布，不能由客户端提交")
+        "rejected: 检查表只能由省厅在服务器上发布，不能由客户端提交")
 
 
 def test_the_table_names_every_command_the_client_sends():
@@ -139,4 +139,4 @@ def test_after_a_restore_any_client_gives_back_what_it_holds(server: str, engine
         "rejected: 检查人员库成员属于行政区划 220102")
     template = row("checklist_template", "t1", code="X", version="1", title="检查表",
                    content={}, content_hash="0" * 64)
-    assert inspector.do("sync.resend", template).startswith("rejected: 检查表模板只能由省厅")
+    assert inspector.do("sync.resend", template).startswith("rejected: 检查表只能由省厅")
