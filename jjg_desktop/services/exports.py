@@ -107,7 +107,7 @@ def _fill_and_save(tmp: str, title: str, columns: Sequence[str],
         ws.append(header)
         written = 0
         for row in rows:
-            ws.append(list(row))
+            ws.append([_as_text(ws, v) for v in row])
             written += 1
             if progress and written % PAGE == 0 and not progress(written, total):
                 raise ServiceError("已取消导出，未生成文件")
@@ -116,6 +116,21 @@ def _fill_and_save(tmp: str, title: str, columns: Sequence[str],
         _discard(ws)
         raise
     return written
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A cell value starting with one of these is a formula to Excel and WPS: it goes out as text."""
+
+
+def _as_text(ws: Any, value: Any) -> Any:
+    """A value as a cell that can never run as a formula (an enterprise named "=HYPERLINK(…)")."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def _discard(ws: Any) -> None:

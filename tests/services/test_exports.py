@@ -46,3 +46,16 @@ def test_a_cancelled_export_leaves_no_file(store, clock, tmp_path, monkeypatch):
         export_enterprises(store, EnterpriseFilter(), out / "企业.xlsx",
                            progress=lambda done, total: done < 4)
     assert list(out.iterdir()) == []
+
+
+def test_a_value_a_spreadsheet_would_run_as_a_formula_goes_out_as_text(store, clock, tmp_path):
+    names = ['=HYPERLINK("http://example.invalid","点我")', "+1+2", "-3+4", "@SUM(A1)",
+             "珲春市-正常公司"]
+    for name in names:
+        add_enterprise(store, clock.now, name=name)
+    out = tmp_path / "企业.xlsx"
+    assert export_enterprises(store, EnterpriseFilter(), out, sort="name", order="asc") == 5
+    sheet = openpyxl.load_workbook(out).active
+    cells = {row[0].value: row[0] for row in sheet.iter_rows(min_row=2)}
+    assert set(cells) == set(names)
+    assert {name: cell.data_type for name, cell in cells.items()} == {n: "s" for n in names}
