@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
+import shipped
 from jjg_desktop.rules.checklist import Template, parse_template
 from jjg_desktop.rules.inspection import (
     MAX_VALUE,
@@ -15,8 +13,7 @@ from jjg_desktop.rules.inspection import (
     team_problems,
 )
 
-SHIPPED = json.loads((Path(__file__).parents[2] / "resources" / "checklists"
-                      / "jzsc-zfjcb-2023.v1.json").read_text(encoding="utf-8"))
+SHIPPED = shipped.checklist_json()
 
 
 def _template() -> Template:

@@ -4,17 +4,15 @@ for word; what it accepts is read field by field."""
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+import shipped
 from jjg_desktop.rules.checklist import TemplateError, parse_template
 
-SHIPPED = json.loads((Path(__file__).parents[2] / "resources" / "checklists"
-                      / "jzsc-zfjcb-2023.v1.json").read_text(encoding="utf-8"))
+SHIPPED = shipped.checklist_json()
 FIRST = "sections[0].items[0]（JS-01）"
 
 

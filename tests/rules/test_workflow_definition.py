@@ -4,12 +4,11 @@ of a definition named, and each refusal of a step with its own words and edges."
 from __future__ import annotations
 
 import copy
-import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 
+import shipped
 from jjg_desktop.rules.workdays import WorkCalendar
 from jjg_desktop.rules.workflow import (
     ActorRef,
@@ -24,8 +23,7 @@ from jjg_desktop.rules.workflow import (
     parse_workflow,
 )
 
-SHIPPED = json.loads((Path(__file__).parents[2] / "resources" / "workflows"
-                      / "abnormal-list.v1.json").read_text(encoding="utf-8"))
+SHIPPED = shipped.workflow_json()
 TODAY = date(2026, 5, 18)
 PROVINCE = ActorRef("province_admin", 1, True)
 PREFECTURE = ActorRef("prefecture_reviewer", 2, True)

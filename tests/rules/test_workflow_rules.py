@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import itertools
-import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 
+import shipped
 from jjg_desktop.rules.workflow import (
     ActorRef,
     CaseState,
@@ -20,8 +19,7 @@ from jjg_desktop.rules.workflow import (
 )
 from jjg_desktop.store.rulebook import work_calendar
 
-SHIPPED = json.loads((Path(__file__).parents[2] / "resources" / "workflows"
-                      / "abnormal-list.v1.json").read_text(encoding="utf-8"))
+SHIPPED = shipped.workflow_json()
 ACTIONS = [t["action"] for t in SHIPPED["transitions"]]
 ROLES = ("inspector", "county_clerk", "prefecture_reviewer", "province_admin")
 TODAY = date(2026, 5, 18)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,6 +14,9 @@ from sqlalchemy import Engine
 
 from inspection_support import Site, site
 from jjg_desktop.config import resolve_paths
+from jjg_desktop.rules.registration import RegistrationInput
+from jjg_desktop.services import cases, registry
+from jjg_desktop.services.cases import StepInput
 from jjg_desktop.services.context import ServiceContext, Store
 from jjg_desktop.services.startup import open_store
 from jjg_desktop.sync.credentials import Credentials
@@ -101,3 +104,25 @@ class Device:
 
 def device(folder: Path, server_url: str) -> Device:
     return Device(open_store(resolve_paths(data_dir=folder)), server_url)
+
+
+def case_decided_twice(devices: Callable[[str], Device], registration: RegistrationInput
+                       ) -> tuple[str, Device, Device]:
+    """A clerk proposes a case; two prefecture reviewers decide it offline, one agreeing and
+    one returning it. Returns the case id and the two reviewers' laptops (nothing synced)."""
+    clerk = devices("hc_clerk")
+    assert clerk.ctx is not None
+    ent_id = registry.register(clerk.ctx, registration)
+    case_id = cases.propose(clerk.ctx, ent_id, grounds=["联系不上"],
+                            step=StepInput(comment="经核查，该企业无固定办公场所", evidence=[
+                                {"kind": "verification", "id": "v-1", "check": "office"}]))
+    clerk.sync()
+    first, second = devices("yb_reviewer"), devices("yb_reviewer2")
+    first.sync()
+    second.sync()
+    assert first.ctx is not None and second.ctx is not None
+    cases.take_step(first.ctx, case_id, "agree", base_version=1,
+                    step=StepInput(comment="同意列入"))
+    cases.take_step(second.ctx, case_id, "return", base_version=1,
+                    step=StepInput(comment="证据不足，退回补充"))
+    return case_id, first, second

@@ -8,13 +8,12 @@ import re
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sync_support import PASSWORD, Device
+from sync_support import PASSWORD, Device, case_decided_twice
 from test_sync_loop import _registration
 
 from inspection_support import started
 from jjg_desktop.cli import main
-from jjg_desktop.services import cases, enterprises, registry
-from jjg_desktop.services.cases import StepInput
+from jjg_desktop.services import enterprises, registry
 from jjg_desktop.services.context import ServiceContext
 from jjg_desktop.store.models import (
     AbnormalCase,
@@ -43,19 +42,7 @@ def _server(live, entity: str, record_id: str) -> Record:
 
 def test_taking_the_servers_side_of_a_case_step_leaves_nothing_of_the_refused_one(
         live, devices):
-    clerk = devices("hc_clerk")
-    ent_id = registry.register(_ctx(clerk), _registration())
-    case_id = cases.propose(_ctx(clerk), ent_id, grounds=["联系不上"],
-                            step=StepInput(comment="经核查，该企业无固定办公场所", evidence=[
-                                {"kind": "verification", "id": "v-1", "check": "office"}]))
-    clerk.sync()
-    first, second = devices("yb_reviewer"), devices("yb_reviewer2")
-    first.sync()
-    second.sync()
-    cases.take_step(_ctx(first), case_id, "agree", base_version=1,
-                    step=StepInput(comment="同意列入"))
-    cases.take_step(_ctx(second), case_id, "return", base_version=1,
-                    step=StepInput(comment="证据不足，退回补充"))
+    case_id, first, second = case_decided_twice(devices, _registration())
     assert first.sync().applied == 1
     assert second.sync().rejected == 1
     [conflict] = open_conflicts(second.store)

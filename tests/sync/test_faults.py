@@ -8,12 +8,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sync_support import Device
+from sync_support import Device, case_decided_twice
 from test_sync_loop import _registration
 
 from inspection_support import photo_file, started
-from jjg_desktop.services import cases, enterprises, inspections, registry
-from jjg_desktop.services.cases import StepInput
+from jjg_desktop.services import enterprises, inspections, registry
 from jjg_desktop.services.context import ServiceContext
 from jjg_desktop.store.models import (
     AbnormalCase,
@@ -206,19 +205,7 @@ def test_an_edit_of_a_record_the_server_deleted_is_a_conflict(live, devices):
 
 
 def test_two_reviewers_deciding_one_case_offline_get_one_decision(live, devices):
-    clerk = devices("hc_clerk")
-    ent_id = registry.register(_ctx(clerk), _registration())
-    case_id = cases.propose(_ctx(clerk), ent_id, grounds=["联系不上"],
-                            step=StepInput(comment="经核查，该企业无固定办公场所", evidence=[
-                                {"kind": "verification", "id": "v-1", "check": "office"}]))
-    clerk.sync()
-    first, second = devices("yb_reviewer"), devices("yb_reviewer2")
-    first.sync()
-    second.sync()
-    cases.take_step(_ctx(first), case_id, "agree", base_version=1,
-                    step=StepInput(comment="同意列入"))
-    cases.take_step(_ctx(second), case_id, "return", base_version=1,
-                    step=StepInput(comment="证据不足，退回补充"))
+    case_id, first, second = case_decided_twice(devices, _registration())
     assert first.sync().applied == 1
     report = second.sync()
     assert report.rejected == 1
