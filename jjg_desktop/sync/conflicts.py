@@ -83,11 +83,13 @@ def _title(entity: str, data: dict[str, Any]) -> str:
     return label
 
 
-def _view(conflict: SyncConflict, session: Session | None = None) -> ConflictView:
+def _view(conflict: SyncConflict, session: Session | None = None,
+          pending: set[tuple[str, str]] | None = None) -> ConflictView:
     main = _main_row(conflict)
     theirs = (conflict.theirs or {}).get("data") if conflict.theirs else None
     if session is not None:
-        theirs = _newest_theirs(session, conflict, theirs)
+        theirs = _newest_theirs(session, conflict, theirs,
+                                pending if pending is not None else pending_keys(session))
     why_not = MUST_REDECIDE.get(conflict.command, "")
     if not why_not and conflict.theirs is None:
         why_not = NOT_A_CONFLICT
@@ -102,13 +104,13 @@ def _view(conflict: SyncConflict, session: Session | None = None) -> ConflictVie
         fields=_fields(session, conflict.entity, mine, theirs) if session is not None else ())
 
 
-def _newest_theirs(session: Session, conflict: SyncConflict,
-                   theirs: dict[str, Any] | None) -> dict[str, Any] | None:
+def _newest_theirs(session: Session, conflict: SyncConflict, theirs: dict[str, Any] | None,
+                   pending: set[tuple[str, str]]) -> dict[str, Any] | None:
     """The server's copy as newest known here: a version pulled since the conflict."""
     model = rows.synced_models().get(conflict.entity)
     row = session.get(model, conflict.entity_id) if model is not None else None
     key = (conflict.entity, conflict.entity_id)
-    if row is None or row.server_version is None or key in pending_keys(session):
+    if row is None or row.server_version is None or key in pending:
         return theirs
     if row.server_version > (_server_version(conflict) or 0):
         return audit_safe(rows.snapshot(row))
@@ -181,7 +183,8 @@ def readable(session: Session, key: str, kind: str, value: Any, owner: Any = Non
 
 def open_conflicts(store: Store) -> list[ConflictView]:
     with store.db.read() as session:
-        return [_view(c, session) for c in session.scalars(select(SyncConflict).where(
+        pending = pending_keys(session)  # read once for the whole list
+        return [_view(c, session, pending) for c in session.scalars(select(SyncConflict).where(
             SyncConflict.resolved_at.is_(None)).order_by(SyncConflict.id))]
 
 
