@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from jjg_desktop.sync.protocol import LoginRequest, LoginResponse, UserInfo
 from jjg_server.passwords import burn_time, hash_password, verify_password
+from jjg_server.scopes import valid_code
 from jjg_server.store import Token, User
 
 ROLES: tuple[str, ...] = get_args(UserInfo.model_fields["role"].annotation)
-DIVISION_CODE = re.compile(r"^\d{6}$")
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 
@@ -71,8 +71,9 @@ def add_user(session: Session, *, username: str, display_name: str, role: str,
         raise UserError("姓名不能为空")
     if role not in ROLES:
         raise UserError(f"角色无效：{role}（可选：{'、'.join(ROLES)}）")
-    if not DIVISION_CODE.match(division_code):
-        raise UserError(f"行政区划代码应为 6 位数字：{division_code}")
+    if not valid_code(division_code):
+        raise UserError(f"行政区划代码不在全省区划表中：{division_code}（如 222404，"
+                        "或 JL-CBS 长白山管委会；见 db/reference/divisions.csv）")
     if not password:
         raise UserError("密码不能为空")
     if session.get(User, username) is not None:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from jjg_desktop.config import resolve_paths
 from jjg_desktop.demo.build import build_demo
+from jjg_desktop.rules.divisions import jurisdiction
 from jjg_desktop.services.startup import open_store
 from jjg_desktop.store.database import Database
 from jjg_desktop.store.models import CaseTransition, Inspection, UserProfile
@@ -71,7 +72,7 @@ def load_demo(engine: Engine, files: FileStore, *, county: str = DEMO_COUNTY) ->
             client.close()
         names = _names(paths.db_path)
         loaded = load_client_db(engine, files, paths.db_path, paths.attachments_dir)
-    prefecture = f"{county[:4]}00"
+    prefecture = jurisdiction().rows[county].parent_code or county
     users = []
     with Session(engine) as session, session.begin():
         for username, fallback, role, division in _accounts(county, prefecture):

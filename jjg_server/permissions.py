@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from typing import Any
 
 import jjg_desktop.sync.catalogue as catalogue
-from jjg_desktop.rules.record_names import COMMAND_NAMES
+from jjg_desktop.rules.divisions import jurisdiction
+from jjg_desktop.rules.record_names import COMMAND_NAMES, FIELD_NAMES
 from jjg_desktop.sync.catalogue import RESEND, ROLE_LABELS, SEAL, Rule, Write
 from jjg_server import entities
 from jjg_server.auth import Caller
@@ -110,9 +111,9 @@ def _check_write(caller: Caller, command: str, write: Write, data: dict[str, Any
         raise Rejected({
             "create": f"服务器上没有该{what}，“{verb}”操作不能新建",
             "delete": f"“{verb}”操作不能删除{what}",
-            "fixed": f"“{verb}”操作新建的{what}中 {'、'.join(found.columns)} 不符合要求，"
+            "fixed": f"“{verb}”操作新建的{what}中{_fields(found.columns)}不符合要求，"
                      "请升级客户端",
-            "columns": f"“{verb}”操作不能修改{what}的{'、'.join(found.columns)}",
+            "columns": f"“{verb}”操作不能修改{what}的{_fields(found.columns)}",
         }[found.kind])
     if creates:
         _check_place(caller, write, data, place)
@@ -131,11 +132,11 @@ def _check_place(caller: Caller, write: Write, data: dict[str, Any],
         division = data.get("division_code")
         if not write.registry and isinstance(division, str) and not in_scope(
                 caller.division_code, division):
-            raise Rejected(f"不能在其他行政区划（{division}）登记{what}，"
-                           f"您的管辖范围是 {caller.division_code}")
+            raise Rejected(f"不能在其他行政区划（{_place(division)}）登记{what}，"
+                           f"您的管辖范围是{_place(caller.division_code)}")
     elif place.scope != PROVINCE and not in_scope(caller.division_code, place.scope):
-        raise Rejected(f"{what}属于行政区划 {place.scope}，"
-                       f"不在您的管辖范围（{caller.division_code}）内")
+        raise Rejected(f"{what}属于{_place(place.scope)}，"
+                       f"不在您的管辖范围（{_place(caller.division_code)}）内")
     if place.audience is not None and caller.username not in place.audience:
         raise Rejected(f"该{what}属于保密抽查任务，只有抽中的检查组成员可以填写")
 
@@ -156,8 +157,17 @@ def _check_move(caller: Caller, verb: str, write: Write, data: dict[str, Any],
         raise Rejected(f"“{verb}”操作不能把{what}迁到其他行政区划")
     for division in (before, after):
         if not in_scope(caller.division_code, division):
-            raise Rejected(f"不能把{what}迁到您管辖范围（{caller.division_code}）"
-                           f"以外的行政区划 {after}")
+            raise Rejected(f"不能把{what}迁到您管辖范围（{_place(caller.division_code)}）"
+                           f"以外的{_place(after)}")
+
+
+def _place(code: str) -> str:
+    """A division as people call it (珲春市), not its code."""
+    return jurisdiction().name(code)
+
+
+def _fields(columns: Iterable[str]) -> str:
+    return "、".join(FIELD_NAMES.get(c, c) for c in columns)
 
 
 def _team(data: dict[str, Any]) -> set[str]:

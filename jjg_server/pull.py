@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from jjg_server import store
 from jjg_server.auth import Caller
-from jjg_server.scopes import PROVINCE, level_of, prefix_of
+from jjg_server.scopes import level_of, scopes_of
 from jjg_server.store import ChangeAudience, ChangeLog
 
 DEFAULT_LIMIT = 500
@@ -33,8 +33,7 @@ def pull(session: Session, caller: Caller, cursor: int, limit: int) -> bytes:
                         ChangeAudience.username == caller.username)))
              .order_by(ChangeLog.seq).limit(limit + 1))
     if level_of(caller.division_code) != 1:
-        query = query.where(or_(ChangeLog.scope == PROVINCE,
-                                ChangeLog.scope.startswith(prefix_of(caller.division_code))))
+        query = query.where(ChangeLog.scope.in_(sorted(scopes_of(caller.division_code))))
     found = session.execute(query).all()
     more = len(found) > limit
     page = found[:limit]

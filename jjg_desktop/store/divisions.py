@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass
-from functools import cache
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jjg_desktop.paths import shipped
+from jjg_desktop.rules.divisions import DivisionRow, reference_rows
 from jjg_desktop.store.models import Division
 
-
-@dataclass(frozen=True, slots=True)
-class DivisionRow:
-    code: str
-    name: str
-    level: int
-    parent_code: str | None
-    kind: str
-    gb_parent_code: str | None
-
-
-@cache
-def reference_rows() -> tuple[DivisionRow, ...]:
-    with (shipped("db") / "reference" / "divisions.csv").open(encoding="utf-8", newline="") as f:
-        return tuple(
-            DivisionRow(code=r["code"], name=r["name"], level=int(r["level"]),
-                        parent_code=r["parent_code"] or None, kind=r["kind"],
-                        gb_parent_code=r["gb_parent_code"] or None)
-            for r in csv.DictReader(f)
-        )
+__all__ = ["DivisionRow", "full_name", "load_reference", "reference_rows", "subtree_codes"]
 
 
 def load_reference(session: Session) -> int:

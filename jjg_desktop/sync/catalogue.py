@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from jjg_desktop.rules.divisions import jurisdiction
+
 INSPECTOR = "inspector"
 COUNTY = "county_clerk"
 PREFECTURE = "prefecture_reviewer"
@@ -176,12 +178,8 @@ def writable_entities() -> frozenset[str]:
 
 
 def level_of(division_code: str) -> int:
-    """1 province (220000), 2 prefecture (222400), 3 county (222404), by the national code."""
-    if division_code[2:] == "0000":
-        return 1
-    if division_code[4:] == "00":
-        return 2
-    return 3
+    """1 province, 2 prefecture tier, 3 county tier, as the division table ranks the code."""
+    return jurisdiction().level(division_code)
 
 
 @dataclass(frozen=True, slots=True)

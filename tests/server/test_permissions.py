@@ -52,15 +52,15 @@ def test_a_county_cannot_write_records_of_another_county(server: str, engine: En
     there = _user(server, engine, "clerk02", "county_clerk", "222401")
     assert there.do("inspection.plan", _inspection("i1", "222401")) == "applied"
     assert here.do("inspection.plan", _inspection("i2", "222401")) == (
-        "rejected: 检查属于行政区划 222401，不在您的管辖范围（222404）内")
+        "rejected: 检查属于延吉市，不在您的管辖范围（珲春市）内")
     # an answer has no division of its own: it is where its inspection is
     answer = row("inspection_answer", "a1", inspection_id="i1", item_code="RJ-01", value="是",
                  answered_at="2026-03-02T01:30:00")
     assert here.do("inspection.answer", answer) == (
-        "rejected: 检查项结论属于行政区划 222401，不在您的管辖范围（222404）内")
+        "rejected: 检查项结论属于延吉市，不在您的管辖范围（珲春市）内")
     assert there.do("inspection.answer", answer) == "applied"
     assert here.do("enterprise.register", _enterprise("e1", "222401")) == (
-        "rejected: 不能在其他行政区划（222401）登记企业，您的管辖范围是 222404")
+        "rejected: 不能在其他行政区划（延吉市）登记企业，您的管辖范围是珲春市")
 
 
 def test_a_prefecture_covers_its_counties_and_the_province_everything(
@@ -73,7 +73,7 @@ def test_a_prefecture_covers_its_counties_and_the_province_everything(
     elsewhere = row("verification", "v2", enterprise_id="e1", division_code="220102",
                     verified_on="2026-03-01", method="实地核查")
     assert prefecture.do("verification.record", elsewhere).startswith(
-        "rejected: 动态核查记录属于行政区划 220102")
+        "rejected: 动态核查记录属于南关区")
     assert province.do("verification.record", elsewhere) == "applied"
     assert prefecture.do("inspection.plan", _inspection("i1", "222404")) == (
         "rejected: 您的角色（市州审核，市州级）不能进行“计划检查”操作")
@@ -91,7 +91,7 @@ def test_any_county_may_update_the_contact_of_an_enterprise_registered_elsewhere
     # but it changes contacts only: not where the enterprise is registered
     moved = _enterprise("e1", "220103", base=2, phone="0433-2")
     assert inspector.do("enterprise.update_contact", moved) == (
-        "rejected: “修改企业联系方式”操作不能修改企业的division_code")
+        "rejected: “修改企业联系方式”操作不能修改企业的行政区划代码")
     # nor create an enterprise by updating a contact
     assert inspector.do("enterprise.update_contact", _enterprise("e9", "222404")) == (
         "rejected: 服务器上没有该企业；新企业须由县级住建局登记")
@@ -136,7 +136,7 @@ def test_after_a_restore_any_client_gives_back_what_it_holds(server: str, engine
         "rejected: “服务器恢复后重新提交”操作不能修改检查人员库成员")
     elsewhere = row("pool_member", "m2", division_code="220102", kind="干部", name="王五")
     assert clerk.do("sync.resend", elsewhere).startswith(
-        "rejected: 检查人员库成员属于行政区划 220102")
+        "rejected: 检查人员库成员属于南关区")
     template = row("checklist_template", "t1", code="X", version="1", title="检查表",
                    content={}, content_hash="0" * 64)
     assert inspector.do("sync.resend", template).startswith("rejected: 检查表只能由省厅")
