@@ -37,13 +37,17 @@ def create_app(db_url: str, *, files_dir: Path | None = None,
                min_client_version: str = MIN_CLIENT_VERSION,
                token_ttl: timedelta = TOKEN_TTL,
                clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-               workflow: Workflow | None = None) -> FastAPI:
+               workflow: Workflow | None = None,
+               upload_quota: int = files.UPLOAD_QUOTA,
+               partial_ttl: timedelta = files.PARTIAL_TTL,
+               stall_after: float = files.STALL_AFTER) -> FastAPI:
     """The server over the database at ``db_url`` (created or upgraded, with its epoch) and
     the files folder (default: beside a SQLite database). ``workflow`` overrides the
-    published one (tests)."""
+    published one (tests); the upload settings are `files.FileStore`'s."""
     folder = files_dir or files.default_dir(store.normalize_url(db_url))
     engine = store.open_db(db_url)
-    file_store = files.FileStore(folder)
+    file_store = files.FileStore(folder, quota=upload_quota, partial_ttl=partial_ttl,
+                                 stall_after=stall_after)
     sessions = sessionmaker(engine, expire_on_commit=False)
     pusher = Pusher(sessions, file_store, clock=clock, workflow=workflow)
 

@@ -18,7 +18,7 @@ from jjg_desktop.sync.protocol import (
 )
 from jjg_server import file_access
 from jjg_server.auth import Caller
-from jjg_server.files import FileStore, parse_range
+from jjg_server.files import FileArrived, FileStore, parse_range
 from jjg_server.web import SignedIn, problem, problems
 
 Sha = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$",
@@ -85,14 +85,21 @@ async def upload(sha256: Sha, request: Request, who: SignedIn,
                  content_length: Annotated[str | None, Header()] = None) -> UploadStatus:
     start, end, total = parse_range(content_range, content_length)
     files = _files(request)
+
+    async def may_fetch() -> bool:
+        return await to_thread.run_sync(_may_fetch, request, who, sha256)
+
     try:
-        if files.has(sha256) and not await to_thread.run_sync(_may_fetch, request, who, sha256):
-            done = await files.prove(sha256, start, end, total, request.stream())
-        else:
+        try:
             done = await files.append(sha256, start, end, total, request.stream(),
                                       uploader_key(who))
+        except FileArrived:
+            if not await may_fetch():
+                done = await files.prove(sha256, start, end, total, request.stream())
+            else:
+                done = files.status(sha256)
     except ClientDisconnect:  # the connection was cut: what arrived is kept for resuming
-        if files.has(sha256) and not await to_thread.run_sync(_may_fetch, request, who, sha256):
+        if files.has(sha256) and not await may_fetch():
             return _unseen(sha256)
         return files.status(sha256, uploader_key(who))
     if done.complete:

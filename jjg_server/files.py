@@ -4,25 +4,34 @@ that names it is stored.
 
 Layout under the files folder: ``ab/abcdef…`` for complete files, and for an upload under way
 ``partial/<sha>-<total>-<uploader>.part`` (its size is the offset to resume from). Each uploader
-has a partial file of their own: how far one user got is never told to another, and another
-user's upload never takes theirs over.
+has a partial file of their own: how far one user got is never told to another. Partial files
+expire and count against their uploader's quota.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import shutil
+import time
 from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
+import anyio
 from anyio import to_thread
 from sqlalchemy.engine import make_url
 
 from jjg_desktop.sync.protocol import UploadStatus
 
 MAX_FILE_SIZE = 50 * 1024 * 1024
+UPLOAD_QUOTA = 200 * 1024 * 1024
+PARTIAL_TTL = timedelta(days=7)
+STALL_AFTER = 30.0
+SWEEP_EVERY = 3600.0
 CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
 _READ_CHUNK = 1024 * 1024
 
@@ -69,13 +78,34 @@ def parse_range(header: str | None, length: str | None) -> tuple[int, int, int]:
     return start, last + 1, total
 
 
+@dataclass(eq=False)
+class _Flight:
+    """The one upload of a file in flight: whose, and when it last received bytes."""
+
+    uploader: str
+    moved_at: float
+    done: anyio.Event = field(default_factory=anyio.Event)
+
+
+class FileArrived(Exception):
+    """The file became whole (another upload finished it) before this one began."""
+
+
 class FileStore:
-    def __init__(self, root: Path) -> None:
+    """``partial_ttl``: a partial upload not written to for this long is deleted.
+    ``quota``: the bytes one user's partial uploads may announce in all. ``stall_after``: an
+    upload that received nothing for this long may be taken over by another user's."""
+
+    def __init__(self, root: Path, *, partial_ttl: timedelta = PARTIAL_TTL,
+                 quota: int = UPLOAD_QUOTA, stall_after: float = STALL_AFTER) -> None:
         self.root = root
         self.partials = root / "partial"
         self.partials.mkdir(parents=True, exist_ok=True)
-        self._owners: dict[str, object] = {}
+        self.partial_ttl, self.quota, self.stall_after = partial_ttl, quota, stall_after
+        self._flights: dict[str, _Flight] = {}
         self._durable: set[str] = set()
+        self._swept_at = time.monotonic()
+        self.expire_partials()
 
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
@@ -86,8 +116,8 @@ class FileStore:
     def missing(self, hashes: Iterable[str]) -> list[str]:
         return [h for h in dict.fromkeys(hashes) if not self.has(h)]
 
-    def _partial(self, sha256: str, uploader: str) -> Path | None:
-        return next(iter(sorted(self.partials.glob(f"{sha256}-*-{uploader}.part"))), None)
+    def _partials_of(self, uploader: str, sha256: str = "*") -> list[Path]:
+        return sorted(self.partials.glob(f"{sha256}-*-{uploader}.part"))
 
     def status(self, sha256: str, uploader: str = "") -> UploadStatus:
         """How much of the file the server holds: all of it, or what ``uploader`` sent."""
@@ -95,51 +125,98 @@ class FileStore:
         if final.is_file():
             size = final.stat().st_size
             return UploadStatus(sha256=sha256, offset=size, size=size, complete=True)
-        partial = self._partial(sha256, uploader) if uploader else None
-        if partial is None:
+        found = self._partials_of(uploader, sha256) if uploader else []
+        if len(found) != 1:
             return UploadStatus(sha256=sha256, offset=0, size=0, complete=False)
-        total = int(partial.stem.split("-")[1])
-        return UploadStatus(sha256=sha256, offset=partial.stat().st_size, size=total,
-                            complete=False)
+        return UploadStatus(sha256=sha256, offset=found[0].stat().st_size,
+                            size=_announced(found[0]), complete=False)
+
+    def expire_partials(self) -> int:
+        """Delete partial uploads nobody has written to for ``partial_ttl``; how many."""
+        cutoff = time.time() - self.partial_ttl.total_seconds()
+        expired = 0
+        for partial in self.partials.glob("*.part"):
+            if partial.name.split("-", 1)[0] in self._flights:
+                continue
+            with contextlib.suppress(FileNotFoundError):
+                if partial.stat().st_mtime < cutoff:
+                    partial.unlink()
+                    expired += 1
+        self._swept_at = time.monotonic()
+        return expired
+
+    def _announced_by(self, uploader: str, besides: str) -> int:
+        return sum(_announced(p) for p in self._partials_of(uploader)
+                   if not p.name.startswith(besides))
 
     async def append(self, sha256: str, start: int, end: int, total: int,
                      body: AsyncIterator[bytes], uploader: str = "-") -> UploadStatus:
-        """Append the body at ``start``, which must be the partial file's size; the file is
-        re-hashed when it is whole and kept only if its SHA-256 is the one named.
+        """Append the body at ``start``, which must be where ``uploader``'s partial file ends;
+        when the file is whole its bytes on disk are hashed and kept only if they hash to
+        the name. FileArrived if the file is (or became, while this waited) complete.
 
-        The newest upload of a file takes over: one still waiting on a stalled connection
-        stops at its next chunk, so a client that reconnects can always resume.
+        One upload of a file is in flight at a time. Another user's waits for it, and goes
+        on only if it stops short or stalls. The same user's, resuming from where the server
+        stopped, takes over at once: its old connection is dead or stalled. A request the
+        server refuses never touches the one in flight.
         """
         if total > MAX_FILE_SIZE:
             raise UploadRefused(413, "文件过大",
                                 f"单个文件不能超过 {MAX_FILE_SIZE // 1024 // 1024} MB")
+        if time.monotonic() - self._swept_at > SWEEP_EVERY:
+            self.expire_partials()
+        while not self.has(sha256):
+            flight = self._flights.get(sha256)
+            if flight is None or flight.uploader == uploader:
+                break
+            left = flight.moved_at + self.stall_after - time.monotonic()
+            if left <= 0:
+                break
+            with anyio.move_on_after(left):
+                await flight.done.wait()
         if self.has(sha256):
-            return self.status(sha256)
-        me = object()
-        key = f"{sha256}-{uploader}"
-        self._owners[key] = me
+            raise FileArrived(sha256)
+        held = self._admit(sha256, start, total, uploader)
+        flight = _Flight(uploader, time.monotonic())
+        taken = self._flights.get(sha256)
+        self._flights[sha256] = flight
+        if taken is not None:
+            taken.done.set()
         try:
-            return await self._append(sha256, start, end, total, body, me, uploader)
+            return await self._append(sha256, held, start, end, total, body, flight, uploader)
         finally:
-            if self._owners.get(key) is me:
-                del self._owners[key]
+            if self._flights.get(sha256) is flight:
+                del self._flights[sha256]
+            flight.done.set()
 
-    async def _append(self, sha256: str, start: int, end: int, total: int,
-                      body: AsyncIterator[bytes], me: object, uploader: str) -> UploadStatus:
-        key = f"{sha256}-{uploader}"
+    def _admit(self, sha256: str, start: int, total: int, uploader: str) -> UploadStatus:
+        """Check the request against what the uploader holds (nothing awaited: the check and
+        the claim that follows it see the same files)."""
         held = self.status(sha256, uploader)
-        if held.offset and held.size != total and start == 0:
-            self._discard(sha256, uploader)
+        if start == 0 and (held.size != total or len(self._partials_of(uploader, sha256)) > 1):
+            for stale in self._partials_of(uploader, sha256):
+                stale.unlink(missing_ok=True)
             held = self.status(sha256, uploader)
         if start != held.offset or (held.offset and held.size != total):
             raise UploadRefused(409, "上传位置与服务器不一致",
                                 f"服务器已有 {held.offset} 字节，请从该位置续传", current=held)
+        if held.offset == 0 and self._announced_by(uploader, sha256) + total > self.quota:
+            self.expire_partials()
+            if self._announced_by(uploader, sha256) + total > self.quota:
+                raise UploadRefused(
+                    413, "未完成的上传过多",
+                    f"您未完成的上传已达 {self.quota // 1024 // 1024} MB 的限额；请先完成"
+                    f"正在进行的上传，或等待 {self.partial_ttl.days} 天后未完成的上传自动清除")
+        return held
+
+    async def _append(self, sha256: str, held: UploadStatus, start: int, end: int, total: int,
+                      body: AsyncIterator[bytes], flight: _Flight,
+                      uploader: str) -> UploadStatus:
         partial = self.partials / f"{sha256}-{total}-{uploader}.part"
-        digest = await to_thread.run_sync(_hash_of, partial) if start else hashlib.sha256()
         offset = start
         with open(partial, "ab", buffering=0) as out:
             async for chunk in body:
-                if self._owners.get(key) is not me:
+                if self._flights.get(sha256) is not flight:
                     raise UploadRefused(409, "该文件已由新的连接继续上传",
                                         current=self.status(sha256, uploader))
                 if offset + len(chunk) > end:
@@ -149,14 +226,15 @@ class FileStore:
                 view = memoryview(chunk)
                 while view:
                     view = view[out.write(view) or 0:]
-                digest.update(chunk)
                 offset += len(chunk)
+                flight.moved_at = time.monotonic()
         if offset < total:
             return UploadStatus(sha256=sha256, offset=offset, size=total, complete=False)
-        return await to_thread.run_sync(self._finish, sha256, partial, digest.hexdigest())
+        return await to_thread.run_sync(self._finish, sha256, partial)
 
-    def _finish(self, sha256: str, partial: Path, actual: str) -> UploadStatus:
-        if actual != sha256:
+    def _finish(self, sha256: str, partial: Path) -> UploadStatus:
+        """Keep the partial file under its name if the bytes on disk hash to it."""
+        if _hash_of(partial).hexdigest() != sha256:
             partial.unlink(missing_ok=True)
             raise UploadRefused(422, "文件校验失败",
                                 "收到内容的 SHA-256 与文件名不符，已丢弃，请重新上传")
@@ -202,10 +280,6 @@ class FileStore:
                     os.close(fd)
             self._durable.add(sha256)
 
-    def _discard(self, sha256: str, uploader: str) -> None:
-        for stale in self.partials.glob(f"{sha256}-*-{uploader}.part"):
-            stale.unlink(missing_ok=True)
-
     def add_copy(self, source: Path) -> str:
         """Keep a copy of a local file (loading a client's attachments); returns its hash."""
         digest = _hash_of(source).hexdigest()
@@ -216,6 +290,11 @@ class FileStore:
             shutil.copyfile(source, tmp)
             os.replace(tmp, target)
         return digest
+
+
+def _announced(partial: Path) -> int:
+    """The file size an upload announced (its partial file's name carries it)."""
+    return int(partial.name.split("-")[1])
 
 
 def _hash_of(path: Path) -> hashlib._Hash:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -30,7 +31,13 @@ from sqlalchemy.pool import NullPool
 import pg_cluster
 from jjg_desktop.services.context import audit_safe
 from jjg_desktop.store import synced_rows as rows
-from jjg_desktop.sync.protocol import ChangeEntry, LoginResponse, PullResponse, PushResponse
+from jjg_desktop.sync.protocol import (
+    ChangeEntry,
+    LoginResponse,
+    PullResponse,
+    PushResponse,
+    UploadStatus,
+)
 from jjg_server import auth, records
 from jjg_server.app import create_app
 from jjg_server.placement import Placer
@@ -237,3 +244,34 @@ class SyncClient:
         """Every (entity, id) this user receives pulling from the start."""
         self.cursor = 0
         return {(c.entity, c.id) for c in self.pull_all()}
+
+
+def upload_status(client: SyncClient, sha: str) -> UploadStatus:
+    reply = requests.get(f"{client.base}/sync/v1/files/{sha}/status", headers=client.headers,
+                         timeout=TIMEOUT)
+    assert reply.status_code == 200, reply.text
+    return UploadStatus.model_validate_json(reply.text)
+
+
+def start_upload(client: SyncClient, sha: str, body: bytes, sent: int) -> socket.socket:
+    """A PUT of the whole body that stops after ``sent`` bytes (the connection stays open)."""
+    url = urlsplit(client.base)
+    head = (f"PUT /sync/v1/files/{sha} HTTP/1.1\r\nHost: {url.netloc}\r\n"
+            f"Authorization: Bearer {client.token}\r\nContent-Length: {len(body)}\r\n"
+            f"Content-Range: bytes 0-{len(body) - 1}/{len(body)}\r\n\r\n")
+    sock = socket.create_connection((url.hostname, url.port), timeout=TIMEOUT)
+    sock.sendall(head.encode("ascii") + body[:sent])
+    return sock
+
+
+def cut_upload(client: SyncClient, sha: str, body: bytes, sent: int) -> None:
+    """Start a PUT of the whole body and drop the connection after ``sent`` bytes."""
+    start_upload(client, sha, body, sent).close()
+
+
+def held_upload(client: SyncClient, sha: str, at_least: int) -> UploadStatus:
+    deadline = time.monotonic() + TIMEOUT
+    while (held := upload_status(client, sha)).offset < at_least:
+        assert time.monotonic() < deadline, held
+        time.sleep(0.05)
+    return held

@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import hashlib
 import os
-import socket
-import time
-from urllib.parse import urlsplit
 
 import requests
 from sqlalchemy import Engine
 
 from jjg_desktop.sync.protocol import MissingFilesResponse, ProblemDetail, UploadStatus
 from jjg_server.files import MAX_FILE_SIZE
-from server_support import TIMEOUT, SyncClient, add_user
+from server_support import (
+    TIMEOUT,
+    SyncClient,
+    add_user,
+    cut_upload,
+    held_upload,
+    start_upload,
+    upload_status,
+)
 
 PASSWORD = "Jl-文件-2026!"
 PHOTO = os.urandom(3 * 1024 * 1024 + 17)
@@ -33,37 +38,6 @@ def _put(client: SyncClient, sha: str, body: bytes, start: int, total: int) -> r
                         timeout=TIMEOUT)
 
 
-def _status(client: SyncClient, sha: str) -> UploadStatus:
-    reply = requests.get(f"{client.base}/sync/v1/files/{sha}/status", headers=client.headers,
-                         timeout=TIMEOUT)
-    assert reply.status_code == 200, reply.text
-    return UploadStatus.model_validate_json(reply.text)
-
-
-def _start_upload(client: SyncClient, sha: str, body: bytes, sent: int) -> socket.socket:
-    """A PUT of the whole body that stops after ``sent`` bytes (the connection stays open)."""
-    url = urlsplit(client.base)
-    head = (f"PUT /sync/v1/files/{sha} HTTP/1.1\r\nHost: {url.netloc}\r\n"
-            f"Authorization: Bearer {client.token}\r\nContent-Length: {len(body)}\r\n"
-            f"Content-Range: bytes 0-{len(body) - 1}/{len(body)}\r\n\r\n")
-    sock = socket.create_connection((url.hostname, url.port), timeout=TIMEOUT)
-    sock.sendall(head.encode("ascii") + body[:sent])
-    return sock
-
-
-def _cut_upload(client: SyncClient, sha: str, body: bytes, sent: int) -> None:
-    """Start a PUT of the whole body and drop the connection after ``sent`` bytes."""
-    _start_upload(client, sha, body, sent).close()
-
-
-def _held(client: SyncClient, sha: str, at_least: int) -> UploadStatus:
-    deadline = time.monotonic() + TIMEOUT
-    while (held := _status(client, sha)).offset < at_least:
-        assert time.monotonic() < deadline, held
-        time.sleep(0.05)
-    return held
-
-
 def test_the_server_names_the_files_it_lacks(server: str, engine: Engine):
     client = _client(server, engine)
     other = hashlib.sha256(b"other").hexdigest()
@@ -76,8 +50,8 @@ def test_the_server_names_the_files_it_lacks(server: str, engine: Engine):
 
 def test_a_cut_upload_resumes_from_the_offset_the_server_reports(server: str, engine: Engine):
     client = _client(server, engine)
-    _cut_upload(client, SHA, PHOTO, 1_000_003)
-    held = _held(client, SHA, 1_000_003)
+    cut_upload(client, SHA, PHOTO, 1_000_003)
+    held = held_upload(client, SHA, 1_000_003)
     assert held == UploadStatus(sha256=SHA, offset=1_000_003, size=len(PHOTO), complete=False)
 
     # a part that does not start where the server stopped is refused with where it stopped
@@ -101,9 +75,9 @@ def test_an_upload_stalled_on_a_dead_connection_does_not_block_resuming(
         server: str, engine: Engine):
     """A network partition leaves the first connection open but silent."""
     client = _client(server, engine)
-    stalled = _start_upload(client, SHA, PHOTO, 2_000_000)
+    stalled = start_upload(client, SHA, PHOTO, 2_000_000)
     try:
-        held = _held(client, SHA, 2_000_000)
+        held = held_upload(client, SHA, 2_000_000)
         done = _put(client, SHA, PHOTO[held.offset:], held.offset, len(PHOTO))
         assert done.status_code == 200, done.text
         assert UploadStatus.model_validate_json(done.text).complete
@@ -123,7 +97,7 @@ def test_bytes_that_do_not_hash_to_the_name_are_discarded(server: str, engine: E
     assert reply.status_code == 422
     problem = ProblemDetail.model_validate_json(reply.text)
     assert problem.title == "文件校验失败" and "SHA-256" in problem.detail
-    assert _status(client, SHA) == UploadStatus(sha256=SHA, offset=0, size=0, complete=False)
+    assert upload_status(client, SHA) == UploadStatus(sha256=SHA, offset=0, size=0, complete=False)
     assert requests.get(f"{server}/sync/v1/files/{SHA}", headers=client.headers,
                         timeout=TIMEOUT).status_code == 404
 
