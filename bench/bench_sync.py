@@ -50,7 +50,7 @@ from jjg_desktop.sync.client import SyncClient  # noqa: E402
 from jjg_desktop.sync.credentials import Credentials  # noqa: E402
 from jjg_desktop.sync.errors import Offline  # noqa: E402
 from jjg_desktop.sync.session import sign_in, sync_once  # noqa: E402
-from jjg_server import auth, store  # noqa: E402
+from jjg_server import accounts, store  # noqa: E402
 from jjg_server.app import create_app  # noqa: E402
 from jjg_server.client_db import load_client_db  # noqa: E402
 from jjg_server.files import FileStore  # noqa: E402
@@ -162,8 +162,9 @@ def main() -> int:
     loaded = load_client_db(engine, FileStore(work / "server-files"), client_db)
     print(f"server loaded in {time.perf_counter() - t:.1f} s: {loaded}")
     with Session(engine) as s, s.begin():
-        auth.add_user(s, username="bench_province", display_name="省厅测试", role="province_admin",
-                      division_code="220000", password=PASSWORD, now=datetime.now(UTC))
+        accounts.add_user(s, username="bench_province", display_name="省厅测试",
+                          role="province_admin", division_code="220000", password=PASSWORD,
+                          now=datetime.now(UTC))
     failures: list[str] = []
     with _serving(create_app(server_url, files_dir=work / "server-files")) as url:
         credentials = Credentials(MemoryKeyring())

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import math
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import FastAPI, Query, Response
+import anyio
+from anyio import to_thread
+from fastapi import FastAPI, Query, Request, Response
 from sqlalchemy.orm import sessionmaker
 
 from jjg_desktop.rules.workflow import Workflow
 from jjg_desktop.sync.protocol import (
+    MAX_COMMAND_ROWS,
     MAX_INT64,
+    MAX_PUSH_ROWS,
     PREFIX,
     CurrentRecord,
     LoginRequest,
@@ -25,11 +31,14 @@ from jjg_desktop.sync.protocol import (
     RecordsRequest,
     RecordsResponse,
 )
-from jjg_server import auth, file_routes, files, permissions, pull, store
+from jjg_server import auth, file_routes, files, gate, permissions, pull, store
 from jjg_server.push import Pusher
-from jjg_server.web import SignedIn, install_error_handlers, problems
+from jjg_server.throttle import LoginThrottle
+from jjg_server.web import SignedIn, install_error_handlers, problem, problems
 
 MIN_CLIENT_VERSION = "0.1.0"
+PASSWORD_CHECKS = max(1, (os.cpu_count() or 2) // 2)
+"""Password checks at once: each costs ~0.1 s of CPU and 64 MiB; more would starve syncs."""
 TOKEN_TTL = timedelta(hours=12)
 
 
@@ -40,10 +49,13 @@ def create_app(db_url: str, *, files_dir: Path | None = None,
                workflow: Workflow | None = None,
                upload_quota: int = files.UPLOAD_QUOTA,
                partial_ttl: timedelta = files.PARTIAL_TTL,
-               stall_after: float = files.STALL_AFTER) -> FastAPI:
+               stall_after: float = files.STALL_AFTER,
+               docs: bool = True, max_push_rows: int = MAX_PUSH_ROWS) -> FastAPI:
     """The server over the database at ``db_url`` (created or upgraded, with its epoch) and
     the files folder (default: beside a SQLite database). ``workflow`` overrides the
-    published one (tests); the upload settings are `files.FileStore`'s."""
+    published one (tests); the upload settings are `files.FileStore`'s. ``docs``: serve
+    /docs and /openapi.json (not in production). ``max_push_rows``: rows one push may carry
+    (never fewer than one command's most)."""
     folder = files_dir or files.default_dir(store.normalize_url(db_url))
     engine = store.open_db(db_url)
     file_store = files.FileStore(folder, quota=upload_quota, partial_ttl=partial_ttl,
@@ -56,13 +68,17 @@ def create_app(db_url: str, *, files_dir: Path | None = None,
         yield
         engine.dispose()
 
+    hidden: dict[str, None] = {} if docs else {"docs_url": None, "redoc_url": None,
+                                                "openapi_url": None}
     app = FastAPI(title="吉建管 省级同步服务", version=min_client_version, lifespan=lifespan,
+                  **hidden,
                   description="客户端与省级服务器之间的同步协议 /sync/v1，见 docs/sync-protocol.md")
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.clock = clock
     app.state.files = file_store
     install_error_handlers(app)
+    gate.install(app, sessions=sessions, clock=clock)
     app.include_router(file_routes.router)
 
     @app.get(f"{PREFIX}/meta", response_model=Meta, summary="服务器时间、纪元与最新变更序号",
@@ -73,17 +89,46 @@ def create_app(db_url: str, *, files_dir: Path | None = None,
                         min_client_version=min_client_version,
                         latest_seq=store.latest_seq(session))
 
-    @app.post(f"{PREFIX}/login", response_model=LoginResponse, summary="登录，取得令牌",
-              tags=["登录"], responses=problems(401, 403, 422))
-    def login(request: LoginRequest) -> LoginResponse:
+    throttle = LoginThrottle()
+    password_checks = anyio.Semaphore(PASSWORD_CHECKS)
+
+    def check_password(request: LoginRequest) -> LoginResponse:
         with sessions.begin() as session:
             return auth.login(session, request, now=clock(), ttl=token_ttl)
 
+    def held_back(username: str, address: str) -> None:
+        wait = throttle.wait(username, address, clock())
+        if wait:
+            minutes = f"{math.ceil(wait / 60)} 分钟" if wait >= 60 else f"{int(wait)} 秒"
+            raise auth.AuthError(429, "登录尝试过于频繁", f"密码错误次数过多，请 {minutes}后再试",
+                                 retry_after=wait)
+
+    @app.post(f"{PREFIX}/login", response_model=LoginResponse, summary="登录，取得令牌",
+              description="密码错误多次后须等待（429，Retry-After 为秒数）。",
+              tags=["登录"], responses=problems(401, 403, 422, 429))
+    async def login(request: LoginRequest, http: Request) -> LoginResponse:
+        address = http.client.host if http.client else ""
+        held_back(request.username, address)
+        async with password_checks:
+            held_back(request.username, address)
+            try:
+                reply = await to_thread.run_sync(check_password, request)
+            except auth.AuthError as exc:
+                if exc.status == 401:
+                    throttle.failed(request.username, address, clock())
+                raise
+        throttle.succeeded(request.username, address, clock())
+        return reply
+
     @app.post(f"{PREFIX}/push", response_model=PushResponse, summary="提交本机的操作",
-              tags=["同步"], responses=problems(401, 403, 422))
-    def push_commands(request: PushRequest, who: SignedIn) -> PushResponse:
+              tags=["同步"], responses=problems(401, 403, 413, 422))
+    def push_commands(request: PushRequest, who: SignedIn) -> PushResponse | Response:
         if request.client_id != who.client_id:
             raise auth.AuthError(403, "客户端标识与登录时不一致", "请在本机重新登录后再同步")
+        rows = sum(len(c.rows) for c in request.commands)
+        if rows > max(max_push_rows, MAX_COMMAND_ROWS):
+            return problem(413, "一次提交的记录过多",
+                           f"本次 {rows} 条，一次最多 {max_push_rows} 条；请分批提交")
         return pusher.push(who, request)
 
     @app.get(f"{PREFIX}/pull", response_model=PullResponse, summary="取回游标之后的变更",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,24 +12,20 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from jjg_desktop.sync.protocol import LoginRequest, LoginResponse, UserInfo
-from jjg_server.passwords import burn_time, hash_password, verify_password
-from jjg_server.scopes import valid_code
+from jjg_server.passwords import burn_time, hash_password, needs_rehash, verify_password
 from jjg_server.store import Token, User
 
 ROLES: tuple[str, ...] = get_args(UserInfo.model_fields["role"].annotation)
-USERNAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 
 class AuthError(Exception):
     """Login refused; ``title`` is what the user reads."""
 
-    def __init__(self, status: int, title: str, detail: str = "") -> None:
+    def __init__(self, status: int, title: str, detail: str = "",
+                 retry_after: float = 0) -> None:
         super().__init__(title)
         self.status, self.title, self.detail = status, title, detail
-
-
-class UserError(ValueError):
-    """A user that cannot be added; the message is Chinese and shown as is."""
+        self.retry_after = retry_after
 
 
 def token_hash(token: str) -> str:
@@ -63,28 +58,6 @@ def authenticate(session: Session, token: str | None, *, now: datetime) -> Calle
                   division_code=user.division_code, client_id=row.client_id)
 
 
-def add_user(session: Session, *, username: str, display_name: str, role: str,
-             division_code: str, password: str, now: datetime) -> User:
-    if not USERNAME.match(username):
-        raise UserError("用户名只能包含字母、数字、下划线、点和短横线，最长 64 个字符")
-    if not display_name.strip():
-        raise UserError("姓名不能为空")
-    if role not in ROLES:
-        raise UserError(f"角色无效：{role}（可选：{'、'.join(ROLES)}）")
-    if not valid_code(division_code):
-        raise UserError(f"行政区划代码不在全省区划表中：{division_code}（如 222404，"
-                        "或 JL-CBS 长白山管委会；见 db/reference/divisions.csv）")
-    if not password:
-        raise UserError("密码不能为空")
-    if session.get(User, username) is not None:
-        raise UserError(f"用户已存在：{username}")
-    user = User(username=username, display_name=display_name.strip(), role=role,
-                division_code=division_code, password_hash=hash_password(password),
-                active=True, created_at=now)
-    session.add(user)
-    return user
-
-
 def login(session: Session, request: LoginRequest, *, now: datetime,
           ttl: timedelta) -> LoginResponse:
     """Check the password and issue a token; expired tokens are cleared on the way."""
@@ -96,6 +69,8 @@ def login(session: Session, request: LoginRequest, *, now: datetime,
         raise AuthError(401, "用户名或密码错误", "请检查用户名和密码后重试")
     if not user.active:
         raise AuthError(403, "账号已停用", "请联系管理员恢复账号")
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(request.password)
     session.execute(delete(Token).where(Token.expires_at < now))
     token = secrets.token_urlsafe(32)
     expires_at = now + ttl

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import ipaddress
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -15,7 +16,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from jjg_server import auth, files, store
+from jjg_server import accounts, auth, files, store
+from jjg_server.passwords import MIN_LENGTH
 from jjg_server.schema import SchemaError
 
 DEFAULT_DB = os.environ.get("JJG_SERVER_DB", "sqlite:///jjg-server.sqlite3")
@@ -54,6 +56,27 @@ def _db(parser: argparse.ArgumentParser, *, with_files: bool = False) -> None:
 def _listen(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
     parser.add_argument("--port", type=int, default=8000, help="监听端口（默认 8000）")
+    parser.add_argument("--certfile", type=Path, default=None,
+                        help="TLS 证书文件（PEM，含中间证书）：提供 HTTPS")
+    parser.add_argument("--keyfile", type=Path, default=None, help="TLS 私钥文件（PEM）")
+    parser.add_argument("--production", action="store_true",
+                        help="生产模式：不提供 /docs 与 /openapi.json；不在本机以外的地址上"
+                             "提供明文 HTTP（须 --certfile/--keyfile，或只监听 127.0.0.1 由 "
+                             "nginx 提供 HTTPS，见 docs/operations.md）")
+    parser.add_argument("--upload-quota-mb", type=int, default=files.UPLOAD_QUOTA // 2**20,
+                        help="每个用户未完成的上传合计上限（MB，默认 %(default)s）")
+    parser.add_argument("--partial-days", type=int, default=files.PARTIAL_TTL.days,
+                        help="未完成的上传多少天无进展后清除（默认 %(default)s）")
+
+
+def _username(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--username", required=True, help="登录名")
+
+
+def _password_stdin(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--password-stdin", action="store_true",
+                        help=f"从标准输入读取密码（第一行）。密码至少 {MIN_LENGTH} 个字符，"
+                             "须混合字母、数字或符号，不能包含登录名")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -67,17 +90,37 @@ def _parser() -> argparse.ArgumentParser:
     _db(serve, with_files=True)
     _listen(serve)
 
-    user = commands.add_parser("user", help="用户管理")
+    user = commands.add_parser(
+        "user", help="用户管理：添加、列出、停用、启用、重置密码、改角色、注销登录")
     user_commands = user.add_subparsers(dest="user_command", required=True, metavar="操作",
                                         parser_class=_Parser)
     add = user_commands.add_parser("add", help="添加用户")
     _db(add)
-    add.add_argument("--username", required=True, help="登录名")
+    _username(add)
     add.add_argument("--name", required=True, help="姓名")
     add.add_argument("--role", required=True, help=f"角色：{'、'.join(auth.ROLES)}")
-    add.add_argument("--division", required=True, help="行政区划代码（6 位）")
-    add.add_argument("--password-stdin", action="store_true",
-                     help="从标准输入读取密码（第一行）")
+    add.add_argument("--division", required=True,
+                     help="行政区划代码（见 db/reference/divisions.csv，如 222404、JL-CBS）")
+    _password_stdin(add)
+    listing = user_commands.add_parser(
+        "list", help="列出用户（姓名、角色、区划、状态、在线会话数）")
+    _db(listing)
+    listing.add_argument("--division", default=None, help="只列出该行政区划及其下级的用户")
+    for name, text in (("disable", "停用用户（立即注销其全部登录）"),
+                       ("enable", "恢复已停用的用户"),
+                       ("revoke", "注销用户的全部登录（各电脑须重新登录）")):
+        action = user_commands.add_parser(name, help=text)
+        _db(action)
+        _username(action)
+    reset = user_commands.add_parser("reset-password", help="重置密码（立即注销其全部登录）")
+    _db(reset)
+    _username(reset)
+    _password_stdin(reset)
+    role = user_commands.add_parser("set-role", help="修改角色或行政区划（立即注销其全部登录）")
+    _db(role)
+    _username(role)
+    role.add_argument("--role", default=None, help=f"新角色：{'、'.join(auth.ROLES)}")
+    role.add_argument("--division", default=None, help="新的行政区划代码")
 
     publish = commands.add_parser("publish", help="发布检查表模板或流程规则")
     publish_commands = publish.add_subparsers(dest="publish_command", required=True,
@@ -136,24 +179,56 @@ def _files(args: argparse.Namespace) -> files.FileStore:
     return files.FileStore(args.files or files.default_dir(store.normalize_url(args.db)))
 
 
-def _user_add(args: argparse.Namespace) -> int:
-    password = _read_password(args.password_stdin)
-    if password is None:
-        return 1
-
+def _account_change(args: argparse.Namespace, change: Callable[[Session, datetime], str]) -> int:
     def work(engine: Engine) -> int:
         try:
             with Session(engine) as session, session.begin():
-                auth.add_user(session, username=args.username, display_name=args.name,
-                              role=args.role, division_code=args.division, password=password,
-                              now=datetime.now(UTC))
-        except auth.UserError as exc:
-            print(f"无法添加用户：{exc}", file=sys.stderr)
+                print(change(session, datetime.now(UTC)))
+        except accounts.UserError as exc:
+            print(f"无法完成：{exc}", file=sys.stderr)
             return 1
-        print(f"已添加用户 {args.username}（{args.name}，{args.role}，{args.division}）")
         return 0
 
     return _with_db(args.db, work)
+
+
+def _user(args: argparse.Namespace) -> int:
+    command = args.user_command
+    password = ""
+    if command in ("add", "reset-password"):
+        read = _read_password(args.password_stdin)
+        if read is None:
+            return 1
+        password = read
+
+    def change(session: Session, now: datetime) -> str:
+        if command == "add":
+            accounts.add_user(session, username=args.username, display_name=args.name,
+                              role=args.role, division_code=args.division, password=password,
+                              now=now)
+            added = accounts.list_users(session, now=now)
+            return "已添加用户 " + next(a.describe() for a in added
+                                      if a.username == args.username)
+        if command == "list":
+            found = accounts.list_users(session, now=now, division=args.division)
+            lines = [f"{a.describe()}  {'在用' if a.active else '已停用'}  在线会话 {a.sessions}"
+                     for a in found]
+            return "\n".join([*lines, f"共 {len(found)} 个用户"])
+        if command in ("disable", "enable"):
+            account = accounts.set_active(session, args.username, command == "enable", now=now)
+            return f"已{'恢复' if account.active else '停用'}用户 {account.describe()}" + (
+                "" if account.active else "；其全部登录已注销")
+        if command == "reset-password":
+            account = accounts.reset_password(session, args.username, password, now=now)
+            return f"已重置 {account.describe()} 的密码；其全部登录已注销"
+        if command == "set-role":
+            account = accounts.set_role(session, args.username, role=args.role,
+                                        division=args.division, now=now)
+            return f"已修改为 {account.describe()}；其全部登录已注销"
+        revoked = accounts.revoke(session, args.username)
+        return f"已注销用户 {args.username} 的 {revoked} 个登录"
+
+    return _account_change(args, change)
 
 
 def _epoch_rotate(args: argparse.Namespace) -> int:
@@ -234,15 +309,40 @@ def _serve(args: argparse.Namespace) -> int:
     except ImportError:
         print("未安装服务器组件，请先执行：pip install 'jjg-desktop[server]'", file=sys.stderr)
         return 2
-
-    app = create_app(args.db, files_dir=args.files)
-    print(f"吉建管同步服务：http://{args.host}:{args.port}/sync/v1/meta", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    if (args.certfile is None) != (args.keyfile is None):
+        print("--certfile 与 --keyfile 须同时给出", file=sys.stderr)
+        return 2
+    tls = args.certfile is not None
+    if args.production and not tls and not _loopback(args.host):
+        print(f"生产模式下不能在 {args.host} 上提供明文 HTTP：密码和令牌会以明文经过网络。"
+              "请用 --certfile/--keyfile 提供 HTTPS，或只监听 127.0.0.1 并由 nginx 提供 "
+              "HTTPS（见 docs/operations.md）", file=sys.stderr)
+        return 2
+    for path in (args.certfile, args.keyfile):
+        if path is not None and not path.is_file():
+            print(f"找不到 TLS 文件：{path}", file=sys.stderr)
+            return 2
+    app = create_app(args.db, files_dir=args.files, docs=not args.production,
+                     upload_quota=args.upload_quota_mb * 2**20,
+                     partial_ttl=timedelta(days=args.partial_days))
+    print(f"吉建管同步服务：{'https' if tls else 'http'}://{args.host}:{args.port}/sync/v1/meta",
+          flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info",
+                ssl_certfile=args.certfile, ssl_keyfile=args.keyfile)
     return 0
 
 
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 _COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
-    None: _serve, "serve": _serve, "user": _user_add, "epoch": _epoch_rotate,
+    None: _serve, "serve": _serve, "user": _user, "epoch": _epoch_rotate,
     "publish": _publish, "load": _load_client_db, "demo": _demo,
 }
 

@@ -22,9 +22,10 @@ from jjg_desktop.rules.divisions import jurisdiction
 from jjg_desktop.services.startup import open_store
 from jjg_desktop.store.database import Database
 from jjg_desktop.store.models import CaseTransition, Inspection, UserProfile
-from jjg_server import auth
+from jjg_server import accounts
 from jjg_server.client_db import Loaded, load_client_db
 from jjg_server.files import FileStore
+from jjg_server.passwords import policy_problem
 from jjg_server.store import Record, User
 
 DEMO_COUNTY = "222404"
@@ -59,6 +60,13 @@ def _accounts(county: str, prefecture: str) -> tuple[tuple[str, str, str, str], 
             ("admin220000", "省厅管理员", "province_admin", "220000"))
 
 
+def _new_password(username: str) -> str:
+    while True:  # a random one that also meets the policy (letters and digits both)
+        password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(12))
+        if policy_problem(password, username) is None:
+            return password
+
+
 def load_demo(engine: Engine, files: FileStore, *, county: str = DEMO_COUNTY) -> DemoLoaded:
     with Session(engine) as session:
         if session.scalars(select(Record).limit(1)).first() is not None:
@@ -78,8 +86,8 @@ def load_demo(engine: Engine, files: FileStore, *, county: str = DEMO_COUNTY) ->
         for username, fallback, role, division in _accounts(county, prefecture):
             if session.get(User, username) is not None:
                 continue
-            password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(12))
-            user = auth.add_user(session, username=username,
+            password = _new_password(username)
+            user = accounts.add_user(session, username=username,
                                  display_name=names.get(username, fallback), role=role,
                                  division_code=division, password=password,
                                  now=datetime.now(UTC))

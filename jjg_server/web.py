@@ -8,7 +8,6 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jjg_desktop.sync.protocol import ProblemDetail
@@ -25,6 +24,7 @@ TITLES = {
     405: "不支持的请求方法",
     409: "与服务器状态冲突",
     413: "请求内容过大",
+    429: "请求过于频繁",
     500: "服务器内部错误",
 }
 
@@ -64,8 +64,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(auth.AuthError)
     async def auth_error(_request: Request, exc: auth.AuthError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return problem(exc.status, exc.title, exc.detail, headers)
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+        if exc.retry_after:
+            headers["Retry-After"] = str(int(exc.retry_after))
+        return problem(exc.status, exc.title, exc.detail, headers or None)
 
     @app.exception_handler(UploadRefused)
     async def upload_refused(_request: Request, exc: UploadRefused) -> JSONResponse:
@@ -81,13 +83,14 @@ def install_error_handlers(app: FastAPI) -> None:
 _bearer = HTTPBearer(auto_error=False, description="登录时得到的令牌")
 
 
-def signed_in(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None,
-                                                       Depends(_bearer)]) -> auth.Caller:
-    """The user behind ``Authorization: Bearer``, or 401 未登录或登录已过期."""
-    sessions: sessionmaker[Session] = request.app.state.sessions
-    with sessions() as session:
-        return auth.authenticate(session, credentials.credentials if credentials else None,
-                                 now=request.app.state.clock())
+def signed_in(request: Request, _credentials: Annotated[
+        HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> auth.Caller:
+    """The user behind ``Authorization: Bearer``, as the gate found them before the body was
+    read (`jjg_server.gate`); 401 未登录或登录已过期 if none."""
+    caller = getattr(request.state, "caller", None)
+    if not isinstance(caller, auth.Caller):
+        raise auth.AuthError(401, auth.NOT_LOGGED_IN, "请重新登录后再同步")
+    return caller
 
 
 SignedIn = Annotated[auth.Caller, Depends(signed_in)]

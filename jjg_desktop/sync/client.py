@@ -19,7 +19,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from jjg_desktop import __version__
-from jjg_desktop.sync.errors import NotSignedIn, Offline, Refused, ServerTrouble
+from jjg_desktop.sync.errors import NotSignedIn, Offline, Refused, ServerTrouble, TooLarge
 from jjg_desktop.sync.protocol import (
     PREFIX,
     LoginRequest,
@@ -240,6 +240,8 @@ def _problem(status: int, content: bytes) -> Exception:
         return NotSignedIn(f"{text}。请重新登录")
     if status in (403, 426):
         return Refused(text)
+    if status == 413:
+        return TooLarge(text)
     if status >= 500 or status in (408, 429):
         return ServerTrouble(f"{text}（{status}），稍后会自动重试")
     return Refused(f"{text}（{status}）")

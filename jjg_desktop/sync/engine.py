@@ -35,14 +35,16 @@ from jjg_desktop.sync import outbox_check
 from jjg_desktop.sync.apply import Incoming, apply_changes, parked_reasons, pending_keys
 from jjg_desktop.sync.client import SyncClient
 from jjg_desktop.sync.conflicts import clear_refetch, queued_refetch
-from jjg_desktop.sync.errors import Refused, ServerTrouble, Stopped, SyncError
+from jjg_desktop.sync.errors import Refused, ServerTrouble, Stopped, SyncError, TooLarge
 from jjg_desktop.sync.protocol import (
+    MAX_PUSH_ROWS,
     ChangeEntry,
     Command,
     CommandResult,
     Meta,
     PullResponse,
     PushRequest,
+    PushResponse,
     RowChange,
 )
 
@@ -245,20 +247,31 @@ class SyncEngine:
         # each row goes as a whole (the server compares it with what it holds)
         whole = self.report.full_resync
         sent = 0
+        size = PUSH_BATCH
         while True:
             with self.store.db.read() as session:
-                batch = list(session.scalars(
+                batch = _within_rows(list(session.scalars(
                     self._mine(select(OutboxCommand).where(OutboxCommand.state == "pending",
                                                            OutboxCommand.id > after))
-                    .order_by(OutboxCommand.id).limit(PUSH_BATCH)))
+                    .order_by(OutboxCommand.id).limit(size))))
             if not batch:
                 self._count_others()
                 return latest
             self._upload_files(batch)
             self._step("提交本机更改", sent, total)
-            reply = self.client.push(PushRequest(client_id=client_id,
-                                                 commands=[_command(c, whole=whole)
-                                                           for c in batch]))
+            try:
+                reply = self.client.push(PushRequest(client_id=client_id,
+                                                     commands=[_command(c, whole=whole)
+                                                               for c in batch]))
+            except TooLarge as exc:
+                if len(batch) > 1:  # the server takes less at a time than this: halve
+                    size = max(1, len(batch) // 2)
+                    continue
+                log.error("command %s is larger than the server takes: %s", batch[0].id, exc)
+                reply = PushResponse(results=[CommandResult(
+                    id=batch[0].id, status="retry",
+                    reason=f"该操作的数据量超过服务器一次接收的上限（{exc.message}），"
+                           "请联系省级管理员")], latest_seq=latest)
             self._store_results(batch, reply.results)
             latest = max(latest, reply.latest_seq)
             sent += len(batch)
@@ -463,6 +476,17 @@ def pending_of_others(session: Session, username: str) -> dict[str, int]:
         .where(OutboxCommand.state == "pending", OutboxCommand.author.not_in([username, ""]))
         .group_by(OutboxCommand.author, UserProfile.display_name)).all()
     return {str(name): int(count) for name, count in found}
+
+
+def _within_rows(batch: list[OutboxCommand]) -> list[OutboxCommand]:
+    """The first commands of ``batch`` whose rows the server takes in one push."""
+    taken, rows_in = [], 0
+    for c in batch:
+        rows_in += len(c.rows)
+        if taken and rows_in > MAX_PUSH_ROWS:
+            break
+        taken.append(c)
+    return taken
 
 
 def _command(c: OutboxCommand, *, whole: bool = False) -> Command:

@@ -21,6 +21,10 @@ class ServerTrouble(SyncError):
     """The server answered with an error of its own (5xx) or a reply that breaks the protocol."""
 
 
+class TooLarge(SyncError):
+    """The server will not take a request this large (413): send less at a time."""
+
+
 class NotSignedIn(SyncError):
     """No token, or the server no longer accepts it: the user must log in again."""
 

@@ -74,6 +74,12 @@ class RowChange(Message):
         "server then compares with the base version)"))
 
 
+MAX_COMMAND_ROWS = 200
+MAX_PUSH_ROWS = 5000
+"""Rows one push may carry in all (a command carries at most MAX_COMMAND_ROWS): the server
+answers 413 beyond it, and the client sends fewer commands at a time."""
+
+
 class Command(Message):
     """One outbox entry as sent: `id` increases per client and makes replays idempotent.
 
@@ -88,7 +94,7 @@ class Command(Message):
     base_version: int | None = Field(default=None, ge=0, le=MAX_INT64)
     args: dict[str, Any]
     created_at: datetime
-    rows: list[RowChange] = Field(default_factory=list, max_length=200)
+    rows: list[RowChange] = Field(default_factory=list, max_length=MAX_COMMAND_ROWS)
     files: list[Sha256] = Field(default_factory=list)
     author: str | None = Field(default=None, max_length=64, description=(
         "the user who made the change; the server takes it only from that user's sign-in"))

@@ -38,7 +38,7 @@ from jjg_desktop.sync.protocol import (
     PushResponse,
     UploadStatus,
 )
-from jjg_server import auth, records
+from jjg_server import accounts, records
 from jjg_server.app import create_app
 from jjg_server.placement import Placer
 from jjg_server.records import Writer
@@ -132,7 +132,7 @@ def running_server(db_url: str, files_dir: Path | None = None, *, port: int = 0,
 def add_user(engine: Engine, username: str, password: str, *, name: str = "刘晓燕",
              role: str = "county_clerk", division: str = "222404") -> None:
     with Session(engine) as session, session.begin():
-        auth.add_user(session, username=username, display_name=name, role=role,
+        accounts.add_user(session, username=username, display_name=name, role=role,
                       division_code=division, password=password, now=datetime.now(UTC))
 
 

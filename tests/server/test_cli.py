@@ -45,37 +45,42 @@ def _user_add(db_url: str, username: str, *extra: str, stdin: str) -> subprocess
 
 
 def test_user_add_creates_a_user_who_can_log_in(db_url: str, engine: Engine, files_dir: Path):
-    done = _user_add(db_url, "insp07", "--password-stdin", stdin="现场-检查-07\n")
+    done = _user_add(db_url, "insp07", "--password-stdin", stdin="现场-检查-2607\n")
     assert done.returncode == 0, done.stderr
     assert "已添加用户 insp07" in done.stdout
     with Session(engine) as session:
         user = session.get_one(User, "insp07")
         assert (user.display_name, user.role, user.division_code, user.active) == (
             "王建国", "inspector", "220102", True)
-        assert user.password_hash.startswith("scrypt$")
+        assert user.password_hash.startswith("$argon2id$")
 
     with running_server(db_url, files_dir) as base:
-        body = {"username": "insp07", "password": "现场-检查-07", "client_id": "tablet-1"}
+        body = {"username": "insp07", "password": "现场-检查-2607", "client_id": "tablet-1"}
         reply = requests.post(f"{base}/sync/v1/login", json=body, timeout=TIMEOUT)
         assert reply.status_code == 200, reply.text
         assert LoginResponse.model_validate_json(reply.text).user.display_name == "王建国"
-        body["password"] = "现场-检查-07\n"
+        body["password"] = "现场-检查-2607\n"
         reply = requests.post(f"{base}/sync/v1/login", json=body, timeout=TIMEOUT)
         assert ProblemDetail.model_validate_json(reply.text).status == 401
 
 
 def test_user_add_refuses_a_duplicate_and_bad_input_in_chinese(db_url: str, engine: Engine):
-    assert _user_add(db_url, "insp07", "--password-stdin", stdin="pw-1\n").returncode == 0
-    again = _user_add(db_url, "insp07", "--password-stdin", stdin="pw-2\n")
+    assert _user_add(db_url, "insp07", "--password-stdin", stdin="现场-检查-2607\n").returncode == 0
+    again = _user_add(db_url, "insp07", "--password-stdin", stdin="现场-检查-2608\n")
     assert again.returncode == 1 and "用户已存在：insp07" in again.stderr
     empty = _user_add(db_url, "insp08", "--password-stdin", stdin="\n")
     assert empty.returncode == 1 and "密码不能为空" in empty.stderr
+    for weak, why in (("pw-1", "至少 10 个字符"), ("1234567890", "只由一类字符"),
+                      ("insp08-2026", "不能包含登录名"), ("password123", "过于常见")):
+        refused = _user_add(db_url, "insp08", "--password-stdin", stdin=f"{weak}\n")
+        assert refused.returncode == 1 and why in refused.stderr, refused.stderr
     bad_division = _cli("user", "add", "--db", db_url, "--username", "insp09", "--name", "李",
                         "--role", "inspector", "--division", "22", "--password-stdin",
-                        stdin="pw\n")
+                        stdin="现场-检查-2609\n")
     assert bad_division.returncode == 1 and "行政区划代码" in bad_division.stderr
     bad_role = _cli("user", "add", "--db", db_url, "--username", "insp10", "--name", "李",
-                    "--role", "boss", "--division", "220102", "--password-stdin", stdin="pw\n")
+                    "--role", "boss", "--division", "220102", "--password-stdin",
+                    stdin="现场-检查-2610\n")
     assert bad_role.returncode == 1 and "角色无效：boss" in bad_role.stderr
     with Session(engine) as session:
         assert [session.get(User, u) for u in ("insp08", "insp09", "insp10")] == [None] * 3
@@ -172,8 +177,8 @@ def test_a_published_checklist_reaches_every_client_and_never_changes(
     broken.write_text("{", encoding="utf-8")
     assert "不是有效的 JSON" in _cli("publish", "checklist", str(broken), "--db", db_url).stderr
 
-    add_user(engine, "insp01", "pw", role="inspector", division="220102")
-    [change] = SyncClient.signed_in(server, "insp01", "pw").pull_all()
+    add_user(engine, "insp01", "现场-检查-2601", role="inspector", division="220102")
+    [change] = SyncClient.signed_in(server, "insp01", "现场-检查-2601").pull_all()
     assert change.entity == "checklist_template"
     assert change.id == template_id("JZSC-ZFJCB-2023", "1")  # the id clients ship it under
     assert (change.data["code"], change.data["version"]) == ("JZSC-ZFJCB-2023", "1")
@@ -197,8 +202,8 @@ def test_the_newest_published_workflow_decides_case_steps(
     with Session(engine) as session:
         assert [w.version for w in session.scalars(select(PublishedWorkflow))] == ["2"]
 
-    add_user(engine, "clerk01", "pw")
-    clerk = SyncClient.signed_in(server, "clerk01", "pw")
+    add_user(engine, "clerk01", "现场-检查-2601")
+    clerk = SyncClient.signed_in(server, "clerk01", "现场-检查-2601")
     case = row("abnormal_case", "c1", enterprise_id="e1", division_code="222404",
                state="proposed", version=1, grounds=["联系不上"])
     assert clerk.do("case.transition", case, args={
@@ -246,12 +251,13 @@ def test_the_demo_county_is_loaded_and_its_users_pull_it(
     refused = _cli("demo", "--db", db_url, "--files", str(files_dir))
     assert refused.returncode == 1 and "只能载入新建的空数据库" in refused.stderr
 
-    add_user(engine, "clerk-far", "pw", division="220102")
+    add_user(engine, "clerk-far", "现场-检查-2601", division="220102")
     with running_server(db_url, files_dir) as base:
         inspector = SyncClient.signed_in(base, "inspector222404-1",
                                          passwords["inspector222404-1"])
         received = inspector.pull_all(limit=2000)
-        far = SyncClient.signed_in(base, "clerk-far", "pw", client_id="far").pull_all(limit=2000)
+        far = SyncClient.signed_in(base, "clerk-far", "现场-检查-2601",
+                                   client_id="far").pull_all(limit=2000)
     kinds: dict[str, int] = {}
     for change in received:
         kinds[change.entity] = kinds.get(change.entity, 0) + 1

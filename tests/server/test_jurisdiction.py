@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from jjg_desktop.rules.divisions import jurisdiction
 from jjg_desktop.sync.catalogue import level_of
-from jjg_server.auth import UserError
+from jjg_server.accounts import UserError
 from server_support import SyncClient, add_user, row
 
 PASSWORD = "Jl-区划-2026!"

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from jjg_desktop.sync.protocol import LoginResponse, ProblemDetail
 from jjg_server import store
 from jjg_server.store import Token, User
-from server_support import add_user, running_server
+from server_support import add_user, login, running_server
 
 TIMEOUT = 10
 PASSWORD = "Jl-检查-2026!"
@@ -117,7 +117,13 @@ def test_bytes_that_are_not_text_are_400_with_a_chinese_title(server: str):
     assert ProblemDetail.model_validate_json(reply.text).title == "请求无效"
 
 
-def test_an_unknown_address_is_a_chinese_problem(server: str):
-    reply = requests.get(f"{server}/sync/v1/nothing-here", timeout=TIMEOUT)
+def test_an_unknown_address_is_a_chinese_problem(server: str, engine: Engine):
+    """Signed in, a 404; without a token nothing about which addresses exist is told."""
+    stranger = requests.get(f"{server}/sync/v1/nothing-here", timeout=TIMEOUT)
+    assert stranger.status_code == 401
+    add_user(engine, "clerk01", PASSWORD)
+    token = login(server, "clerk01", PASSWORD)
+    reply = requests.get(f"{server}/sync/v1/nothing-here", timeout=TIMEOUT,
+                         headers={"Authorization": f"Bearer {token}"})
     assert reply.status_code == 404
     assert ProblemDetail.model_validate_json(reply.text).title == "请求的地址不存在"

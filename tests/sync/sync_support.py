@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from fault_proxy import FaultProxy
@@ -49,13 +50,14 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(db_url: str, folder: Path) -> Iterator[LiveServer]:
-    """A jjg_server on loopback over ``db_url`` with the test users, behind a fault proxy."""
+def live_server(db_url: str, folder: Path, **options: Any) -> Iterator[LiveServer]:
+    """A jjg_server on loopback over ``db_url`` with the test users, behind a fault proxy;
+    ``options`` go to `create_app`."""
     engine = server_store.open_db(db_url)
     for username, (name, role, division) in USERS.items():
         add_user(engine, username, PASSWORD, name=name, role=role, division=division)
     files = folder / "server-files"
-    with running_server(db_url, files) as url:
+    with running_server(db_url, files, **options) as url:
         proxy = FaultProxy(urlparse(url).port or 80)
         try:
             yield LiveServer(url, engine, db_url, files, proxy)
