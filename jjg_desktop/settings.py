@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from jjg_desktop.config import APP_AUTHOR, APP_NAME
+from jjg_desktop.sync.transport import clear_text_problem
 
 SETTINGS_VERSION = 1
 CONFIG_DIR_ENV = "JJG_CONFIG_DIR"
@@ -48,6 +49,7 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     version: int = SETTINGS_VERSION
+    allow_plain_http: bool = False
     server_url: str = ""
     ca_bundle: str = ""
     data_dir: str = ""
@@ -63,7 +65,7 @@ class Settings(BaseModel):
 
     @field_validator("server_url")
     @classmethod
-    def _server_url(cls, value: str) -> str:
+    def _server_url(cls, value: str, info: ValidationInfo) -> str:
         if not value:
             return value
         match = _URL.match(value)
@@ -73,6 +75,8 @@ class Settings(BaseModel):
         port = match["port"]
         if port is not None and not 1 <= int(port) <= 65535:
             raise _problem("服务器地址的端口应在 1 到 65535 之间")
+        if not info.data.get("allow_plain_http") and (why := clear_text_problem(value)):
+            raise _problem(f"{why}。如确需在单位内网测试，请勾选“允许不加密的连接”")
         return value
 
     @field_validator("ca_bundle")

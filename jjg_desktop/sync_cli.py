@@ -29,7 +29,8 @@ def run_login(paths: Paths, server: str | None, username: str, password_stdin: b
     store = open_store(paths)
     try:
         actor = sign_in(store, credentials, server_url=url, username=username,
-                        password=password, ca_bundle=settings.ca_bundle)
+                        password=password, ca_bundle=settings.ca_bundle,
+                        allow_plain_http=settings.allow_plain_http)
     except SyncError as exc:
         print(f"✗ 登录失败：{exc.message}", file=sys.stderr)
         return EXIT_FAILED
@@ -63,7 +64,7 @@ def run_sync(paths: Paths, server: str | None, quiet: bool) -> int:
     store = open_store(paths)
     try:
         report = sync_once(store, Credentials(), server_url=url, ca_bundle=settings.ca_bundle,
-                           progress=show)
+                           allow_plain_http=settings.allow_plain_http, progress=show)
     except SyncError as exc:
         print(f"✗ 同步未完成：{exc.message}", file=sys.stderr)
         return EXIT_FAILED

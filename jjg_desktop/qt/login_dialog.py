@@ -137,7 +137,8 @@ class LoginDialog(QDialog):
 
             try:
                 actor = sign_in(store, credentials, server_url=url, username=username,
-                                password=password, ca_bundle=settings.ca_bundle)
+                                password=password, ca_bundle=settings.ca_bundle,
+                                allow_plain_http=settings.allow_plain_http)
                 return actor, kept_message(kept_for_others(store, actor.username))
             except SyncError as exc:
                 return _Refused(login_message(exc))

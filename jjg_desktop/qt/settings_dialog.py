@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from jjg_desktop.settings import Settings
 
 SETTINGS_FORM = form(
-    "settings_dialog.ui", serverUrlEdit=QLineEdit, serverUrlError=QLabel,
+    "settings_dialog.ui", serverUrlEdit=QLineEdit, serverUrlError=QLabel, plainHttpCheck=QCheckBox,
     caBundleEdit=QLineEdit, caBundleBrowse=QPushButton, caBundleError=QLabel,
     syncIntervalSpin=QSpinBox, syncIntervalError=QLabel, dataDirEdit=QLineEdit,
     dataDirBrowse=QPushButton, dataDirError=QLabel, dataDirNote=QLabel,
@@ -79,6 +79,7 @@ class SettingsDialog(QDialog):
         ui = SETTINGS_FORM.load(self)
         self.server_url = ui.find(QLineEdit, "serverUrlEdit")
         self.ca_bundle = ui.find(QLineEdit, "caBundleEdit")
+        self.plain_http = ui.find(QCheckBox, "plainHttpCheck")
         self.sync_minutes = ui.find(QSpinBox, "syncIntervalSpin")
         self.data_dir = ui.find(QLineEdit, "dataDirEdit")
         self.printer = ui.find(QComboBox, "printerCombo")
@@ -155,6 +156,7 @@ class SettingsDialog(QDialog):
 
     def _fill(self, settings: Settings, printers: list[str]) -> None:
         self.server_url.setText(settings.server_url)
+        self.plain_http.setChecked(settings.allow_plain_http)
         self.ca_bundle.setText(settings.ca_bundle)
         self.sync_minutes.setValue(settings.sync_interval_minutes)
         self.data_dir.setText(settings.data_dir)
@@ -170,6 +172,7 @@ class SettingsDialog(QDialog):
 
     def values(self) -> dict[str, object]:
         return {"server_url": self.server_url.text(), "ca_bundle": self.ca_bundle.text(),
+                "allow_plain_http": self.plain_http.isChecked(),
                 "data_dir": self.data_dir.text(),
                 "sync_interval_minutes": self.sync_minutes.value(),
                 "printer_name": self.printer.currentData() or "",

@@ -92,8 +92,8 @@ class _Relay(QObject):
     done = Signal(object)
 
 
-def _server_key(settings: Settings) -> tuple[str, str]:
-    return settings.server_url.rstrip("/"), settings.ca_bundle
+def _server_key(settings: Settings) -> tuple[str, str, bool]:
+    return settings.server_url.rstrip("/"), settings.ca_bundle, settings.allow_plain_http
 
 
 def _load_settings() -> Settings:
@@ -139,7 +139,7 @@ class SyncScheduler(QObject):
         self._stop = threading.Event()
         self._closed = False
         self._queued_by_user: bool | None = None
-        self._paused_on: tuple[str, str] | None = None
+        self._paused_on: tuple[str, str, bool] | None = None
         self._ignore_changes = False
         self._reachable_but_failing = False
         self.phase = Phase.UNCONFIGURED
@@ -328,13 +328,16 @@ class SyncScheduler(QObject):
         from jjg_desktop.sync.session import sync_once
 
         return sync_once(self._ws.store, self.credentials(), server_url=run.settings.server_url,
-                         ca_bundle=run.settings.ca_bundle, progress=self._report_progress,
+                         ca_bundle=run.settings.ca_bundle,
+                         allow_plain_http=run.settings.allow_plain_http,
+                         progress=self._report_progress,
                          should_stop=self._stop.is_set)
 
     def _reach(self, run: _Run) -> None:
         from jjg_desktop.sync.client import SyncClient
 
         client = SyncClient(run.settings.server_url, ca_bundle=run.settings.ca_bundle,
+                            allow_plain_http=run.settings.allow_plain_http,
                             timeout=PROBE_TIMEOUT)
         try:
             client.meta()

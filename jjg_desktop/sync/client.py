@@ -36,6 +36,7 @@ from jjg_desktop.sync.protocol import (
     RecordsResponse,
     UploadStatus,
 )
+from jjg_desktop.sync.transport import clear_text_problem
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -58,8 +59,12 @@ class SyncClient:
     """Talks to one provincial server; ``token`` is the bearer from login (None before)."""
 
     def __init__(self, base_url: str, *, token: str | None = None, ca_bundle: str = "",
+                 allow_plain_http: bool = False,
                  timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT)) -> None:
+        """``allow_plain_http``: the user ticked that clear text to another computer is
+        acceptable (a test on the unit's own network); otherwise every request refuses."""
         self.base_url = base_url.rstrip("/")
+        self._clear_text = None if allow_plain_http else clear_text_problem(self.base_url)
         self.token = token
         self.timeout = timeout
         self.requests_made = 0
@@ -166,6 +171,8 @@ class SyncClient:
     def _send(self, method: str, path: str, *, data: Any = None,
               params: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
               auth: bool = True, stream: bool = False, sent: int = 0) -> requests.Response:
+        if self._clear_text is not None:
+            raise Refused(f"{self._clear_text}，或在“设置”中勾选“允许不加密的连接”")
         all_headers = dict(headers or {})
         if auth:
             if not self.token:

@@ -26,10 +26,10 @@ def folder_of(store: Store) -> str:
 
 
 def sign_in(store: Store, credentials: Credentials, *, server_url: str, username: str,
-            password: str, ca_bundle: str = "") -> Actor:
+            password: str, ca_bundle: str = "", allow_plain_http: bool = False) -> Actor:
     """Log in; the token goes to the keyring under this server, user and data folder, and
     the user, with the role and division of their server account, works on this store."""
-    client = SyncClient(server_url, ca_bundle=ca_bundle)
+    client = SyncClient(server_url, ca_bundle=ca_bundle, allow_plain_http=allow_plain_http)
     try:
         reply = client.login(username, password, client_id(store))
     finally:
@@ -53,12 +53,13 @@ def kept_message(kept: dict[str, int]) -> str:
 
 
 def sync_once(store: Store, credentials: Credentials, *, server_url: str, ca_bundle: str = "",
+              allow_plain_http: bool = False,
               progress: Callable[[SyncProgress], None] | None = None,
               should_stop: Callable[[], bool] | None = None) -> SyncReport:
     """One sync with the login kept for ``server_url``; NotSignedIn if there is none."""
     if not server_url:
         raise NotSignedIn("尚未设置同步服务器地址，请在“设置”中填写后登录")
-    client = SyncClient(server_url, ca_bundle=ca_bundle)
+    client = SyncClient(server_url, ca_bundle=ca_bundle, allow_plain_http=allow_plain_http)
     actor = active_actor(store)
     login = credentials.load(client.base_url, actor.username if actor else None,
                              folder_of(store))

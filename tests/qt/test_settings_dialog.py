@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QApplication,
@@ -60,6 +60,23 @@ def test_the_dialog_shows_what_was_saved(qtbot: QtBot, tmp_path: Path) -> None:
     note = dialog.data_note.text()
     assert "下次启动" in note and "不会被移到新目录" in note and "导出本机数据" in note
     assert not dialog.export_button.isVisible()
+
+
+def test_clear_text_is_refused_until_the_user_ticks_it(qtbot: QtBot) -> None:
+    dialog = _dialog(qtbot)
+    qtbot.keyClicks(dialog.server_url, "http://10.22.4.1:8000")
+    _ok(qtbot, dialog)
+    error = dialog.errors["server_url"][0]
+    assert dialog.isVisible() and dialog.saved is None and not settings_path().exists()
+    assert error.isVisible() and "明文" in error.text() and "https://" in error.text()
+    assert "允许不加密的连接" in dialog.plain_http.text()
+    qtbot.mouseClick(dialog.plain_http, Qt.MouseButton.LeftButton,
+                     pos=dialog.plain_http.rect().bottomLeft() + QPoint(4, -4))
+    assert dialog.plain_http.isChecked()
+    _ok(qtbot, dialog)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    saved = load_settings()
+    assert (saved.server_url, saved.allow_plain_http) == ("http://10.22.4.1:8000", True)
 
 
 def test_a_bad_address_is_explained_beside_it_and_nothing_is_saved(qtbot: QtBot) -> None:

@@ -62,12 +62,12 @@ def test_saving_replaces_the_file_in_one_step(config_dir: Path) -> None:
 def test_a_version_0_file_is_upgraded(config_dir: Path) -> None:
     config_dir.mkdir()
     settings_path().write_text(json.dumps(
-        {"server_url": "http://10.1.2.3:8000", "sync_minutes": 25, "duplex": True}),
+        {"server_url": "https://10.1.2.3:8000", "sync_minutes": 25, "duplex": True}),
         encoding="utf-8")
     settings = load_settings()
     assert settings.version == SETTINGS_VERSION
     assert (settings.server_url, settings.sync_interval_minutes, settings.duplex) == (
-        "http://10.1.2.3:8000", 25, True)
+        "https://10.1.2.3:8000", 25, True)
 
 
 def test_a_file_from_a_newer_version_is_read_and_left_alone(config_dir: Path) -> None:
@@ -114,11 +114,20 @@ def test_one_bad_value_falls_back_alone(
     assert "/gone/ca.pem" in caplog.text
 
 
-@pytest.mark.parametrize("url", ["", "https://jjg.jl.gov.cn", "http://10.0.0.5:8000",
+@pytest.mark.parametrize("url", ["", "https://jjg.jl.gov.cn", "https://10.0.0.5:8000",
                                  "https://sync.example.com:8443/jjg/v1",
-                                 "  https://trimmed.example  ", "http://[::1]:9000/"])
+                                 "  https://trimmed.example  ", "http://[::1]:9000/",
+                                 "http://127.0.0.1:8000", "http://localhost:8000/sync"])
 def test_good_server_addresses(url: str) -> None:
     assert Settings(server_url=url).server_url == url.strip()
+
+
+@pytest.mark.parametrize("url", ["http://10.0.0.5:8000", "http://jjg.jl.gov.cn/sync",
+                                 "http://[2001:db8::1]:8000"])
+def test_clear_text_to_another_computer_needs_the_explicit_setting(url: str) -> None:
+    why = _refused(server_url=url)["server_url"]
+    assert "不加密的 http://" in why and "明文" in why and "允许不加密的连接" in why
+    assert Settings(server_url=url, allow_plain_http=True).server_url == url
 
 
 @pytest.mark.parametrize("url", ["jjg.jl.gov.cn", "ftp://jjg.jl.gov.cn", "https://",

@@ -14,6 +14,7 @@ from cryptography.x509.oid import NameOID
 
 from jjg_desktop.config import resolve_paths
 from jjg_desktop.services.startup import open_store
+from jjg_desktop.sync.client import SyncClient
 from jjg_desktop.sync.credentials import Credentials
 from jjg_desktop.sync.errors import Refused
 from jjg_desktop.sync.session import sign_in, sync_once
@@ -74,5 +75,19 @@ def test_a_certificate_the_laptop_cannot_verify_is_refused_and_the_provinces_ca_
             assert sync_once(store, credentials, server_url=url, ca_bundle=str(ca)).requests >= 1
             with pytest.raises(Refused, match="安全证书无法验证"):
                 sync_once(store, credentials, server_url=url)
+    finally:
+        store.close()
+
+
+def test_clear_text_to_another_computer_is_refused_before_anything_is_sent(tmp_path):
+    store = open_store(resolve_paths(data_dir=tmp_path / "laptop"))
+    try:
+        # 192.0.2.1 (TEST-NET-1) is never reached: the refusal comes before any connection
+        with pytest.raises(Refused, match=r"不加密的 http://.*允许不加密的连接"):
+            sign_in(store, Credentials(MemoryKeyring()), server_url="http://192.0.2.1:8000",
+                    username="hc_clerk", password="Jl-2026-sync")
+        client = SyncClient("http://jjg.jl.gov.cn", allow_plain_http=True)
+        assert client._clear_text is None
+        client.close()
     finally:
         store.close()
