@@ -31,7 +31,7 @@ from jjg_desktop.sync.protocol import (
     RecordsRequest,
     RecordsResponse,
 )
-from jjg_server import auth, file_routes, files, gate, permissions, pull, store
+from jjg_server import anchoring, auth, file_routes, files, gate, permissions, pull, store
 from jjg_server.push import Pusher
 from jjg_server.throttle import LoginThrottle
 from jjg_server.web import SignedIn, install_error_handlers, problem, problems
@@ -129,7 +129,10 @@ def create_app(db_url: str, *, files_dir: Path | None = None,
         if rows > max(max_push_rows, MAX_COMMAND_ROWS):
             return problem(413, "一次提交的记录过多",
                            f"本次 {rows} 条，一次最多 {max_push_rows} 条；请分批提交")
-        return pusher.push(who, request)
+        with sessions.begin() as session:
+            anchor, audit_problem = anchoring.receive(session, who, request.audit, now=clock())
+        reply = pusher.push(who, request)
+        return reply.model_copy(update={"audit_anchor": anchor, "audit_problem": audit_problem})
 
     @app.get(f"{PREFIX}/pull", response_model=PullResponse, summary="取回游标之后的变更",
              tags=["同步"], responses=problems(401, 422))

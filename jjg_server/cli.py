@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from jjg_desktop.rules.china_time import CHINA
 from jjg_server import accounts, auth, files, store
 from jjg_server.passwords import MIN_LENGTH
 from jjg_server.schema import SchemaError
@@ -148,6 +149,13 @@ def _parser() -> argparse.ArgumentParser:
         "demo", help="生成演示县（珲春市）的数据载入空数据库，并创建演示用户（密码只显示一次）")
     _db(demo, with_files=True)
 
+    audit_parser = commands.add_parser("audit", help="各电脑审计日志的核对结果")
+    audit_commands = audit_parser.add_subparsers(dest="audit_command", required=True,
+                                                 metavar="操作", parser_class=_Parser)
+    alerts = audit_commands.add_parser(
+        "alerts", help="列出审计日志被截短或改写的电脑（同步时发现）")
+    _db(alerts)
+
     epoch = commands.add_parser("epoch", help="数据库纪元（恢复备份后使用）")
     epoch_commands = epoch.add_subparsers(dest="epoch_command", required=True, metavar="操作",
                                           parser_class=_Parser)
@@ -237,6 +245,23 @@ def _epoch_rotate(args: argparse.Namespace) -> int:
             old = store.epoch(session)
             new = store.rotate_epoch(session)
         print(f"已换用新的纪元：{old} → {new}；客户端下次同步时将重新下载全部数据")
+        return 0
+
+    return _with_db(args.db, work)
+
+
+def _audit_alerts(args: argparse.Namespace) -> int:
+    from jjg_server.anchoring import alerts
+
+    def work(engine: Engine) -> int:
+        with Session(engine) as session:
+            found = alerts(session)
+            names = {a.username: auth.display_name(session, a.username) for a in found}
+        for alert in found:
+            at = alert.at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+            print(f"{at}  {names[alert.username]}（{alert.username}）的电脑 "
+                  f"{alert.client_id[:8]}：{alert.detail}")
+        print(f"共 {len(found)} 条" if found else "没有发现审计日志被截短或改写的电脑")
         return 0
 
     return _with_db(args.db, work)
@@ -343,7 +368,7 @@ def _loopback(host: str) -> bool:
 
 _COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: _serve, "serve": _serve, "user": _user, "epoch": _epoch_rotate,
-    "publish": _publish, "load": _load_client_db, "demo": _demo,
+    "publish": _publish, "load": _load_client_db, "demo": _demo, "audit": _audit_alerts,
 }
 
 

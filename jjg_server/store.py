@@ -206,6 +206,31 @@ class FileUploader(Base):
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
+class AuditAnchor(Base):
+    """The newest audit-chain head a laptop (its client id) pushed: its log must still hold
+    that entry, unchanged, the next time."""
+
+    __tablename__ = "audit_anchor"
+
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(SEQ)
+    hash: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AuditAlert(Base):
+    """A laptop whose audit log was found cut or rewritten (`jjg-server audit alerts`)."""
+
+    __tablename__ = "audit_alert"
+
+    id: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
+    client_id: Mapped[str] = mapped_column(String(64), index=True)
+    username: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(String(500))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class PublishedWorkflow(Base):
     """A workflow definition published with `jjg-server publish workflow`; the newest rules."""
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import json
+import sqlite3
 from datetime import datetime
 
 import keyring.errors
@@ -10,6 +12,7 @@ from keyring.backend import KeyringBackend
 
 from jjg_desktop.rules.credit_code import complete
 from jjg_desktop.services.context import Store
+from jjg_desktop.store import audit
 from jjg_desktop.store.base import new_id
 from jjg_desktop.store.models import Enterprise
 
@@ -75,3 +78,16 @@ class MemoryKeyring(KeyringBackend):
     def delete_password(self, service: str, username: str) -> None:
         if self.passwords.pop((service, username), None) is None:
             raise keyring.errors.PasswordDeleteError(username)
+
+
+def rechain(conn: sqlite3.Connection) -> None:
+    """What a careful forger does after editing entries: every hash made again."""
+    prev = audit.GENESIS
+    for seq, at, actor, role, division, action, entity, entity_id, data in conn.execute(
+            "SELECT seq, at, actor, actor_role, actor_division, action, entity, entity_id, "
+            "data FROM audit_log ORDER BY seq").fetchall():
+        digest = audit.entry_hash(prev, seq, datetime.fromisoformat(at), actor, role, division,
+                                  action, entity, entity_id, json.loads(data))
+        conn.execute("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?",
+                     (prev, digest, seq))
+        prev = digest

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 ENTITY_NAMES = {
     "enterprise": "企业", "jilin_registration": "入吉登记", "enterprise_fact": "企业情况记录",
     "verification": "动态核查记录", "abnormal_case": "异常名录案件",
@@ -87,3 +89,16 @@ FIELD_NAMES = {
     "year": "年度",
 }
 """What users call each column of a synced record (conflicts, change lists)."""
+
+
+NAME_FIELDS = ("name", "number", "title", "problem", "item_code", "credit_code")
+
+
+def record_title(entity: str, data: dict[str, Any]) -> str:
+    """A record as people name it: its kind and its name or number (企业“宏达建筑”)."""
+    label = ENTITY_NAMES.get(entity, entity)
+    for key in NAME_FIELDS:
+        value = data.get(key)
+        if isinstance(value, str) and value.strip():
+            return f"{label}“{value.strip()[:40]}”"
+    return label

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DatabaseError
 from jjg_desktop.config import Paths
 from jjg_desktop.services.context import Actor, Change, ServiceContext, Store, change
 from jjg_desktop.services.errors import DiskFull, InvalidInput
-from jjg_desktop.store import divisions
+from jjg_desktop.store import divisions, record_seals
 from jjg_desktop.store.backups import (
     BackupError,
     DamagedDatabase,
@@ -55,6 +55,9 @@ def open_store(paths: Paths, *, today: date | None = None,
     try:
         try:
             outcome = ensure_schema(db, paths.backups_dir)
+            with db.write() as session:
+                record_seals.baseline(session)
+            db.sealing = True
             with db.write() as session:
                 divisions.load_reference(session)
                 install_shipped_templates(session)

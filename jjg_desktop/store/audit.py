@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from jjg_desktop.store.models import AuditEntry
 
 GENESIS = "0" * 64
+LAST_ENTRY = "jjg_audit_last_entry"
 
 
 def canonical_json(value: Any) -> str:
@@ -52,7 +53,20 @@ def append(session: Session, *, at: datetime, actor: str, actor_role: str, actor
     entry.hash = _hash_of(entry)
     session.add(entry)
     session.flush()
+    session.info[LAST_ENTRY] = entry
     return entry
+
+
+def add_to_last(session: Session, key: str, value: Any) -> bool:
+    """Add ``key`` to the data of the entry this transaction appended last, which is still the
+    head of the chain (its hash made again); False if the transaction appended none."""
+    entry = session.info.get(LAST_ENTRY)
+    if not isinstance(entry, AuditEntry) or entry not in session:
+        return False
+    entry.data = json.loads(canonical_json({**entry.data, key: value}))
+    entry.hash = _hash_of(entry)
+    session.flush()
+    return True
 
 
 @dataclass(frozen=True, slots=True)

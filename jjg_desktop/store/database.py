@@ -12,6 +12,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from jjg_desktop.store import record_seals
 from jjg_desktop.store.errors import DiskFull, is_disk_full
 from jjg_desktop.store.search import register_functions
 
@@ -46,6 +47,9 @@ class Database:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.sealing = False
+        """Seal the synced rows each write transaction touches (`record_seals`); set once
+        the schema is in place."""
         self.engine = make_engine(path)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(
@@ -63,7 +67,11 @@ class Database:
         A full disk is said as one (`DiskFull`), never as a database error."""
         try:
             with self._writer() as session, session.begin():
+                if self.sealing:
+                    record_seals.begin(session)
                 yield session
+                if self.sealing:
+                    record_seals.finish(session)
         except (DBAPIError, sqlite3.Error, OSError) as exc:
             if is_disk_full(exc):
                 raise DiskFull(self.path.parent) from exc

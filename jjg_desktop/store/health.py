@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
-from jjg_desktop.store import audit, search
+from jjg_desktop.store import anchors, audit, record_seals, search
 from jjg_desktop.store.database import Database
 from jjg_desktop.store.migrate import alembic_config, is_known_revision
 
@@ -77,13 +77,24 @@ def _run_checks(db: Database, report: HealthReport) -> None:
 
         if _has_table(session, "audit_log"):
             chain = audit.verify_chain(session)
+            problems = [*chain.problems, *anchors.problems(session)]
             report.items.append(CheckItem(
-                "审计日志链", chain.ok,
-                f"{chain.entries} 条记录，哈希链完整" if chain.ok else "；".join(chain.problems)))
+                "审计日志链", not problems,
+                f"{chain.entries} 条记录，哈希链完整" if not problems else "；".join(problems)))
+            unsealed = record_seals.unsealed(session)
+            report.items.append(CheckItem(
+                "记录与审计日志", not unsealed,
+                "每条记录都与审计日志记录的最后状态一致" if not unsealed else _listed(unsealed)))
         if _has_table(session, "enterprise_search"):
             problems = search.integrity_problems(session)
             report.items.append(CheckItem(
                 "搜索索引", not problems, "正常" if not problems else "；".join(problems)))
+
+
+def _listed(unsealed: list[record_seals.Unsealed], shown: int = 10) -> str:
+    lines = [u.describe() for u in unsealed[:shown]]
+    more = f"；另有 {len(unsealed) - shown} 条" if len(unsealed) > shown else ""
+    return f"{len(unsealed)} 条记录不符：" + "；".join(lines) + more
 
 
 def _has_table(session: Session, name: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -77,9 +77,14 @@ def snapshot(row: Synced) -> dict[str, Any]:
     entity = entity_of(row)
     if entity is None:
         raise ValueError(f"{type(row).__name__} is not a synced record")
+    return snapshot_values(entity, {name: getattr(row, name) for name, _ in _columns(entity)})
+
+
+def snapshot_values(entity: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """`snapshot` of a row read as column values (a Core select of its table)."""
     data: dict[str, Any] = {}
     for name, kind in _columns(entity):
-        value = getattr(row, name)
+        value = values[name]
         if value is not None and kind in ("date", "datetime"):
             value = value.isoformat()
         data[name] = value

@@ -19,7 +19,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jjg_desktop.rules.china_time import CHINA
-from jjg_desktop.rules.record_names import COMMAND_NAMES, ENTITY_NAMES, FIELD_NAMES
+from jjg_desktop.rules.record_names import (
+    COMMAND_NAMES,
+    ENTITY_NAMES,
+    FIELD_NAMES,
+    record_title,
+)
 from jjg_desktop.services.context import ServiceContext, Store, audit_safe, change
 from jjg_desktop.services.errors import InvalidInput, NotFound
 from jjg_desktop.store import synced_rows as rows
@@ -28,7 +33,6 @@ from jjg_desktop.store.models import LocalSetting, OutboxCommand, SyncConflict
 from jjg_desktop.sync import catalogue
 from jjg_desktop.sync.apply import pending_keys
 
-NAME_FIELDS = ("name", "number", "title", "problem", "item_code", "credit_code")
 NOT_A_CONFLICT = ("服务器拒绝了这项更改（不是与他人的修改相冲突），重新提交也不会被接受，"
                   "请采用服务器的版本")
 MUST_REDECIDE = {
@@ -74,15 +78,6 @@ def _main_row(conflict: SyncConflict) -> dict[str, Any]:
                                                    "id": conflict.entity_id, "data": {}}
 
 
-def _title(entity: str, data: dict[str, Any]) -> str:
-    label = ENTITY_NAMES.get(entity, entity)
-    for key in NAME_FIELDS:
-        value = data.get(key)
-        if isinstance(value, str) and value.strip():
-            return f"{label}“{value.strip()[:40]}”"
-    return label
-
-
 def _view(conflict: SyncConflict, session: Session | None = None,
           pending: set[tuple[str, str]] | None = None) -> ConflictView:
     main = _main_row(conflict)
@@ -96,7 +91,8 @@ def _view(conflict: SyncConflict, session: Session | None = None,
     mine = dict(main["data"])
     return ConflictView(
         id=conflict.id, command=conflict.command, entity=conflict.entity,
-        entity_id=conflict.entity_id, title=_title(conflict.entity, main["data"] or theirs or {}),
+        entity_id=conflict.entity_id,
+        title=record_title(conflict.entity, main["data"] or theirs or {}),
         reason=conflict.reason, mine=mine, theirs=theirs,
         decided_by=conflict.decided_by, decided_at=conflict.decided_at,
         detected_at=conflict.detected_at, can_keep_mine=not why_not, why_not=why_not,
@@ -159,7 +155,7 @@ def readable(session: Session, key: str, kind: str, value: Any, owner: Any = Non
     target = REFERENCES.get(key) or (owner if key == "owner_id" else None)
     if isinstance(value, str) and isinstance(target, str) and target in rows.synced_models():
         row = session.get(rows.synced_models()[target], value)
-        return _title(target, rows.snapshot(row)) if row is not None else (
+        return record_title(target, rows.snapshot(row)) if row is not None else (
             f"{ENTITY_NAMES.get(target, '记录')}（本机尚无）")
     if kind == "datetime" and isinstance(value, str):
         try:

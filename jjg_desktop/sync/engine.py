@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from jjg_desktop import __version__
 from jjg_desktop.services.context import Store, audit_safe, utc_now
-from jjg_desktop.store import attachments
+from jjg_desktop.store import anchors, attachments
 from jjg_desktop.store import synced_rows as rows
 from jjg_desktop.store.models import (
     Blob,
@@ -38,6 +38,8 @@ from jjg_desktop.sync.conflicts import clear_refetch, queued_refetch
 from jjg_desktop.sync.errors import Refused, ServerTrouble, Stopped, SyncError, TooLarge
 from jjg_desktop.sync.protocol import (
     MAX_PUSH_ROWS,
+    AuditHead,
+    AuditProof,
     ChangeEntry,
     Command,
     CommandResult,
@@ -82,6 +84,8 @@ class SyncReport:
     """Pulled records not written here yet, by reason (Chinese)."""
     others: dict[str, int] = field(default_factory=dict)
     """Changes other users made on this laptop, by name: they go up under their sign-in."""
+    audit_problem: str = ""
+    """The server found this laptop's audit log cut or rewritten (Chinese)."""
 
     def summary(self) -> str:
         parts = [f"上传 {self.applied + self.duplicates} 项更改", f"下载 {self.pulled} 条记录"]
@@ -97,6 +101,8 @@ class SyncReport:
             parts.append(f"{count} 条服务器记录暂未写入本机：{reason}")
         if self.full_resync:
             parts.insert(0, "服务器已从备份恢复，已重新下载全部数据")
+        if self.audit_problem:
+            parts.insert(0, f"注意：{self.audit_problem}（已报告省级管理员）")
         return "；".join(parts)
 
 
@@ -262,7 +268,8 @@ class SyncEngine:
             try:
                 reply = self.client.push(PushRequest(client_id=client_id,
                                                      commands=[_command(c, whole=whole)
-                                                               for c in batch]))
+                                                               for c in batch],
+                                                     audit=self._audit_proof()))
             except TooLarge as exc:
                 if len(batch) > 1:  # the server takes less at a time than this: halve
                     size = max(1, len(batch) // 2)
@@ -273,9 +280,32 @@ class SyncEngine:
                     reason=f"该操作的数据量超过服务器一次接收的上限（{exc.message}），"
                            "请联系省级管理员")], latest_seq=latest)
             self._store_results(batch, reply.results)
+            self._anchored(reply)
             latest = max(latest, reply.latest_seq)
             sent += len(batch)
             after = batch[-1].id
+
+    def _audit_proof(self) -> AuditProof | None:
+        with self.store.db.read() as session:
+            current = anchors.head(session)
+            acknowledged = anchors.acknowledged(session)
+            at_anchor = anchors.hash_at(session, acknowledged.seq) if acknowledged else None
+        if current is None:
+            return None
+        anchored = (AuditHead(seq=acknowledged.seq, hash=at_anchor)
+                    if acknowledged is not None and at_anchor is not None else None)
+        return AuditProof(head=AuditHead(seq=current.seq, hash=current.hash),
+                          anchored=anchored)
+
+    def _anchored(self, reply: PushResponse) -> None:
+        if reply.audit_problem:
+            log.warning("the server finds this audit log changed: %s", reply.audit_problem)
+            self.report.audit_problem = reply.audit_problem
+        if reply.audit_anchor is not None:
+            held = anchors.Head(reply.audit_anchor.seq, reply.audit_anchor.hash)
+            with self.store.db.write() as session:
+                if anchors.acknowledged(session) != held:
+                    anchors.remember(session, held)
 
     def _mine(self, query: Select[tuple[OutboxCommand]]) -> Select[tuple[OutboxCommand]]:
         if self._author is None:

@@ -100,9 +100,25 @@ class Command(Message):
         "the user who made the change; the server takes it only from that user's sign-in"))
 
 
+class AuditHead(Message):
+    """An entry of the laptop's audit chain: its number and hash."""
+
+    seq: int = Field(ge=0, le=MAX_INT64)
+    hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class AuditProof(Message):
+    """The laptop's audit-chain head, and its entry at the head the server last acknowledged
+    (``anchored``), so the server can tell a log cut short or rewritten."""
+
+    head: AuditHead
+    anchored: AuditHead | None = None
+
+
 class PushRequest(Message):
     client_id: RecordId
     commands: list[Command] = Field(max_length=500)
+    audit: AuditProof | None = None
 
 
 class CommandResult(Message):
@@ -119,6 +135,10 @@ class CommandResult(Message):
 class PushResponse(Message):
     results: list[CommandResult]
     latest_seq: int = Field(ge=0)
+    audit_anchor: AuditHead | None = Field(default=None, description=(
+        "the audit-chain head the server now holds for this laptop"))
+    audit_problem: str = Field(default="", description=(
+        "how this laptop's audit log departs from what the server held (Chinese)"))
 
 
 class ChangeEntry(Message):
