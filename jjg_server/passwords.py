@@ -37,6 +37,8 @@ def hash_password(password: str) -> str:
 def verify_password(password: str, stored: str) -> bool:
     if stored.startswith(f"{LEGACY_SCHEME}$"):
         return _verify_scrypt(password, stored)
+    if not stored.isascii():
+        return False
     try:
         return _HASHER.verify(stored, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -45,7 +47,7 @@ def verify_password(password: str, stored: str) -> bool:
 
 def needs_rehash(stored: str) -> bool:
     """Made with an older scheme or weaker parameters than today's."""
-    if not stored.startswith("$argon2"):
+    if not stored.startswith("$argon2") or not stored.isascii():
         return True
     try:
         return _HASHER.check_needs_rehash(stored)
