@@ -3,6 +3,7 @@ would do (新增 / 更新 / 无变化 / 有误, and why), then write the new and
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ from jjg_desktop.services.registration_import import (
 
 IMPORT_FORM = form("registration_import_dialog.ui", fileLabel=QLabel, chooseButton=QPushButton,
                    errorLabel=QLabel, summaryLabel=QLabel, onlyInvalidCheck=QCheckBox,
+                   clearEmptyCheck=QCheckBox,
                    previewTable=QTableView, buttonBox=QDialogButtonBox)
 
 COLUMNS = ("行号", "统一社会信用代码", "企业名称", "结果", "说明")
@@ -69,12 +71,30 @@ def field_label(key: str) -> str:
     return names[0] if names else key
 
 
+def shown(value: Any) -> str:
+    """A stored or sheet value as the preview shows it."""
+    if value in (None, "", []):
+        return _tr("空")
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
 def explanation(row: RowResult) -> str:
     if row.status == "invalid":
         return "；".join(row.problems)
     if row.status == "update":
-        return _tr("变更：{fields}").format(fields="、".join(
-            field_label(k) for k in row.changed_fields))
+        parts = []
+        changed = [c for c in row.changes if not c.clears]
+        if changed:
+            parts.append(_tr("变更：{fields}").format(fields="；".join(
+                f"{field_label(c.key)} {shown(c.before)} → {shown(c.after)}" for c in changed)))
+        if row.clears:
+            parts.append(_tr("清空：{fields}").format(fields="；".join(
+                f"{field_label(c.key)} {shown(c.before)} → {_tr('空')}" for c in row.clears)))
+        return "　".join(parts)
     if row.status == "new":
         return _tr("新登记的入吉企业")
     return ""
@@ -137,6 +157,7 @@ class RegistrationImportDialog(QDialog):
         self.error = ui.find(QLabel, "errorLabel")
         self.summary = ui.find(QLabel, "summaryLabel")
         self.only_invalid = ui.find(QCheckBox, "onlyInvalidCheck")
+        self.clear_empty = ui.find(QCheckBox, "clearEmptyCheck")
         self.table = ui.find(QTableView, "previewTable")
         buttons = ui.find(QDialogButtonBox, "buttonBox")
         self.apply_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -145,6 +166,7 @@ class RegistrationImportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         ui.find(QPushButton, "chooseButton").clicked.connect(self.choose)
         self.only_invalid.toggled.connect(self._filter_rows)
+        self.clear_empty.toggled.connect(self._count_to_write)
         self.finished.connect(self._forget_rows)
         self.preview: ImportPreview | None = None
         self.path: Path | None = None
@@ -185,11 +207,12 @@ class RegistrationImportDialog(QDialog):
         preview = self.preview
         if preview is None or not self._to_write(preview):
             return
+        clear = self.clear_empty.isChecked()
         self.apply_button.setEnabled(False)
         self.summary.setText(_tr("正在导入…"))
         ctx = self._ws.service()
         run_service(self._ws.tasks, f"import-apply-{id(self)}",
-                    lambda _state: apply_import(ctx, preview),
+                    lambda _state: apply_import(ctx, preview, clear=clear),
                     lambda s: self._applied(preview, s), self._apply_refused)
 
     def _applied(self, preview: ImportPreview, s: ImportSummary) -> None:
@@ -213,15 +236,24 @@ class RegistrationImportDialog(QDialog):
         self.error.show()
         self._show_preview(self.preview)
 
-    @staticmethod
-    def _to_write(preview: ImportPreview) -> int:
-        return preview.count("new") + preview.count("update")
+    def _to_write(self, preview: ImportPreview) -> int:
+        return preview.to_write(clear=self.clear_empty.isChecked())
+
+    @Slot()
+    def _count_to_write(self) -> None:
+        n = self._to_write(self.preview) if self.preview else 0
+        self.apply_button.setText(_tr("导入 {n} 条").format(n=n))
+        self.apply_button.setEnabled(n > 0)
 
     def _show_preview(self, preview: ImportPreview | None) -> None:
         self.preview = preview
+        clears = preview.clears() if preview else 0
+        self.clear_empty.setChecked(False)
+        self.clear_empty.setVisible(clears > 0)
+        self.clear_empty.setText(_tr("同时清空表中留空的 {n} 项已登记信息（见“说明”中的“清空”；"
+                                     "不勾选则保留原值）").format(n=clears))
+        self._count_to_write()
         n = self._to_write(preview) if preview else 0
-        self.apply_button.setText(_tr("导入 {n} 条").format(n=n))
-        self.apply_button.setEnabled(n > 0)
         if preview is None:
             self._show_rows([])
             self.summary.clear()

@@ -56,6 +56,16 @@ class SheetError(InvalidInput):
 BATCH = 500  # values in one IN (…)
 
 
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One stored value a row would change: ``clears`` when the sheet's cell is empty."""
+
+    key: str
+    before: Any
+    after: Any
+    clears: bool
+
+
 @dataclass(slots=True)
 class RowResult:
     row: int
@@ -65,7 +75,18 @@ class RowResult:
     problems: list[str] = field(default_factory=list)
     registration: RegistrationInput | None = None
     existing_id: str | None = None
-    changed_fields: list[str] = field(default_factory=list)
+    changes: list[FieldChange] = field(default_factory=list)
+    given: frozenset[str] = frozenset()
+    """The fields the sheet has a column for; a field it lacks is not given, and the stored
+    value stays."""
+
+    @property
+    def changed_fields(self) -> list[str]:
+        return [c.key for c in self.changes]
+
+    @property
+    def clears(self) -> list[FieldChange]:
+        return [c for c in self.changes if c.clears]
 
 
 @dataclass(slots=True)
@@ -77,6 +98,16 @@ class ImportPreview:
 
     def count(self, status: RowStatus) -> int:
         return sum(1 for r in self.rows if r.status == status)
+
+    def clears(self) -> int:
+        """Stored values that empty cells of the sheet would clear."""
+        return sum(len(r.clears) for r in self.rows if r.status == "update")
+
+    def to_write(self, *, clear: bool = False) -> int:
+        """Rows importing would write: new ones, and updates with something to apply."""
+        return self.count("new") + sum(
+            1 for r in self.rows if r.status == "update"
+            and (clear or any(not c.clears for c in r.changes)))
 
     def describe(self) -> str:
         return "，".join(f"{STATUS_LABELS[s]} {self.count(s)} 行"
@@ -111,8 +142,11 @@ def read_registration_sheet(ctx: ServiceContext, path: Path) -> ImportPreview:
     return ImportPreview(path=path, sheet=sheet_name, header_row=header_row, rows=results)
 
 
-def apply_import(ctx: ServiceContext, preview: ImportPreview) -> ImportSummary:
-    """Write the new and changed rows of a preview in one transaction."""
+def apply_import(ctx: ServiceContext, preview: ImportPreview, *,
+                 clear: bool = False) -> ImportSummary:
+    """Write the new and changed rows of a preview in one transaction. A column the sheet
+    lacks changes nothing; an empty cell under a column it has clears the stored value only
+    with ``clear`` (the clerk confirmed it)."""
     created = updated = 0
     with change(ctx) as ch:
         for result in preview.rows:
@@ -124,10 +158,12 @@ def apply_import(ctx: ServiceContext, preview: ImportPreview) -> ImportSummary:
             if existing is None:
                 insert_registration(ch, reg)
                 created += 1
-            elif _apply_update(ch, existing, reg):
+            elif _apply_update(ch, existing, reg, result.given, clear=clear):
                 updated += 1
+    invalid = preview.count("invalid")
     return ImportSummary(created=created, updated=updated,
-                         unchanged=preview.count("unchanged"), invalid=preview.count("invalid"))
+                         unchanged=len(preview.rows) - invalid - created - updated,
+                         invalid=invalid)
 
 
 def _read_rows(path: Path) -> tuple[str, int, dict[str, int], list[tuple[int, list[Any]]]]:
@@ -269,8 +305,9 @@ def _row_result(row_no: int, cells: list[Any], columns: dict[str, int], default_
     problems.extend(p for p in registration_problems(reg, today=today)
                     if not (unreadable_date and p == "登记日期不能为空"))
     status: RowStatus = "invalid" if problems else "new"
+    given = frozenset(_FIELD_OF_COLUMN.get(key, key) for key in columns)
     return RowResult(row=row_no, status=status, credit_code=reg.credit_code, name=reg.name,
-                     problems=problems, registration=None if problems else reg)
+                     problems=problems, registration=None if problems else reg, given=given)
 
 
 _COMPARED = {
@@ -287,6 +324,13 @@ _COMPARED = {
 }
 
 
+_FIELD_OF_COLUMN = {"division": "division_code"}
+
+
+def _empty(value: Any) -> bool:
+    return value in (None, "", [])
+
+
 def _current_registration(session: Any, enterprise_id: str) -> JilinRegistration | None:
     return session.scalars(select(JilinRegistration).where(
         JilinRegistration.enterprise_id == enterprise_id,
@@ -295,16 +339,23 @@ def _current_registration(session: Any, enterprise_id: str) -> JilinRegistration
 
 
 def _differences(ent: Enterprise, registration: JilinRegistration | None,
-                 reg: RegistrationInput) -> list[str]:
-    changed = []
+                 reg: RegistrationInput, given: frozenset[str]) -> list[FieldChange]:
+    """What the row would change of the stored enterprise, for the fields the sheet gives."""
+    changes = []
     for key, (where, attr) in _COMPARED.items():
+        if key not in given:
+            continue
         target = ent if where == "enterprise" else registration
-        if target is None or getattr(target, attr) != getattr(reg, key):
-            changed.append(key)
+        before = getattr(target, attr) if target is not None else None
+        after = getattr(reg, key)
+        if target is None or before != after:
+            changes.append(FieldChange(key, before, after,
+                                       clears=_empty(after) and not _empty(before)))
     if reg.registration_no and registration is not None and (
             registration.registration_no != reg.registration_no):
-        changed.append("registration_no")
-    return changed
+        changes.append(FieldChange("registration_no", registration.registration_no,
+                                   reg.registration_no, clears=False))
+    return changes
 
 
 def _compare_with_store(session: Any, results: list[RowResult]) -> None:
@@ -335,37 +386,47 @@ def _compare_with_store(session: Any, results: list[RowResult]) -> None:
             result.problems.append(f"该代码已登记为省内企业“{ent.name}”，不能作为入吉企业导入")
             result.registration = None
             continue
-        result.changed_fields = _differences(ent, current.get(ent.id), reg)
-        result.status = "update" if result.changed_fields else "unchanged"
+        result.changes = _differences(ent, current.get(ent.id), reg, result.given)
+        result.status = "update" if result.changes else "unchanged"
 
 
-def _apply_update(ch: Any, ent: Enterprise, reg: RegistrationInput) -> bool:
+_MIRRORED = {"office_address": "address", "person_in_charge": "contact_person",
+             "phone": "contact_phone", "division_code": "division_code"}
+"""Registration fields the enterprise record repeats."""
+
+
+def _apply_update(ch: Any, ent: Enterprise, reg: RegistrationInput, given: frozenset[str],
+                  *, clear: bool) -> bool:
+    """Write what the row changes of the fields the sheet gives; an empty cell clears a
+    stored value only when ``clear``."""
     registration = _current_registration(ch.session, ent.id)
-    changed = _differences(ent, registration, reg)
-    if not changed:
+    changes = [c for c in _differences(ent, registration, reg, given) if clear or not c.clears]
+    if not changes:
         return False
     before: dict[str, Any] = {}
-    for key in changed:
-        where, attr = _COMPARED.get(key, ("registration", key))
+    for change_ in changes:
+        where, attr = _COMPARED.get(change_.key, ("registration", change_.key))
         target = ent if where == "enterprise" else registration
         if target is None:
             continue
-        before[key] = getattr(target, attr)
-        setattr(target, attr, getattr(reg, key))
-    ent.address, ent.contact_person, ent.contact_phone = (
-        reg.office_address, reg.person_in_charge, reg.phone)
-    ent.division_code = reg.division_code
+        before[change_.key] = change_.before
+        setattr(target, attr, change_.after)
+        if change_.key in _MIRRORED:
+            setattr(ent, _MIRRORED[change_.key], change_.after)
     ent.updated_at = ch.now
     if registration is None:
         registration = JilinRegistration(
             enterprise_id=ent.id, registration_no=reg.registration_no or "",
-            registered_on=reg.registered_on, division_code=reg.division_code,
-            office_address=reg.office_address, person_in_charge=reg.person_in_charge,
-            phone=reg.phone, commitments=reg.commitments, created_at=ch.now, updated_at=ch.now)
+            registered_on=reg.registered_on,
+            division_code=reg.division_code if "division_code" in given else ent.division_code,
+            office_address=reg.office_address or ent.address or "",
+            person_in_charge=reg.person_in_charge or ent.contact_person or "",
+            phone=reg.phone or ent.contact_phone or "", commitments=reg.commitments,
+            created_at=ch.now, updated_at=ch.now)
         ch.session.add(registration)
     else:
         registration.updated_at = ch.now
-    after = {k: getattr(reg, k) for k in changed}
+    after = {c.key: c.after for c in changes}
     ch.record(action="enterprise.update_registration", entity="enterprise", entity_id=ent.id,
               data={"before": before, "after": after, "source": "excel"},
               args={"id": ent.id, "fields": after}, base_version=ent.server_version)

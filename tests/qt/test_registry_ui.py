@@ -165,8 +165,77 @@ def test_a_changed_row_says_which_fields_change(qtbot: QtBot, ctx: ServiceContex
     dialog = enterprises_page(window).open_import(sheet)
     [row] = table_texts(dialog)
     assert row[3] == "更新"
-    assert row[4] == "变更：联系电话"
+    assert row[4] == "变更：联系电话 13904330001 → 13904330002"
     assert dialog.apply_button.text() == "导入 1 条"
+    assert not dialog.clear_empty.isVisible()
+
+
+def _full_firm(ctx: ServiceContext) -> str:
+    return register(ctx, RegistrationInput(
+        credit_code=code(1), name="江苏第1建设工程有限公司", home_province="江苏省",
+        division_code="222404", registered_on=date(2025, 3, 1), office_address="珲春市新安街1号",
+        person_in_charge="陈刚", phone="13904330001", qualifications=["建筑工程施工总承包贰级"],
+        safety_licence_no="（苏）JZ安许证字〔2024〕000001",
+        safety_licence_expiry=date(2027, 6, 30), legal_representative="王建华",
+        commitments=["承诺登记信息真实"]))
+
+
+def _stored(store: Store, enterprise_id: str) -> tuple[object, ...]:
+    from jjg_desktop.store.models import Enterprise, JilinRegistration
+
+    with store.db.read() as session:
+        ent = session.get_one(Enterprise, enterprise_id)
+        [reg] = session.query(JilinRegistration).filter_by(enterprise_id=enterprise_id).all()
+        return (ent.qualifications, ent.safety_licence_no, ent.safety_licence_expiry,
+                ent.legal_representative, reg.commitments, reg.phone, ent.contact_phone)
+
+
+def test_a_sheet_without_a_column_leaves_what_it_does_not_give(
+        qtbot: QtBot, ctx: ServiceContext, store: Store, open_window: OpenWindow,
+        tmp_path: Path) -> None:
+    firm = _full_firm(ctx)
+    sheet = write_sheet(tmp_path / "只有必填列.xlsx", [
+        sheet_row(1, 登记日期=datetime(2025, 3, 1), 联系电话="13904330002")])
+    window = open_window()
+    dialog = enterprises_page(window).open_import(sheet)
+    [row] = table_texts(dialog)
+    assert (row[3], row[4]) == ("更新", "变更：联系电话 13904330001 → 13904330002")
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert _stored(store, firm) == (
+        ["建筑工程施工总承包贰级"], "（苏）JZ安许证字〔2024〕000001", date(2027, 6, 30), "王建华",
+        ["承诺登记信息真实"], "13904330002", "13904330002")
+
+
+def test_empty_cells_clear_stored_values_only_when_the_clerk_ticks_it(
+        qtbot: QtBot, ctx: ServiceContext, store: Store, open_window: OpenWindow,
+        tmp_path: Path) -> None:
+    firm = _full_firm(ctx)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append([*HEADER, "资质", "安全生产许可证号", "法定代表人"])
+    ws.append([*sheet_row(1, 登记日期=datetime(2025, 3, 1), 联系电话="13904330001"),
+               None, "", "王建华"])
+    sheet = tmp_path / "留空.xlsx"
+    wb.save(sheet)
+    window = open_window()
+    dialog = enterprises_page(window).open_import(sheet)
+    [row] = table_texts(dialog)
+    assert row[3] == "更新"
+    assert row[4] == ("清空：资质 建筑工程施工总承包贰级 → 空；"
+                      "安全生产许可证号 （苏）JZ安许证字〔2024〕000001 → 空")
+    assert dialog.clear_empty.isVisible() and not dialog.clear_empty.isChecked()
+    assert "2 项已登记信息" in dialog.clear_empty.text()
+    assert not dialog.apply_button.isEnabled()  # nothing but clearing: nothing to import
+
+    qtbot.mouseClick(dialog.clear_empty, Qt.MouseButton.LeftButton,
+                     pos=dialog.clear_empty.rect().bottomLeft() + QPoint(4, -4))
+    assert dialog.clear_empty.isChecked()
+    assert dialog.apply_button.isEnabled() and dialog.apply_button.text() == "导入 1 条"
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert _stored(store, firm)[:4] == ([], "", date(2027, 6, 30), "王建华")
 
 
 def test_a_file_that_is_not_a_workbook_is_refused_in_chinese(
