@@ -363,6 +363,24 @@ def inspection_number(division_name: str, year: int, serial: int) -> str:
     return f"{inspection_number_prefix(division_name, year)}{serial:03d}号"
 
 
+_SPOKEN_NUMBER = re.compile(
+    r"^(?:[〔\[(（]?\s*(?P<year>(?:19|20)\d{2})\s*[〕\])）]|(?P<year2>(?:19|20)\d{2})\s*[-—/年])?"
+    r"\s*(?:第\s*)?0*(?P<serial>\d{1,5})\s*号?$")
+
+
+def spoken_inspection_number(text: str) -> str | None:
+    """The end of an inspection number as people say it — '035', '35', '〔2023〕035', '2023-35',
+    '第35号' — as a LIKE pattern ('%〔2023〕035号'); None if ``text`` is not one."""
+    match = _SPOKEN_NUMBER.match(text.strip())
+    if match is None:
+        return None
+    serial = int(match["serial"])
+    if serial == 0:
+        return None
+    year = match["year"] or match["year2"]
+    return f"%〔{year}〕{serial:03d}号" if year else f"%〕{serial:03d}号"
+
+
 def notice_number_prefix(division_name: str, kind: str, year: int) -> str:
     word = "市整" if kind == NOTICE_KINDS[0] else "罚建"
     return f"{short_division_name(division_name)}住建{word}〔{year}〕"

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from jjg_desktop.rules.china_time import utc_start_of, year_bounds_utc
+from jjg_desktop.rules.inspection import spoken_inspection_number
 from jjg_desktop.store.case_queries import escalation_due
 from jjg_desktop.store.divisions import subtree_codes
 from jjg_desktop.store.queries import JILIN, pending_change_count
@@ -82,6 +83,10 @@ def _inspection_where(f: InspectionFilter) -> tuple[str, dict[str, object]]:
     if raw:
         parts = ["SELECT rowid FROM inspection WHERE number >= :num_lo AND number < :num_hi"]
         params |= {"num_lo": raw, "num_hi": raw + "\uffff"}
+        spoken = spoken_inspection_number(raw)
+        if spoken is not None:
+            parts.append("SELECT rowid FROM inspection WHERE number LIKE :spoken")
+            params["spoken"] = spoken
         q = parse_query(raw)
         if not q.empty:
             cond, p = project_match_sql(q)

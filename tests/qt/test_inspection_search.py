@@ -1,0 +1,50 @@
+"""Finding an inspection by the number people say: '7', '007', '〔2026〕7', '2026-07',
+'第7号' all find 珲春住建市检〔2026〕007号 — and not 017."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from inspection_support import site, started
+from jjg_desktop.qt.inspection_page import InspectionPage
+from jjg_desktop.qt.main_window import MainWindow
+from jjg_desktop.services.context import ServiceContext, Store
+from jjg_desktop.store.inspection_queries import inspection_detail
+
+OpenWindow = Callable[[], MainWindow]
+
+
+def _numbers(page: InspectionPage) -> list[str]:
+    model = page.list.model
+    column = next(c for c in range(model.columnCount())
+                  if model.headerData(c, Qt.Orientation.Horizontal) == "编号")
+    return [model.data(model.index(r, column)) for r in range(model.rowCount())]
+
+
+@pytest.mark.parametrize("typed", ["7", "007", "〔2026〕7", "〔2026〕007", "2026-07", "第7号",
+                                   "[2026]7"])
+def test_an_inspection_is_found_by_the_number_people_say(
+        qtbot: QtBot, ctx: ServiceContext, store: Store, clock, open_window: OpenWindow,
+        typed: str) -> None:
+    place = site(store, clock.now)
+    ids = [started(ctx, place.project_id) for _ in range(17)]
+    with store.db.read() as session:
+        detail = inspection_detail(session, ids[6])
+    assert detail is not None
+    wanted = detail.number
+    assert wanted.endswith("〔2026〕007号")
+    window = open_window()
+    window.workspace.go("inspections")
+    page = window.pages["inspections"]
+    assert isinstance(page, InspectionPage)
+    qtbot.waitUntil(lambda: len(_numbers(page)) == 17)
+    if typed.isascii():
+        qtbot.keyClicks(page.list.search, typed)
+    else:  # what an input method commits
+        page.list.search.setText(typed)
+    qtbot.waitUntil(lambda: _numbers(page) == [wanted])
+    assert page.list.count_label.text() == "共 1 次检查"
