@@ -4,8 +4,9 @@ and candidates hash — with 验证抽取 to recompute it from what was recorded
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QDate, Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -50,17 +51,24 @@ class DrawDialog(QDialog):
         self.officials.setRange(1, 10)
         self.officials.setValue(1)
         self.experts = QSpinBox(self)
-        self.experts.setRange(0, 10)
+        self.experts.setRange(1, 10)  # a team is officials and experts together
         self.experts.setValue(1)
         self.lookback = QSpinBox(self)
         self.lookback.setRange(0, 20)
         self.lookback.setValue(3)
         self.lookback.setSuffix(self.tr(" 年"))
+        today = workspace.today()
+        self.planned_on = QDateEdit(QDate(today.year, today.month, today.day), self)
+        self.planned_on.setCalendarPopup(True)
+        self.planned_on.setDisplayFormat("yyyy-MM-dd")
+        self.planned_on.setMinimumDate(QDate(today.year, today.month, today.day))
+        self.planned_on.setAccessibleName(self.tr("计划检查日期"))
         params = QFormLayout()
         for caption, spin in ((self.tr("抽取项目数"), self.projects),
                               (self.tr("每组干部人数"), self.officials),
                               (self.tr("每组专家人数"), self.experts),
-                              (self.tr("回避：任职经历回溯"), self.lookback)):
+                              (self.tr("回避：任职经历回溯"), self.lookback),
+                              (self.tr("计划检查日期"), self.planned_on)):
             spin.setMinimumHeight(TOUCH)
             spin.setMinimumWidth(120)
             params.addRow(caption, spin)
@@ -145,7 +153,8 @@ class DrawDialog(QDialog):
     @Slot()
     def make_draw(self) -> None:
         try:
-            self.draw_id = draws.make_draw(self._ws.service(), self.params())
+            self.draw_id = draws.make_draw(self._ws.service(), self.params(),
+                                           planned_on=self.planned_on.date().toPython())
         except ServiceError as exc:
             self.verdict.setText(self.tr("未能抽取：{reason}").format(reason=exc))
             set_tone(self.verdict, "error")

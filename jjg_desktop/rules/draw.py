@@ -26,6 +26,19 @@ class DrawError(ValueError):
     """The draw cannot be made as asked; the message says why."""
 
 
+class ShortOfPeople(DrawError):
+    """Too few members of one kind are free for a project's team."""
+
+    def __init__(self, kind: str, project_id: str, missing: int) -> None:
+        self.kind, self.project_id, self.missing = kind, project_id, missing
+        super().__init__(self.describe(project_id))
+
+    def describe(self, project: str) -> str:
+        """The message, naming the project as given (its name, where the caller knows it)."""
+        return (f"可抽取的{self.kind}不足：项目“{project}”还需 {self.missing} 名"
+                "（已排除需回避人员及已入选其他检查组的人员）。请在检查人员库中增加人员后重新抽取")
+
+
 @dataclass(frozen=True, slots=True)
 class Employment:
     credit_code: str
@@ -154,8 +167,7 @@ def draw(projects: Sequence[ProjectCandidate], pool: Sequence[PoolMember], param
                 taken.add(member_id)
                 picked += 1
             if picked < count:
-                raise DrawError(f"可抽取的{kind}不足：项目 {project_id} 还需 {count - picked} 名"
-                                "（已排除需回避人员及已入选其他检查组的人员）")
+                raise ShortOfPeople(kind, project_id, count - picked)
         teams.append(TeamDraw(project_id, tuple(team), tuple(excluded)))
     return DrawResult(METHOD, seed, digest, tuple(teams))
 

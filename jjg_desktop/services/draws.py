@@ -104,8 +104,10 @@ def _pool(session: Session, division: str) -> list[rules.PoolMember]:
             for m in members]
 
 
-def make_draw(ctx: ServiceContext, params: rules.DrawParams, seed: str | None = None) -> str:
-    """Draw targets and teams among the user's division; returns the draw id."""
+def make_draw(ctx: ServiceContext, params: rules.DrawParams, seed: str | None = None, *,
+              planned_on: date | None = None) -> str:
+    """Draw targets and teams among the user's division, each inspection planned for
+    ``planned_on`` (default: the day of the draw); returns the draw id."""
     seed = seed or secrets.token_hex(16)
     with change(ctx) as ch:
         divisions = subtree_codes(ch.session, ctx.actor.division_code)
@@ -118,6 +120,9 @@ def make_draw(ctx: ServiceContext, params: rules.DrawParams, seed: str | None = 
             raise InvalidInput("尚未安装检查表模板，无法安排检查")
         try:
             result = rules.draw(projects, pool, params, seed, ch.now.date())
+        except rules.ShortOfPeople as exc:
+            project = ch.session.get(Project, exc.project_id)
+            raise InvalidInput(exc.describe(project.name if project else "")) from exc
         except rules.DrawError as exc:
             raise InvalidInput(str(exc)) from exc
         record = InspectionDraw(
@@ -142,6 +147,7 @@ def make_draw(ctx: ServiceContext, params: rules.DrawParams, seed: str | None = 
                 id=new_id(), number=inspection_number(issuer, year, serial),
                 project_id=project.id, template_id=template.id,
                 division_code=project.division_code, method="四不两直", status="planned",
+                planned_on=planned_on or ch.today,
                 team=[_team_entry(members[i]) for i in team.members], draw_id=record.id,
                 sealed=True, created_at=ch.now, updated_at=ch.now)
             ch.session.add(insp)

@@ -71,7 +71,9 @@ def draw_one(qtbot: QtBot, window: MainWindow, type_chinese: TypeChinese,
     dialog.pool_dialog.reject()
     assert dialog.pool_label.text() == "人员库：干部 1 人，专家 2 人"
     dialog.projects.setValue(1)
-    dialog.experts.setValue(1)
+    dialog.experts.setValue(0)
+    assert dialog.experts.value() == 1  # a team has officials and experts
+    dialog.planned_on.setDate(dialog.planned_on.date().addDays(3))
     qtbot.mouseClick(dialog.draw_button, Qt.MouseButton.LeftButton)
     return dialog
 
@@ -111,13 +113,16 @@ def test_draw_shows_result_verifies_and_opens_the_inspection(
     assert page.currentWidget() is page.form
     detail = page.form.detail
     assert detail is not None and detail.project_id == project and detail.sealed
+    assert detail.planned_on == dialog.planned_on.date().toPython()
+    assert detail.planned_on is not None
+    assert (detail.planned_on - window.workspace.today()).days == 3
     assert page.form.start_button.isVisible()
     assert not page.form.complete_button.isVisible()
 
 
 def test_a_draw_without_enough_people_says_why(qtbot: QtBot, sample: Sample,
                                                 open_window: OpenWindow) -> None:
-    sample.project("珲春市第一中学教学楼新建工程")
+    project = sample.project("珲春市第一中学教学楼新建工程")
     window = open_window()
     page = window.pages["inspections"]
     assert isinstance(page, InspectionPage)
@@ -125,8 +130,11 @@ def test_a_draw_without_enough_people_says_why(qtbot: QtBot, sample: Sample,
     qtbot.mouseClick(page.draw_button, Qt.MouseButton.LeftButton)
     dialog = page.dialog
     assert isinstance(dialog, DrawDialog)
+    dialog.projects.setValue(1)
     qtbot.mouseClick(dialog.draw_button, Qt.MouseButton.LeftButton)
     assert dialog.verdict.text().startswith("未能抽取：")
+    assert "项目“珲春市第一中学教学楼新建工程”" in dialog.verdict.text()
+    assert project not in dialog.verdict.text()
     assert dialog.draw_id == ""
     assert not dialog.verify_button.isEnabled()
     assert dialog.isVisible()
