@@ -23,7 +23,12 @@ from PySide6.QtWidgets import (
 
 from jjg_desktop.qt.forms import form
 from jjg_desktop.qt.style import set_tone
-from jjg_desktop.rules.workflow import REQUIREMENT_LABELS, TransitionDef
+from jjg_desktop.rules.workflow import (
+    REQUIREMENT_LABELS,
+    TransitionDef,
+    decision_number_problem,
+    normalized_decision_number,
+)
 from jjg_desktop.services.cases import StepInput
 from jjg_desktop.store.base import new_id
 from jjg_desktop.store.case_queries import NOTE, EvidenceChoice
@@ -77,6 +82,8 @@ class CaseStepDialog(QDialog):
         self._fill_choices(choices, cited)
         self.add_note_button.clicked.connect(self._add_note)
         self.note.returnPressed.connect(self._add_note)
+        self.decision_no.setPlaceholderText(self.tr("如：吉建管异〔{year}〕3号").format(
+            year=today.year))
         self.decision_date.setMaximumDate(QDate(today.year, today.month, today.day))
         self.decision_date.setDate(QDate(today.year, today.month, today.day))
         first = next((w for key, w in (("comment", self.comment),
@@ -141,7 +148,8 @@ class CaseStepDialog(QDialog):
         return StepInput(
             comment=self.comment.toPlainText().strip() if "comment" in requires else "",
             evidence=self.chosen_evidence() if "evidence" in requires else (),
-            decision_no=self.decision_no.text().strip() if "decision_no" in requires else "",
+            decision_no=normalized_decision_number(self.decision_no.text())
+            if "decision_no" in requires else "",
             decision_date=date(day.year(), day.month(), day.day())
             if "decision_date" in requires else None)
 
@@ -155,6 +163,9 @@ class CaseStepDialog(QDialog):
         out = [self.tr("请填写：{fields}").format(fields="、".join(missing))] if missing else []
         if step.decision_date is not None and step.decision_date > self._today:
             out.append(self.tr("决定日期不能晚于今天"))
+        if step.decision_no and (
+                problem := decision_number_problem(step.decision_no, step.decision_date)):
+            out.append(problem)
         return out
 
     def accept(self) -> None:

@@ -7,6 +7,7 @@ refused offline is refused on the server for the same reason.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -178,7 +179,36 @@ def check(wf: Workflow, case: CaseState, actor: ActorRef, sub: Submission) -> Tr
             f"已超过列入后 {t.within_days_of_listing} 日的期限（列入日期 {case.listed_on}）")
     if sub.decision_date is not None and sub.decision_date > sub.today:
         raise TransitionRefused("决定日期不能晚于今天")
+    if sub.decision_no.strip():
+        problem = decision_number_problem(sub.decision_no, sub.decision_date)
+        if problem:
+            raise TransitionRefused(problem)
     return t
+
+
+_DECISION_NUMBER = re.compile(
+    r"^(?P<agency>[\u4e00-\u9fff]{2,16})〔(?P<year>\d{4})〕(?P<serial>[1-9]\d{0,5})号$")
+_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "(": "〔", ")": "〕", "（": "〔", "）": "〕",
+                           "【": "〔", "】": "〕", "［": "〔", "］": "〕"})
+
+
+def normalized_decision_number(text: str) -> str:
+    """A 文号 as typed with other brackets or spaces, in the province's form
+    ('吉建管异[2026]3号' → '吉建管异〔2026〕3号')."""
+    return re.sub(r"\s+", "", text).translate(_BRACKETS)
+
+
+def decision_number_problem(number: str, decision_date: date | None) -> str | None:
+    """Why ``number`` is not a decision's 文号 (机关代字〔年份〕序号号, GB/T 9704: the year in
+    full, the serial without leading zeros, the year that of the decision), or None."""
+    match = _DECISION_NUMBER.match(normalized_decision_number(number))
+    if match is None:
+        return (f"决定文号“{number.strip()}”格式不对：应为 机关代字〔年份〕序号号，"
+                "如 吉建管异〔2026〕3号（年份写全，序号不加虚位 0）")
+    if decision_date is not None and int(match["year"]) != decision_date.year:
+        return (f"决定文号的年份 {match['year']} 与决定日期 {decision_date.isoformat()} "
+                "不在同一年")
+    return None
 
 
 def _has(sub: Submission, requirement: str) -> bool:

@@ -19,6 +19,7 @@ from jjg_desktop.rules.workflow import (
     available,
     check,
     due_date,
+    normalized_decision_number,
 )
 from jjg_desktop.services.context import Actor, Change, ServiceContext, change
 from jjg_desktop.services.errors import InvalidInput, NotFound
@@ -105,9 +106,17 @@ def actions_for(ctx: ServiceContext, case_id: str) -> list[TransitionDef]:
 
 def _submission(action: str, base_version: int, ch: Change, step: StepInput,
                 grounds: Sequence[str]) -> Submission:
+    decision_no = normalized_decision_number(step.decision_no) if step.decision_no else ""
+    if decision_no:
+        holder = ch.session.scalars(select(AbnormalCase).where(
+            AbnormalCase.decision_no == decision_no, AbnormalCase.deleted_at.is_(None))).first()
+        if holder is not None:
+            firm = ch.session.get(Enterprise, holder.enterprise_id)
+            raise InvalidInput(f"决定文号 {decision_no} 已用于“{firm.name if firm else ''}”"
+                               "的异常名录案件，请核对文号")
     return Submission(action=action, base_version=base_version, today=ch.today,
                       comment=step.comment, grounds=tuple(grounds),
-                      evidence=tuple(step.evidence), decision_no=step.decision_no,
+                      evidence=tuple(step.evidence), decision_no=decision_no,
                       decision_date=step.decision_date)
 
 

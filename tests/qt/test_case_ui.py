@@ -21,7 +21,7 @@ from jjg_desktop.qt.dashboard import Dashboard
 from jjg_desktop.qt.main_window import MainWindow
 from jjg_desktop.qt.tasks import TaskRunner
 from jjg_desktop.rules.verification import FAILED, PASSED, CallAttempt, CheckResult
-from jjg_desktop.services.cases import StepInput, propose
+from jjg_desktop.services.cases import StepInput, propose, take_step
 from jjg_desktop.services.context import Actor, ServiceContext, Store
 from jjg_desktop.services.verifications import record_verification
 from jjg_desktop.store.base import new_id
@@ -418,3 +418,35 @@ def test_a_cited_verification_opens_as_its_printed_record(
     detail.timeline.anchorClicked.emit(QUrl(f"verification:{failed}"))
     assert detail.preview is not None
     assert detail.preview.windowTitle() == "入吉企业动态核查记录"
+
+
+def test_the_decision_number_is_checked_as_the_province_writes_it(
+        qtbot: QtBot, store: Store, sample: Sample, open_as: OpenAs,
+        type_chinese: TypeChinese) -> None:
+    _ent, _failed, case = proposed_case(store, sample)
+    _other_ent, _f, other = proposed_case(store, sample, "浙江恒达建设有限公司")
+    for proposal in (case, other):
+        take_step(ServiceContext(store, PREFECTURE, lambda: NOW), proposal, "agree",
+                  base_version=1, step=StepInput(comment="同意"))
+    detail = open_case(open_as(PROVINCE), case)
+    dialog = begin(qtbot, detail, "list")
+    assert dialog.decision_no.placeholderText() == "如：吉建管异〔2026〕3号"
+    for typed, why in (("abc", "格式不对"), ("吉建管异〔2026〕003号", "不加虚位 0"),
+                       ("吉建管异〔2025〕3号", "与决定日期 2026-05-18 不在同一年")):
+        dialog.decision_no.clear()
+        fill(dialog, type_chinese, decision_no=typed)
+        confirm(qtbot, dialog)
+        assert dialog.isVisible() and why in dialog.message.text(), dialog.message.text()
+    dialog.decision_no.clear()
+    fill(dialog, type_chinese, decision_no="吉建管异[2026]3号")
+    confirm(qtbot, dialog)
+    assert not dialog.isVisible()
+    assert detail.values["decisionNoValue"].text() == "吉建管异〔2026〕3号"
+
+    detail = open_case(open_as(PROVINCE), other)
+    dialog = begin(qtbot, detail, "list")
+    fill(dialog, type_chinese, decision_no="吉建管异〔2026〕3号")
+    confirm(qtbot, dialog)
+    assert "决定文号 吉建管异〔2026〕3号 已用于“江苏华泰建设工程有限公司”的异常名录案件" in (
+        detail.notice.text())
+    assert detail.status.text() == "市州同意（待省厅决定）"

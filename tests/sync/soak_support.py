@@ -172,7 +172,7 @@ class Soak:
         assert d.ctx is not None
         if self.rng.random() < 0.7:
             cases.take_step(d.ctx, case_id, "list", base_version=version, step=StepInput(
-                comment="经审核，决定列入", decision_no=f"吉建管〔2026〕{self.n}号",
+                comment="经审核，决定列入", decision_no=f"吉建管〔{d.ctx.today().year}〕{self.n}号",
                 decision_date=d.ctx.today()))
             return "list"
         cases.take_step(d.ctx, case_id, "reject", base_version=version,
