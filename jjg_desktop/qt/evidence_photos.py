@@ -1,4 +1,5 @@
-"""Evidence photos for one item of a form: add image files, see thumbnails, remove one.
+"""Evidence photos for one item of a form: add image files, see thumbnails (and each at full
+size), remove one.
 
 Each file is checked as the record will check it (`services.photos.prepare_photo`, off the GUI
 thread) when it is added, so a corrupt or unreadable file is refused at once with the
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jjg_desktop.qt.photo_viewer import Photo, PhotoViewer
 from jjg_desktop.qt.service_task import run_service
 from jjg_desktop.qt.style import set_tone
 from jjg_desktop.qt.tasks import TaskRunner
@@ -76,6 +78,8 @@ class PhotoStrip(QWidget):
         self.list.setAccessibleName(self.tr("{caption}照片").format(caption=caption))
         self.list.currentRowChanged.connect(
             lambda row: self.remove_button.setEnabled(row >= 0))
+        self.list.itemActivated.connect(lambda item: self.view(self.list.row(item)))
+        self.viewer: PhotoViewer | None = None
         self.list.hide()
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.list, self.remove_current,
                   context=Qt.ShortcutContext.WidgetShortcut)
@@ -127,6 +131,14 @@ class PhotoStrip(QWidget):
             run_service(self._tasks, f"photo-{id(self)}-{path}",
                         lambda _state, p=path: _check(p), self._add,
                         lambda message, p=path: self._refuse(p, message))
+
+    def view(self, row: int) -> None:
+        """The photo at full size (double-click or Enter on its thumbnail)."""
+        photos = [Photo(path, path.name) for path in self.paths()]
+        if 0 <= row < len(photos):
+            self.viewer = PhotoViewer(photos, row, self.tr("{caption}照片").format(
+                caption=self._caption), self)
+            self.viewer.open()
 
     @Slot()
     def remove_current(self) -> None:

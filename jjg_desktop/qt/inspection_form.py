@@ -45,6 +45,7 @@ from jjg_desktop.qt.inspection_dialogs import (
 )
 from jjg_desktop.qt.inspection_items import TOUCH, ItemRow
 from jjg_desktop.qt.inspection_signatures import InspectionSignatures
+from jjg_desktop.qt.photo_viewer import Photo, PhotoViewer
 from jjg_desktop.qt.service_task import run_service
 from jjg_desktop.qt.style import set_tone
 from jjg_desktop.qt.tasks import TaskState
@@ -146,6 +147,7 @@ class InspectionForm(QWidget):
         self._ws = workspace
         self.inspection_id = ""
         self.detail: InspectionDetail | None = None
+        self.viewer: PhotoViewer | None = None
         self.rows: dict[str, ItemRow] = {}
         self.images: dict[str, QImage] = {}
         self.dialog: QWidget | None = None
@@ -385,6 +387,7 @@ class InspectionForm(QWidget):
                 row.remarked.connect(self._remark)
                 row.add_photos.connect(self.add_photos)
                 row.remove_photo.connect(self._remove_photo)
+                row.view_photo.connect(self.view_photo)
                 row.move.connect(self._move)
                 column.addWidget(row)
                 self.rows[item.code] = row
@@ -518,6 +521,22 @@ class InspectionForm(QWidget):
             run_service(self._ws.tasks, f"photo-{inspection_id}-{code}-{path}",
                         lambda _s, p=path: inspections.attach_photo(
                             ctx, inspection_id, p, item_code=code), done, failed)
+
+    @Slot(str, str)
+    def view_photo(self, code: str, attachment_id: str) -> None:
+        """The item's photos at full size, starting at ``attachment_id``."""
+        detail = self.detail
+        if detail is None:
+            return
+        root = self._ws.store.paths.attachments_dir
+        shown = [p for item in detail.items if item.code == code for p in item.photos] or [
+            p for p in detail.photos if p.item_code == code]
+        photos = [Photo(attachments.path_of(root, p.sha256), p.caption) for p in shown]
+        current = next((n for n, p in enumerate(shown) if p.id == attachment_id), 0)
+        if photos:
+            self.viewer = PhotoViewer(photos, current, self.tr("{code} 照片").format(code=code),
+                                      self)
+            self.viewer.open()
 
     @Slot(str)
     def _remove_photo(self, attachment_id: str) -> None:

@@ -67,6 +67,8 @@ class ItemRow(QFrame):
     """item code, remark."""
     add_photos = Signal(str)
     remove_photo = Signal(str)
+    view_photo = Signal(str, str)
+    """(item code, attachment id): show that photo at full size."""
     """attachment id."""
     move = Signal(str, int)
     """item code, -1 / +1: the inspector pressed ↑ / ↓."""
@@ -155,6 +157,8 @@ class ItemRow(QFrame):
         self.photos.setFixedHeight(THUMB + 16)
         self.photos.setAccessibleName(self.tr("{code} 照片").format(code=item.code))
         self.photos.hide()
+        self.photos.itemActivated.connect(lambda entry: self.view_photo.emit(
+            self.code, entry.data(Qt.ItemDataRole.UserRole)))
         self.remove_button = QPushButton(self.tr("移除所选照片"), self)
         self.remove_button.setAutoDefault(False)
         self.remove_button.setMinimumHeight(TOUCH - 8)
@@ -206,11 +210,14 @@ class ItemRow(QFrame):
             self.photos.clear()
             for photo in item.photos:
                 entry = QListWidgetItem(self.photos)
-                image = thumbnails.get(photo.sha256)
-                if image is not None and not image.isNull():
-                    entry.setIcon(QIcon(QPixmap.fromImage(image)))
                 entry.setData(Qt.ItemDataRole.UserRole, photo.id)
-                entry.setToolTip(photo.caption or self.tr("照片"))
+                entry.setToolTip(self.tr("{caption}（双击查看原图）").format(
+                    caption=photo.caption or self.tr("照片")))
+        for n, photo in enumerate(item.photos):  # thumbnails that arrived since
+            entry = self.photos.item(n)
+            image = thumbnails.get(photo.sha256)
+            if entry.icon().isNull() and image is not None and not image.isNull():
+                entry.setIcon(QIcon(QPixmap.fromImage(image)))
         self.photos.setVisible(self.photos.count() > 0)
         self.remove_button.setVisible(self.photos.count() > 0 and self.photo_button.isEnabled())
 

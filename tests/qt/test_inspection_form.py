@@ -411,3 +411,46 @@ def test_dashboard_shows_an_overdue_rectification(
     assert isinstance(page, InspectionPage)
     assert window.page_key() == "inspections" and page.currentWidget() is page.form
     assert page.form.inspection_id == inspection_id
+
+
+def test_a_photo_opens_at_full_size_from_its_thumbnail(
+        qtbot: QtBot, monkeypatch: MonkeyPatch, ctx: ServiceContext, sample: Sample,
+        open_window: OpenWindow, tmp_path: Path) -> None:
+    from PySide6.QtGui import QImage
+
+    inspection_id = drawn_inspection(ctx, sample)
+    inspections.start(ctx, inspection_id, place="珲春市新安街道")
+    for n, size in enumerate(((1600, 1200), (1200, 1600))):
+        path = tmp_path / f"现场{n}.jpg"
+        image = QImage(*size, QImage.Format.Format_RGB32)
+        image.fill(0x336699 + n)
+        assert image.save(str(path), "JPEG")
+        inspections.attach_photo(ctx, inspection_id, path, item_code="SM-08")
+    form = open_form(open_window(), inspection_id)
+    row = form.rows["SM-08"]
+    assert row.photos.count() == 2 and row.photos.iconSize().width() <= 88
+    first = row.photos.item(0)
+    assert not first.icon().isNull()
+    qtbot.waitUntil(lambda: row.photos.visualItemRect(first).width() > 0)  # laid out
+    rect = row.photos.visualItemRect(first)
+    # a double-click: the press of its first click, then the double-click
+    qtbot.mousePress(row.photos.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseRelease(row.photos.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(row.photos.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    viewer = form.viewer
+    assert viewer is not None and viewer.isVisible()
+    assert viewer.windowTitle() == "SM-08 照片 · 第 1/2 张"
+    sizes = {"1600×1200 像素": (1600, 1200), "1200×1600 像素": (1200, 1600)}
+    [first_size] = [s for s in sizes if s in viewer.caption.text()]
+    shown = viewer.image.pixmap()
+    assert max(shown.width(), shown.height()) > 88 * 4  # fitted to the window, not a thumbnail
+    qtbot.mouseClick(viewer.actual_button, Qt.MouseButton.LeftButton)
+    assert (viewer.image.pixmap().width(), viewer.image.pixmap().height()) == sizes[first_size]
+    viewer.activateWindow()
+    qtbot.waitUntil(viewer.isActiveWindow)
+    qtbot.keyClick(viewer.focusWidget() or viewer, Qt.Key.Key_Right)
+    assert viewer.windowTitle() == "SM-08 照片 · 第 2/2 张"
+    [second_size] = [s for s in sizes if s in viewer.caption.text()]
+    assert second_size != first_size
+    assert not viewer.next_button.isEnabled()
+    viewer.accept()

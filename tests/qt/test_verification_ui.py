@@ -234,6 +234,18 @@ def test_a_corrupt_photo_is_refused_with_the_reason(
     strip.add_files([jpeg(tmp_path / "好.jpg")])
     assert strip.list.count() == 1 and not strip.message.isVisible()
 
+    # the thumbnail opens the photo at full size
+    entry = strip.list.item(0)
+    qtbot.waitUntil(lambda: strip.list.visualItemRect(entry).width() > 0)
+    centre = strip.list.visualItemRect(entry).center()
+    qtbot.mousePress(strip.list.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseRelease(strip.list.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseDClick(strip.list.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    viewer = strip.viewer
+    assert viewer is not None and viewer.isVisible()
+    assert viewer.caption.text().startswith("好.jpg")
+    viewer.accept()
+
 
 def test_a_refused_proposal_says_why(qtbot: QtBot, ctx: ServiceContext, store: Store,
                                      open_window: OpenWindow) -> None:
