@@ -26,7 +26,7 @@ from jjg_desktop.qt.pool_dialog import PoolDialog
 from jjg_desktop.qt.sizing import fit_on_screen
 from jjg_desktop.qt.style import set_tone
 from jjg_desktop.qt.workspace import Workspace
-from jjg_desktop.rules.draw import DrawParams
+from jjg_desktop.rules.draw import METHOD_LABELS, DrawParams
 from jjg_desktop.services import draws
 from jjg_desktop.services.errors import ServiceError
 from jjg_desktop.store.draw_queries import DrawView, draw_detail, pool_members
@@ -179,7 +179,9 @@ class DrawDialog(QDialog):
             "{when} 由 {who} 抽取；候选项目 {p} 个，候选人员 {m} 人。\n"
             "方法：{method}\n随机种子：{seed}\n候选清单哈希：{hash}").format(
             when=labels.local_time(v.drawn_at), who=v.drawn_by, p=v.candidate_projects,
-            m=v.candidate_members, method=v.method, seed=v.seed, hash=v.candidates_hash))
+            m=v.candidate_members, method=METHOD_LABELS.get(v.method, v.method), seed=v.seed,
+            hash=v.candidates_hash))
+        self.summary.setToolTip(self.tr("方法代码：{code}（复核时使用）").format(code=v.method))
         self.result.clear()
         for team in v.teams:
             top = QTreeWidgetItem([f"{team.inspection_number}  {team.project}",

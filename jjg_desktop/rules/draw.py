@@ -19,6 +19,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 METHOD = "sha256-ctr-fisher-yates/v1"
+METHOD_LABELS = {METHOD: "以随机种子生成 SHA-256 计数器序列，按费雪-耶茨洗牌法排序抽取（第 1 版）"}
+"""Each method as a reader of the draw record understands it."""
 OFFICIAL, EXPERT = "干部", "专家"
 
 

@@ -9,11 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jjg_desktop.store.models import (
+    Enterprise,
     Inspection,
     InspectionDraw,
     PoolEmployment,
     PoolMember,
     Project,
+    UserProfile,
 )
 
 
@@ -88,16 +90,37 @@ class DrawView:
 
 
 def _reason(history: list[dict[str, str | None]], party_codes: set[str], on: date,
-            lookback_years: int) -> str:
+            lookback_years: int, employers: dict[str, str]) -> str:
     since = on - timedelta(days=365 * lookback_years)
     for job in history:
         end = job.get("end")
         start = job.get("start") or ""
         if job.get("credit_code") in party_codes and (end is None or end >= since.isoformat()) \
                 and start <= on.isoformat():
-            return f"{lookback_years} 年内曾任职于本项目参建单位（{job.get('credit_code')}，" \
+            code = job.get("credit_code") or ""
+            return f"{lookback_years} 年内曾任职于本项目参建单位（{employers.get(code, code)}，" \
                    f"{start} 至 {end or '今'}），回避"
     return "与本项目有利害关系，回避"
+
+
+def _employer_names(session: Session, codes: set[str]) -> dict[str, str]:
+    """Employers by credit code as people know them: the registry's name, else the name the
+    employment was entered with."""
+    codes.discard("")
+    names = {code: name for code, name in session.execute(
+        select(PoolEmployment.credit_code, PoolEmployment.enterprise_name).where(
+            PoolEmployment.credit_code.in_(codes))) if name}
+    names.update((code, name) for code, name in session.execute(
+        select(Enterprise.credit_code, Enterprise.name).where(Enterprise.credit_code.in_(codes))))
+    return names
+
+
+def _person_name(session: Session, username: str) -> str:
+    """A user's name as this laptop knows it (its profiles, the pool), else the login name."""
+    return (session.scalar(select(UserProfile.display_name).where(
+        UserProfile.username == username))
+            or session.scalar(select(PoolMember.name).where(PoolMember.username == username))
+            or username)
 
 
 def draw_detail(session: Session, draw_id: str) -> DrawView | None:
@@ -112,6 +135,8 @@ def draw_detail(session: Session, draw_id: str) -> DrawView | None:
     names: dict[str, str] = {pid: name for pid, name in session.execute(
         select(Project.id, Project.name).where(
             Project.id.in_([t["project_id"] for t in record.result])))}
+    employers = _employer_names(session, {job.get("credit_code") or "" for m in pool.values()
+                                          for job in m.get("history", [])})
     teams = []
     for t in record.result:
         insp = inspections.get(t["project_id"])
@@ -120,11 +145,12 @@ def draw_detail(session: Session, draw_id: str) -> DrawView | None:
         excluded = tuple(ExcludedView(
             pool.get(i, {}).get("name", i),
             _reason(pool.get(i, {}).get("history", []), parties.get(t["project_id"], set()),
-                    record.drawn_on, lookback)) for i in t.get("excluded", []))
+                    record.drawn_on, lookback, employers)) for i in t.get("excluded", []))
         teams.append(DrawnTeam(insp.id if insp else "", insp.number if insp else "",
                                t["project_id"], names.get(t["project_id"], t["project_id"]),
                                members, excluded))
-    return DrawView(id=record.id, drawn_at=record.drawn_at, drawn_by=record.drawn_by,
+    return DrawView(id=record.id, drawn_at=record.drawn_at,
+                    drawn_by=_person_name(session, record.drawn_by),
                     method=record.method, seed=record.seed,
                     candidates_hash=record.candidates_hash,
                     candidate_projects=len(parties), candidate_members=len(pool),

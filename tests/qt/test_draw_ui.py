@@ -92,7 +92,9 @@ def test_draw_shows_result_verifies_and_opens_the_inspection(
         seed, digest = draw.seed, draw.candidates_hash
         assert len(pool_members(session, "222404")) == 3
     summary = dialog.summary.text()
-    assert seed in summary and digest in summary and "sha256-ctr-fisher-yates/v1" in summary
+    assert seed in summary and digest in summary and "费雪-耶茨洗牌法" in summary
+    assert "由 刘晓燕 抽取" in summary and "clerk01" not in summary
+    assert "sha256-ctr-fisher-yates/v1" in dialog.summary.toolTip()
     assert dialog.result.topLevelItemCount() == 1
     team = dialog.result.topLevelItem(0)
     assert "珲春市第一中学教学楼新建工程" in team.text(0)
@@ -101,7 +103,8 @@ def test_draw_shows_result_verifies_and_opens_the_inspection(
     assert ("刘晓燕（干部）", "吉建执2204001") in children
     aside = [reason for who, reason in children if who == "赵立新（回避）"]
     if aside:  # drawn before 孙海波: steps aside, and says why
-        assert "曾任职于本项目参建单位" in aside[0]
+        assert "曾任职于本项目参建单位（珲春市鑫源建筑工程有限公司，" in aside[0]
+        assert credit_code_of(store, contractor) not in aside[0]
 
     qtbot.mouseClick(dialog.verify_button, Qt.MouseButton.LeftButton)
     assert dialog.verdict.text().startswith("验证通过")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from jjg_desktop.rules.draw import EXPERT, OFFICIAL, DrawParams
 from jjg_desktop.services import draws
 from jjg_desktop.services.errors import InvalidInput
+from jjg_desktop.store.draw_queries import draw_detail
 from jjg_desktop.store.models import Enterprise, Inspection, InspectionDraw
 from tests_support import add_enterprise, add_project
 
@@ -57,7 +58,15 @@ def test_an_expert_who_worked_for_the_contractor_steps_aside(ctx, store, county)
         team = next((t for t in result if t["project_id"] == target), None)
         if team is not None:
             assert conflicted not in team["members"]
-            stepped_aside += conflicted in team["excluded"]
+            if conflicted in team["excluded"]:
+                stepped_aside += 1
+                with store.db.read() as s:
+                    view = draw_detail(s, draw_id)
+                assert view is not None
+                [reason] = [e.reason for t in view.teams for e in t.excluded
+                            if t.project_id == target]
+                assert "曾任职于本项目参建单位（珲春第0建筑公司，2020-03-01 至 今）" in reason
+                assert "91" not in reason  # the employer by name, never its credit code
     assert stepped_aside > 0  # the draw did reach the expert for that project and passed over
 
 
