@@ -28,6 +28,7 @@ from PySide6.QtCore import QCoreApplication, QDate, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QDateEdit,
     QDialog,
     QFormLayout,
@@ -65,6 +66,9 @@ from jjg_desktop.rules.verification import (
     NOT_CHECKED,
     ON_SITE,
     OUTCOMES,
+    REPRESENTATIVE,
+    VERIFIER,
+    WITNESS,
     CallAttempt,
     Check,
     CheckResult,
@@ -233,7 +237,21 @@ class VerificationForm(QDialog):
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
         self.signatures = SignatureCollector(self)
+        self.representative = QLineEdit(self)
+        self.representative.setAccessibleName(self.tr("企业代表"))
+        self.representative.setPlaceholderText(self.tr("在场的企业负责人或授权代表姓名"))
+        self.refused = QCheckBox(self.tr("企业代表拒签"), self)
+        self.witness = QLineEdit(self)
+        self.witness.setAccessibleName(self.tr("见证人"))
+        self.witness.setPlaceholderText(self.tr("见证拒签的人员姓名（非核查人员）"))
+        self.witness.setEnabled(False)
+        self.refused.toggled.connect(self.witness.setEnabled)
         self.verifiers.changed.connect(self._verifiers_changed)
+        for edit in (self.representative, self.witness):
+            edit.textChanged.connect(self._verifiers_changed)
+        self.refused.toggled.connect(self._verifiers_changed)
+        for button in self.methods.values():
+            button.toggled.connect(self._verifiers_changed)
         self._verifiers_changed()
 
         self.error = QLabel(self)
@@ -307,8 +325,25 @@ class VerificationForm(QDialog):
         form.addRow(self.tr("核查人员"), self.verifiers)
         notes_box = QGroupBox(self.tr("其他情况"), self)
         QVBoxLayout(notes_box).addWidget(self.notes)
-        sign_box = QGroupBox(self.tr("核查人员签名"), self)
-        QVBoxLayout(sign_box).addWidget(self.signatures)
+        sign_box = QGroupBox(self.tr("签名"), self)
+        signing = QVBoxLayout(sign_box)
+        self.party_row = QWidget(sign_box)
+        party = QHBoxLayout(self.party_row)
+        party.setContentsMargins(0, 0, 0, 0)
+        party.addWidget(QLabel(self.tr("企业代表"), self.party_row))
+        party.addWidget(self.representative, 1)
+        party.addWidget(self.refused)
+        party.addWidget(QLabel(self.tr("见证人"), self.party_row))
+        party.addWidget(self.witness, 1)
+        signing.addWidget(QLabel(self.tr(
+            "核查人员逐一签名；实地核查还须企业代表签名，企业代表拒签的，勾选“企业代表拒签”并由"
+            "见证人签名。签名齐全后方可保存，此前的内容作为草稿自动保留。"), sign_box))
+        signing.addWidget(self.party_row)
+        signing.addWidget(self.signatures)
+        for button in self.methods.values():
+            button.toggled.connect(
+                lambda _on: self.party_row.setVisible(self.method() == ON_SITE))
+        self.party_row.setVisible(self.method() == ON_SITE)
 
         body = QWidget(self)
         column = QVBoxLayout(body)
@@ -361,9 +396,23 @@ class VerificationForm(QDialog):
     def _call_time(self) -> str:
         return f"{self.verified_on().isoformat()} {labels.local_time(self._ws.clock())[11:]}"
 
+    def _party_signer(self) -> str:
+        """Who signs for (or witnesses the refusal of) the enterprise on site."""
+        if self.method() != ON_SITE:
+            return ""
+        edit = self.witness if self.refused.isChecked() else self.representative
+        return edit.text().strip()
+
     @Slot()
     def _verifiers_changed(self) -> None:
-        self.signatures.set_signers(self.verifiers.names())
+        party = self._party_signer()
+        names = self.verifiers.names()
+        self.signatures.set_signers(names + ([party] if party and party not in names else []))
+
+    def _role_of(self, name: str) -> str:
+        if name in self.verifiers.names():
+            return VERIFIER
+        return WITNESS if self.refused.isChecked() else REPRESENTATIVE
 
     def has_input(self) -> bool:
         """Whether anything differs from the empty form (what the draft keeps)."""
@@ -398,6 +447,9 @@ class VerificationForm(QDialog):
             "checks": {key: panel.draft_state() for key, panel in self.checks.items()},
             "calls": [asdict(call) for call in self.call_log.calls()],
             "notes": self.notes.toPlainText(),
+            "representative": self.representative.text(),
+            "refused": self.refused.isChecked(),
+            "witness": self.witness.text(),
             "signatures": [{"name": s.name, "png": base64.b64encode(s.png).decode("ascii")}
                            for s in self.signatures.confirmed()],
             "signer": self.signatures.signer.currentText(),
@@ -418,6 +470,9 @@ class VerificationForm(QDialog):
             panel.restore(checks.get(key, {}))
         self.call_log.set_calls([CallAttempt(**call) for call in state.get("calls", [])])
         put_text(self.notes, str(state.get("notes", "")))
+        self.representative.setText(str(state.get("representative", "")))
+        self.refused.setChecked(bool(state.get("refused", False)))
+        self.witness.setText(str(state.get("witness", "")))
         signed = [CollectedSignature(str(s["name"]), base64.b64decode(s["png"], validate=True))
                   for s in state.get("signatures", [])]
         self.signatures.restore(signed, str(state.get("signer", "")), state.get("ink", []))
@@ -444,6 +499,9 @@ class VerificationForm(QDialog):
             panel.changed.connect(self._schedule_draft)
         self.notes.textChanged.connect(self._schedule_draft)
         self.signatures.changed.connect(self._schedule_draft)
+        for edit in (self.representative, self.witness):
+            edit.textChanged.connect(self._schedule_draft)
+        self.refused.toggled.connect(self._schedule_draft)
 
     def _put_back_draft(self) -> None:
         found = drafts.find_draft(self._ws.store, DRAFT_KIND, self.enterprise_id,
@@ -543,8 +601,8 @@ class VerificationForm(QDialog):
         photos = [EvidencePhoto(path, key) for key, panel in self.checks.items()
                   for path in panel.photos.paths()]
         notes = self.notes.toPlainText()
-        role = self.tr("核查人员")
-        signatures = [SignatureInput(role, s.name, s.png) for s in self.signatures.signatures()]
+        signatures = [SignatureInput(self._role_of(s.name), s.name, s.png)
+                      for s in self.signatures.signatures()]
 
         def work(_state: TaskState) -> Saved:
             vid = record_verification(ctx, enterprise_id, verified_on=verified_on,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -45,6 +46,27 @@ class CheckResult:
     outcome: str = NOT_CHECKED
     note: str = ""
     calls: list[CallAttempt] = field(default_factory=list)
+
+
+VERIFIER, REPRESENTATIVE, WITNESS = "核查人员", "企业代表", "见证人"
+"""Who signs a verification record: every verifier; on site also the enterprise's
+representative, or, when the representative refuses, a witness to the refusal."""
+
+
+def signature_problems(method: str, verifiers: Iterable[str],
+                       signed: Iterable[tuple[str, str]]) -> list[str]:
+    """What signatures the record still lacks to be final; ``signed`` is (role, name)."""
+    by_role: dict[str, set[str]] = {}
+    for role, name in signed:
+        by_role.setdefault(role, set()).add(name.strip())
+    problems = []
+    missing = [v for v in (x.strip() for x in verifiers) if v and v not in by_role.get(
+        VERIFIER, set())]
+    if missing:
+        problems.append(f"核查人员尚未签名：{'、'.join(missing)}")
+    if method == ON_SITE and not by_role.get(REPRESENTATIVE) and not by_role.get(WITNESS):
+        problems.append("企业代表尚未签名（企业代表拒签的，请勾选“企业代表拒签”并由见证人签名）")
+    return problems
 
 
 def verification_problems(*, method: str, verifiers: list[str], checks: dict[str, CheckResult],

@@ -14,6 +14,7 @@ from jjg_desktop.rules.verification import (
     FAILED,
     CheckResult,
     failed_grounds,
+    signature_problems,
     verification_problems,
 )
 from jjg_desktop.services import drafts
@@ -46,13 +47,17 @@ def record_verification(ctx: ServiceContext, enterprise_id: str, *, verified_on:
                         notes: str = "", photos: list[EvidencePhoto] | None = None,
                         signatures: list[SignatureInput] | None = None) -> str:
     """Save one verification with its outcomes, evidence photos and signatures, together;
-    returns its id."""
+    returns its id. It is final: every verifier signs, and on site the enterprise's
+    representative (or a witness to their refusal); until then the form keeps it as a
+    draft."""
     problems = verification_problems(method=method, verifiers=verifiers, checks=checks,
                                      verified_on=verified_on, today=ctx.today())
     for photo in photos or []:
         if photo.check_key not in CHECK_BY_KEY:
             problems.append(f"照片对应的核查项未知：{photo.check_key}")
     problems += [p for s in signatures or [] if (p := signature_problem("verification", s))]
+    problems += signature_problems(method, verifiers,
+                                   [(s.role, s.name) for s in signatures or []])
     if problems:
         raise InvalidInput("；".join(problems))
     prepared = [(p, prepare_photo(p.path)) for p in photos or []]

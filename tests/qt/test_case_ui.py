@@ -26,6 +26,7 @@ from jjg_desktop.services.context import Actor, ServiceContext, Store
 from jjg_desktop.services.verifications import record_verification
 from jjg_desktop.store.base import new_id
 from jjg_desktop.store.models import AbnormalCase
+from tests_support import signed_verification
 
 if TYPE_CHECKING:
     from conftest import Sample, TypeChinese
@@ -70,7 +71,8 @@ def phone_check(store: Store, enterprise: str, on: date, outcome: str) -> str:
     return record_verification(
         services(store), enterprise, verified_on=on, method="电话核查", verifiers=["刘晓燕"],
         checks={"reachable": CheckResult(outcome, "连续三日无人接听" if outcome == FAILED
-                                         else "", [call])})
+                                         else "", [call])},
+        signatures=signed_verification(["刘晓燕"], "电话核查"))
 
 
 def proposed_case(store: Store, sample: Sample, name: str = "江苏华泰建设工程有限公司") -> tuple[
@@ -186,7 +188,8 @@ def test_a_case_from_proposal_to_removal_with_each_level_in_its_role(
     site = record_verification(
         services(store), ent, verified_on=date(2026, 5, 15), method="实地核查",
         verifiers=["刘晓燕", "王丽"], checks={"office_present": CheckResult(
-            FAILED, "登记的办公地址为空置商铺")})
+            FAILED, "登记的办公地址为空置商铺")},
+        signatures=signed_verification(["刘晓燕", "王丽"], "实地核查"))
     detail = open_case(open_as(COUNTY), case)
     assert offered(detail) == ["补充后重新报送", "撤回"]
     dialog = begin(qtbot, detail, "resubmit")

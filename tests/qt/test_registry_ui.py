@@ -26,7 +26,7 @@ from jjg_desktop.services.enterprise_facts import record_fact
 from jjg_desktop.services.registry import register
 from jjg_desktop.services.verifications import record_verification
 from jjg_desktop.store.queries import pending_change_count
-from tests_support import add_enterprise
+from tests_support import add_enterprise, signed_verification
 
 if TYPE_CHECKING:
     from conftest import Sample
@@ -347,7 +347,8 @@ def test_projects_export_as_filtered(qtbot: QtBot, monkeypatch: MonkeyPatch, sam
 def _verify(ctx: ServiceContext, enterprise_id: str, on: date) -> None:
     record_verification(ctx, enterprise_id, verified_on=on, method="实地核查",
                         verifiers=["刘晓燕", "金哲"],
-                        checks={"office_present": CheckResult("通过")})
+                        checks={"office_present": CheckResult("通过")},
+                        signatures=signed_verification(["刘晓燕", "金哲"], "实地核查"))
 
 
 def test_due_list_shows_who_waits_longest(qtbot: QtBot, ctx: ServiceContext, sample: Sample,

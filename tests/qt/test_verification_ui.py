@@ -24,15 +24,17 @@ from jjg_desktop.qt.verification_form import VerificationForm
 from jjg_desktop.rules.credit_code import complete
 from jjg_desktop.rules.registration import RegistrationInput
 from jjg_desktop.rules.verification import CheckResult
+from jjg_desktop.services import drafts
 from jjg_desktop.services.context import ServiceContext, Store
 from jjg_desktop.services.registry import register
-from jjg_desktop.services.verifications import proposal_draft, record_verification
+from jjg_desktop.services.verifications import DRAFT_KIND, proposal_draft, record_verification
 from jjg_desktop.store.case_queries import case_detail
 from jjg_desktop.store.registry_queries import (
     VerificationDetail,
     enterprise_verifications,
     verification_detail,
 )
+from tests_support import signed_verification
 
 if TYPE_CHECKING:
     from conftest import TypeChinese
@@ -152,8 +154,27 @@ def test_a_verification_with_evidence_leads_to_a_proposal_and_prints(
     assert form.signatures.pad.is_empty()
     assert form.signatures.none_label.isHidden()
 
+    # one signature of three: not final; it stays a draft that can still be signed
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
-    assert form.verification_id is not None
+    assert form.verification_id is None and verification_count(store, firm) == 0
+    assert "核查人员尚未签名：金哲" in form.error.text()
+    assert "企业代表尚未签名" in form.error.text()
+    assert form.save_button.isEnabled() and form.signatures.pad.isVisible()
+    form.write_draft()
+    assert drafts.find_draft(store, DRAFT_KIND, firm, now=window.workspace.clock()) is not None
+
+    form.signatures.signer.setCurrentText("金哲")
+    sign(qtbot, form)
+    qtbot.mouseClick(form.signatures.confirm_button, Qt.MouseButton.LeftButton)
+    type_chinese(form.representative, "张立新")
+    assert [form.signatures.signer.itemText(i) for i in range(
+        form.signatures.signer.count())] == ["刘晓燕", "金哲", "张立新"]
+    form.signatures.signer.setCurrentText("张立新")
+    sign(qtbot, form)
+    qtbot.mouseClick(form.signatures.confirm_button, Qt.MouseButton.LeftButton)
+
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.verification_id is not None, form.error.text()
     assert not form.save_button.isVisible() and not form.signatures.pad.isVisible()
     record = stored(store, form.verification_id)
     assert record.method == "实地核查"
@@ -162,7 +183,8 @@ def test_a_verification_with_evidence_leads_to_a_proposal_and_prints(
     assert record.checks["office_present"]["note"] == "登记地址为空置商铺，无人办公"
     assert record.checks["reachable"]["calls"][0]["answered"] is True
     assert [(p.check, p.caption) for p in record.photos] == [("office_present", "固定办公场所")]
-    assert [(s.role, s.name) for s in record.signatures] == [("核查人员", "刘晓燕")]
+    assert sorted((s.role, s.name) for s in record.signatures) == [
+        ("企业代表", "张立新"), ("核查人员", "刘晓燕"), ("核查人员", "金哲")]
     assert window.statusBar().currentMessage().startswith(f"已保存 {FIRM} 的动态核查记录")
     assert "不通过：固定办公场所" in form.result_label.text()
     assert page.detail.verifications.table.rowCount() == 1
@@ -200,8 +222,8 @@ def test_what_the_service_refuses_is_shown_and_nothing_is_written(
     form.checks["office_present"].outcomes["不通过"].click()
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert form.error.isVisible()
-    assert form.error.text() == ("未保存：实地核查应由至少两名人员进行；"
-                                 "固定办公场所判定为不通过，请写明情况")
+    assert form.error.text().startswith("未保存：实地核查应由至少两名人员进行；"
+                                        "固定办公场所判定为不通过，请写明情况；")
     assert form.verification_id is None and form.save_button.isEnabled()
     assert verification_count(store, firm) == 0
 
@@ -211,8 +233,10 @@ def test_what_the_service_refuses_is_shown_and_nothing_is_written(
     type_chinese(form.checks["reachable"].note, "三次拨打均无人接听")
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert form.error.text() == ("未保存：电话核查请记录拨打时间和号码；"
-                                 "判定联系不上时，通话记录中应有未接通的呼叫")
+                                 "判定联系不上时，通话记录中应有未接通的呼叫；"
+                                 "核查人员尚未签名：刘晓燕")
     form.call_log.add_call()
+    sign(qtbot, form)  # a call needs no representative: the verifier's signature is enough
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert form.verification_id is not None
     assert verification_count(store, firm) == 1
@@ -252,7 +276,8 @@ def test_a_refused_proposal_says_why(qtbot: QtBot, ctx: ServiceContext, store: S
     firm = register_firm(ctx)
     vid = record_verification(ctx, firm, verified_on=date(2026, 5, 10), method="实地核查",
                               verifiers=["刘晓燕", "金哲"],
-                              checks={"office_present": CheckResult("不通过", "无人办公")})
+                              checks={"office_present": CheckResult("不通过", "无人办公")},
+                              signatures=signed_verification(["刘晓燕", "金哲"], "实地核查"))
     window = open_window()
     draft = proposal_draft(window.workspace.service(), vid)
     assert draft is not None
@@ -272,7 +297,8 @@ def test_printing_a_record_from_the_detail(qtbot: QtBot, ctx: ServiceContext,
     firm = register_firm(ctx)
     record_verification(ctx, firm, verified_on=date(2026, 4, 2), method="实地核查",
                         verifiers=["刘晓燕", "金哲"],
-                        checks={"registration_true": CheckResult("通过")})
+                        checks={"registration_true": CheckResult("通过")},
+                        signatures=signed_verification(["刘晓燕", "金哲"], "实地核查"))
     page = open_detail(open_window(), firm)
     section = page.detail.verifications
     assert section.table.item(0, 0).text() == "2026-04-02"

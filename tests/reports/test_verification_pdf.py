@@ -10,7 +10,8 @@ from pypdf import PdfReader
 from jjg_desktop.cli import main
 from jjg_desktop.reports.verification_record import render_verification_record
 from jjg_desktop.rules.verification import BY_PHONE, CallAttempt, CheckResult
-from jjg_desktop.services import signatures, verifications
+from jjg_desktop.services import verifications
+from jjg_desktop.services.signatures import SignatureInput
 from tests_support import add_enterprise
 
 
@@ -41,9 +42,8 @@ def _verification(ctx, store, clock, tmp_path) -> str:
             "office_present": CheckResult("未核查")},
         notes="将安排实地核查。",
         photos=[verifications.EvidencePhoto(_photo(tmp_path / "call.jpg"), "reachable",
-                                            "通话记录截图")])
-    signatures.sign(ctx, "verification", v_id, signer_role="核查人员", signer_name="刘晓燕",
-                    png=_signature_png())
+                                            "通话记录截图")],
+        signatures=[SignatureInput("核查人员", "刘晓燕", _signature_png())])
     return v_id
 
 

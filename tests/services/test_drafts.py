@@ -113,11 +113,12 @@ def test_saving_the_verification_removes_its_draft_in_the_same_transaction(ctx, 
     from jjg_desktop.rules.verification import ON_SITE, CheckResult
     from jjg_desktop.services import drafts
     from jjg_desktop.services.verifications import DRAFT_KIND, record_verification
-    from tests_support import add_enterprise
+    from tests_support import add_enterprise, signed_verification
 
     ent = add_enterprise(store, clock.now, home_province="江苏省", home_province_code="320000")
     drafts.save_draft(store, DRAFT_KIND, ent, {"notes": "未写完"}, now=clock.now)
     record_verification(ctx, ent, verified_on=date(2026, 5, 18), method=ON_SITE,
                         verifiers=["刘晓燕", "金哲"],
-                        checks={"office_present": CheckResult("通过")})
+                        checks={"office_present": CheckResult("通过")},
+                        signatures=signed_verification(["刘晓燕", "金哲"], ON_SITE))
     assert drafts.load_draft(store, DRAFT_KIND, ent, now=clock.now) is None

@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 from jjg_desktop.rules.verification import ON_SITE, CheckResult
 from jjg_desktop.services import enterprise_facts, verifications
 from jjg_desktop.services.errors import InvalidInput
+from jjg_desktop.services.signatures import SignatureInput
 from jjg_desktop.store import attachments
 from jjg_desktop.store.models import Attachment, Blob, OutboxCommand, Verification
 from jjg_desktop.store.registry_queries import due_for_verification, qualification_flags
-from tests_support import add_enterprise
+from tests_support import add_enterprise, signed_verification
 
 
 def _photo(path: Path, *, size=(4000, 3000), orientation: int | None = None) -> Path:
@@ -40,7 +41,7 @@ def _visit(ctx, ent_id, photos=(), office="不通过"):
         checks={"registration_true": CheckResult("通过"),
                 "office_present": CheckResult(office, note="登记地址为空置商铺，无人办公"),
                 "reachable": CheckResult("通过")},
-        photos=list(photos))
+        photos=list(photos), signatures=signed_verification(["刘晓燕", "金哲"], ON_SITE))
 
 
 def test_a_visit_with_photos_is_saved_with_its_evidence(ctx, store, clock, tmp_path):
@@ -51,7 +52,8 @@ def test_a_visit_with_photos_is_saved_with_its_evidence(ctx, store, clock, tmp_p
     with store.db.read() as s:
         v = s.get(Verification, v_id)
         atts = s.scalars(select(Attachment).where(Attachment.owner_id == v_id)).all()
-        blobs = s.scalar(select(func.count()).select_from(Blob))
+        blobs = s.scalar(select(func.count()).select_from(Blob).where(
+            Blob.sha256.in_([a.sha256 for a in atts])))
         cmd = s.scalars(select(OutboxCommand).order_by(OutboxCommand.id.desc())).first()
     assert v.checks["office_present"]["outcome"] == "不通过"
     assert len(atts) == 2 and blobs == 1  # the same photo twice is stored once
@@ -120,7 +122,6 @@ def _signature_png() -> bytes:
 
 
 def test_signatures_are_saved_with_the_record_or_not_at_all(ctx, store, clock):
-    from jjg_desktop.services.signatures import SignatureInput
     from jjg_desktop.store.models import Signature
 
     ent_id = _out_of_province(store, clock)
@@ -138,8 +139,32 @@ def test_signatures_are_saved_with_the_record_or_not_at_all(ctx, store, clock):
         ctx, ent_id, verified_on=date(2026, 5, 18), method=ON_SITE,
         verifiers=["刘晓燕", "金哲"], checks=checks,
         signatures=[SignatureInput("核查人员", "刘晓燕", _signature_png()),
-                    SignatureInput("核查人员", "金哲", _signature_png())])
+                    SignatureInput("核查人员", "金哲", _signature_png()),
+                    SignatureInput("企业代表", "张立新", _signature_png())])
     with store.db.read() as s:
-        names = sorted(sig.signer_name for sig in s.scalars(
+        names = sorted((sig.signer_role, sig.signer_name) for sig in s.scalars(
             select(Signature).where(Signature.owner_id == v_id)))
-    assert names == ["刘晓燕", "金哲"]
+    assert names == [("企业代表", "张立新"), ("核查人员", "刘晓燕"), ("核查人员", "金哲")]
+
+
+@pytest.mark.parametrize(("signed", "missing"), [
+    ((), ["核查人员尚未签名：刘晓燕、金哲", "企业代表尚未签名"]),
+    ((("核查人员", "刘晓燕"), ("核查人员", "金哲")), ["企业代表尚未签名"]),
+    ((("核查人员", "刘晓燕"), ("企业代表", "张立新")), ["核查人员尚未签名：金哲"]),
+    ((("核查人员", "刘晓燕"), ("核查人员", "金哲"), ("见证人", "李四")), []),
+])
+def test_a_visit_is_final_only_when_everyone_has_signed(ctx, store, clock, signed, missing):
+    ent_id = _out_of_province(store, clock)
+    attempt = lambda: verifications.record_verification(  # noqa: E731
+        ctx, ent_id, verified_on=date(2026, 5, 18), method=ON_SITE,
+        verifiers=["刘晓燕", "金哲"], checks={"office_present": CheckResult("通过")},
+        signatures=[SignatureInput(role, name, _signature_png()) for role, name in signed])
+    if not missing:
+        assert attempt()
+        return
+    with pytest.raises(InvalidInput) as refused:
+        attempt()
+    for text in missing:
+        assert text in str(refused.value)
+    with store.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Verification)) == 0

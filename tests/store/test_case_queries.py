@@ -27,7 +27,7 @@ from jjg_desktop.store.worklists import (
     case_rows,
     waiting_cases,
 )
-from tests_support import add_enterprise, add_project, shipped_template_id
+from tests_support import add_enterprise, add_project, shipped_template_id, signed_verification
 
 NOW = datetime(2026, 5, 18, 1, 30)
 
@@ -46,7 +46,8 @@ def _phone_check(ctx: ServiceContext, ent: str, on: date, reachable: str) -> str
     call = CallAttempt(f"{on} 09:00", "13943312345", answered=reachable == PASSED)
     return record_verification(ctx, ent, verified_on=on, method="电话核查", verifiers=["刘晓燕"],
                                checks={"reachable": CheckResult(reachable, "三次无人接听",
-                                                                [call])})
+                                                                [call])},
+                               signatures=signed_verification(["刘晓燕"], "电话核查"))
 
 
 def _finding(store: Store, ent: str, problem: str, *, status: str = "open") -> str:

@@ -52,6 +52,7 @@ from jjg_desktop.sync.session import folder_of
 from jjg_server import permissions
 from jjg_server.auth import Caller
 from jjg_server.store import Record, User
+from tests_support import signed_verification
 
 ITEMS = ("JS-01", "JS-02", "JS-03", "AQ-01", "AQ-02", "SM-07")
 ANSWERS = ("符合", "不符合", "不适用")
@@ -190,7 +191,8 @@ class Soak:
             verifiers=["刘晓燕", "金哲"],
             checks={"registration_true": CheckResult("通过"),
                     "office_present": CheckResult(outcome, note=f"第{self.n}次核查"),
-                    "reachable": CheckResult("通过")})
+                    "reachable": CheckResult("通过")},
+            signatures=signed_verification(["刘晓燕", "金哲"], "实地核查"))
         return "verify"
 
     def pool_member(self, d: Device) -> str:
