@@ -78,8 +78,8 @@ def _story(d: VerificationDetail, stamp: Stamp, root: Path) -> list[Flowable]:
         pairs = [cells[i:i + 2] + [""] * (2 - len(cells[i:i + 2])) for i in range(0, len(cells), 2)]
         story.append(grid(pairs, [w / 2, w / 2]))
     story.append(para("签名", "heading"))
-    signed = [[f"{'见证人（企业代表拒签）' if s.role == WITNESS else s.role} {s.name}", signature(attachments.read_verified(root, s.sha256)),
-               s.signed_at[:16]]
+    signed = [[f"{'见证人（企业代表拒签）' if s.role == WITNESS else s.role} {s.name}",
+               signature(attachments.read_verified(root, s.sha256)), s.signed_at[:16]]
               for s in d.signatures] or [["（未签名）", "", ""]]
     story.append(KeepTogether(grid([["签名人", "签名", "时间"], *signed],
                                    [0.3 * w, 0.4 * w, 0.3 * w], header=True)))
