@@ -18,6 +18,7 @@ from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
+from reportlab.lib import textsplit as rl_textsplit
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -26,6 +27,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import paragraph as rl_paragraph
 
 from jjg_desktop.paths import resource
 from jjg_desktop.store.audit import canonical_json
@@ -36,6 +38,15 @@ MARGINS = {"topMargin": 37 * mm, "bottomMargin": 35 * mm, "leftMargin": 28 * mm,
            "rightMargin": 26 * mm}
 PHOTO_PRINT_EDGE = 1200
 PHOTO_QUALITY = 80
+
+
+CANNOT_START_LINE = "，。、；：？！）》」』】〕〉］｝”’·%‰℃"
+"""Chinese punctuation that never begins a line (GB/T 15834, 标点符号用法): reportlab's
+CJK line breaking knows only the Japanese set (one copy for single-style paragraphs, one for
+mixed ones), so the rest is added to both once, here."""
+for _module in (rl_textsplit, rl_paragraph):
+    _module.ALL_CANNOT_START += "".join(  # type: ignore[attr-defined]
+        c for c in CANNOT_START_LINE if c not in _module.ALL_CANNOT_START)
 
 
 @cache
@@ -77,7 +88,8 @@ def grid(rows: Sequence[Sequence[Any]], widths: Sequence[float], *, header: bool
          spans: Sequence[tuple[tuple[int, int], tuple[int, int]]] = ()) -> Table:
     """A ruled table; strings become wrapped paragraphs; spans are ((col, row), (col, row))."""
     cells = [[para(c, "cell") if isinstance(c, str) else c for c in row] for row in rows]
-    table = Table(cells, colWidths=list(widths), repeatRows=1 if header else 0)
+    # a row taller than a page (a long remark) splits across pages instead of failing
+    table = Table(cells, colWidths=list(widths), repeatRows=1 if header else 0, splitInRow=1)
     style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black),
              ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
              ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]

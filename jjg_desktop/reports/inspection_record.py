@@ -13,6 +13,7 @@ from pathlib import Path
 from PIL import Image as PILImage
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
@@ -53,11 +54,28 @@ PHOTO_QUALITY = 80
 _CHINESE_NUMBERS = "一二三四五六七八九十"
 
 
-def heading(text: str) -> list[Flowable]:
-    """A heading that starts a new page rather than end one, without holding a long table
-    back to keep with it (a table splits across pages, its header repeated)."""
+def heading(text: str, following: Flowable | None = None) -> list[Flowable]:
+    """A heading and what follows it, the heading never left alone at the foot of a page: a
+    new page starts unless the heading and the first rows of ``following`` (a table's header
+    and first entry) fit, without holding a long table back (it splits, header repeated)."""
     style = ParagraphStyle("heading-split", parent=styles()["heading"], keepWithNext=0)
-    return [CondPageBreak(30 * mm), Paragraph(text, style)]
+    title = Paragraph(text, style)
+    _width, height = title.wrap(BODY_WIDTH, A4[1])
+    need = height + style.spaceBefore + style.spaceAfter
+    need += _opening_height(following) if following is not None else 20 * mm
+    return [CondPageBreak(need), title, *([following] if following is not None else [])]
+
+
+def _opening_height(following: Flowable) -> float:
+    """How much of ``following`` must share the heading's page: a table's repeated header
+    rows and its first entry; anything else whole (up to a third of a page)."""
+    _width, height = following.wrap(BODY_WIDTH, A4[1])
+    if isinstance(following, Table):
+        heights = getattr(following, "_rowHeights", None) or []
+        opening = (following.repeatRows or 0) + 1
+        if heights:
+            return float(sum(h or 0 for h in heights[:opening])) + 6
+    return min(height, A4[1] / 3)
 
 
 def _answer_cell(text: str, finding: bool) -> Paragraph:
@@ -103,10 +121,9 @@ def _story(d: InspectionDetail, root: Path) -> list[Flowable]:
         story += _reviews(d, photo_numbers)
     else:
         story += _checklist(d, photo_numbers)
-        story += [*heading("实名制管理情况"), grid([[para(d.real_name.summary)]], [BODY_WIDTH])]
+        story += heading("实名制管理情况", grid([[para(d.real_name.summary)]], [BODY_WIDTH]))
     story += _findings(d, "复查中新发现的问题" if d.method == rules.REINSPECTION else "发现的问题")
-    story += [*heading("检查结论"),
-              grid([[para(d.conclusion or "（尚未填写）")]], [BODY_WIDTH])]
+    story += heading("检查结论", grid([[para(d.conclusion or "（尚未填写）")]], [BODY_WIDTH]))
     if d.amendments:
         story += _amendments(d)
     if d.notices:
@@ -155,8 +172,7 @@ def _team(d: InspectionDetail) -> list[Flowable]:
     w = BODY_WIDTH
     rows: list[list[object]] = [["序号", "姓名", "类别", "行政执法证号"]]
     rows += [[str(n), m.name, m.kind, m.cert_no or "—"] for n, m in enumerate(d.team, 1)]
-    return [*heading("检查人员"),
-            grid(rows, [0.1 * w, 0.3 * w, 0.2 * w, 0.4 * w], header=True)]
+    return heading("检查人员", grid(rows, [0.1 * w, 0.3 * w, 0.2 * w, 0.4 * w], header=True))
 
 
 def _answer_text(item: ItemView) -> str:
@@ -184,7 +200,7 @@ def _remark_text(item: ItemView, photo_numbers: dict[str, int]) -> str:
 def _checklist(d: InspectionDetail, photo_numbers: dict[str, int]) -> list[Flowable]:
     w = BODY_WIDTH
     widths = [0.125 * w, 0.485 * w, 0.12 * w, 0.27 * w]
-    story: list[Flowable] = heading("检查情况")
+    story: list[Flowable] = []
     for n, section in enumerate(d.sections):
         rows: list[list[object]] = [[f"{_CHINESE_NUMBERS[n]}、{section.title}", "", "", ""],
                                     ["编号", "检查内容", "结论", "情况说明"]]
@@ -197,7 +213,7 @@ def _checklist(d: InspectionDetail, photo_numbers: dict[str, int]) -> list[Flowa
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDDDDD")),
             ("BACKGROUND", (0, 1), (-1, 1), colors.HexColor("#F4F4F4"))]))
         table.repeatRows = 2
-        story += [table, Spacer(1, 2 * mm)]
+        story += [*(heading("检查情况", table) if n == 0 else [table]), Spacer(1, 2 * mm)]
     story.append(para("注：★为基本项；“不适用”表示该项不适用于本项目；红色结论为发现的问题。",
                       "small"))
     return story
@@ -219,13 +235,13 @@ def _reviews(d: InspectionDetail, photo_numbers: dict[str, int]) -> list[Flowabl
         rows.append([str(n), f"{f.problem}\n（{f.inspection_number} {f.item_code}）".strip(),
                      chinese_date(r.previous_deadline), r.outcome_label, note.strip()])
     table = grid(rows, [0.07 * w, 0.4 * w, 0.15 * w, 0.15 * w, 0.23 * w], header=True)
-    return [*heading("复查情况"), table]
+    return heading("复查情况", table)
 
 
 def _findings(d: InspectionDetail, title: str) -> list[Flowable]:
     w = BODY_WIDTH
     if not d.findings:
-        return [*heading(title), grid([[para("未发现问题。")]], [w])]
+        return heading(title, grid([[para("未发现问题。")]], [w]))
     rows: list[list[object]] = [["序号", "存在的问题及依据", "整改要求", "责任单位及期限"]]
     for n, f in enumerate(d.findings, start=1):
         problem = f"{f.problem}\n依据：{f.legal_basis}" if f.legal_basis else f.problem
@@ -234,8 +250,7 @@ def _findings(d: InspectionDetail, title: str) -> list[Flowable]:
         if f.status != rules.FINDING_OPEN:
             party += f"\n（{f.status_label}）"
         rows.append([str(n), problem, f.requirement, party])
-    return [*heading(title),
-            grid(rows, [0.08 * w, 0.46 * w, 0.24 * w, 0.22 * w], header=True)]
+    return heading(title, grid(rows, [0.08 * w, 0.46 * w, 0.24 * w, 0.22 * w], header=True))
 
 
 def _amendments(d: InspectionDetail) -> list[Flowable]:
@@ -245,8 +260,8 @@ def _amendments(d: InspectionDetail) -> list[Flowable]:
         at = local_time(a.amended_at)
         rows.append([a.label, a.old_value or "（空）", a.new_value, a.reason,
                      f"{a.amended_by}\n{at:%Y-%m-%d %H:%M}" if at else a.amended_by])
-    return [*heading("更正记录（检查记录完成后的更正，原记录保持不变）"),
-            grid(rows, [0.16 * w, 0.2 * w, 0.2 * w, 0.24 * w, 0.2 * w], header=True)]
+    return heading("更正记录（检查记录完成后的更正，原记录保持不变）",
+                   grid(rows, [0.16 * w, 0.2 * w, 0.2 * w, 0.24 * w, 0.2 * w], header=True))
 
 
 def _all_photos(d: InspectionDetail) -> list[PhotoRef]:
@@ -307,7 +322,7 @@ def _photos(d: InspectionDetail, root: Path) -> list[Flowable]:
                                ("INNERGRID", (0, 0), (-1, -1), 0.25, colors.grey),
                                ("TOPPADDING", (0, 0), (-1, -1), 4),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
-    return [*heading("现场照片"), table]
+    return heading("现场照片", table)
 
 
 def _signatures(d: InspectionDetail, root: Path, note: Flowable) -> list[Flowable]:
