@@ -161,11 +161,17 @@ class CaseDetailView(QWidget):
                  "warning" if v.enterprise_status not in ("", "正常") else "")
         values["divisionValue"].setText(" ".join(p for p in (d.prefecture, d.division) if p))
         values["groundsValue"].setText("、".join(d.grounds))
-        values["waitingValue"].setText(
-            waiting_text(state.waiting_level) if is_open and state else self.tr("已办结"))
-        overdue = is_open and d.deadline is not None and d.deadline < today
+        waiting = (waiting_text(state.waiting_level) or self.tr(
+            "等待{party}提出异议或申请移出（由县级登记）").format(party=state.waiting_on)
+            if state.waiting_on else "") if is_open and state else self.tr("已办结")
+        values["waitingValue"].setText(waiting)
+        overdue = bool(is_open and state and state.overdue(d.deadline, today))
         deadline = labels.day(d.deadline) if is_open and d.deadline else "—"
-        if overdue and d.deadline is not None:
+        if is_open and state and state.deadline_label and d.deadline is not None:
+            deadline = self.tr("{label}至 {date}{passed}").format(
+                label=state.deadline_label, date=deadline,
+                passed=self.tr("（已过）") if d.deadline < today else "")
+        elif overdue and d.deadline is not None:
             deadline = self.tr("{date}（已逾期 {days} 天）").format(
                 date=deadline, days=(today - d.deadline).days)
         values["deadlineValue"].setText(deadline)

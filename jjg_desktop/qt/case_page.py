@@ -44,6 +44,11 @@ def _tr(text: str) -> str:
 def deadline_text(row: CaseRow, today: date) -> str:
     if row.deadline is None or not row.open:
         return row.deadline.isoformat() if row.deadline else ""
+    state = abnormal_list_workflow().states.get(row.state)
+    if state is not None and state.deadline_label:
+        passed = _tr("（已过）") if row.deadline < today else ""
+        return _tr("{label}至 {date}{passed}").format(
+            label=state.deadline_label, date=row.deadline.isoformat(), passed=passed)
     if row.overdue_on(today):
         days = (today - row.deadline).days
         return _tr("{date}（已逾期 {days} 天）").format(date=row.deadline.isoformat(), days=days)
@@ -52,6 +57,14 @@ def deadline_text(row: CaseRow, today: date) -> str:
 
 def level_text(level: int | None) -> str:
     return LEVEL_LABELS.get(level, "") if level else ""
+
+
+def waiting_label(row: CaseRow) -> str:
+    """Who the case waits on: a level, or the party when no official does."""
+    if not row.open:
+        return ""
+    state = abnormal_list_workflow().states.get(row.state)
+    return level_text(row.waiting_level) or (state.waiting_on if state else "")
 
 
 def row_colors(row: CaseRow, today: date) -> tuple[QColor, QColor] | None:
@@ -79,7 +92,7 @@ class CasePage(QStackedWidget):
             Column(_tr("事由"), lambda r: "、".join(r.grounds), None, 11),
             Column(_tr("状态"), lambda r: r.state_label, "state", 10),
             Column(_tr("期限"), lambda r: deadline_text(r, today()), "deadline", 13),
-            Column(_tr("待办层级"), lambda r: level_text(r.waiting_level), None, 5),
+            Column(_tr("待办层级"), waiting_label, None, 5),
             Column(_tr("提示"), lambda r: escalation_text() if r.escalation_due(today())
                    else "", None, 8),
         ]

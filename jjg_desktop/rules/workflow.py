@@ -41,6 +41,15 @@ class StateDef:
     label: str
     terminal: bool
     waiting_level: int | None
+    waiting_on: str = ""
+    """Who the case waits on when no official level does (the enterprise)."""
+    deadline_label: str = ""
+    """Set when the state's deadline is a window for the party (异议期), not an official's
+    time limit: it passes, it is never overdue."""
+
+    def overdue(self, deadline: date | None, today: date) -> bool:
+        return (not self.terminal and not self.deadline_label and deadline is not None
+                and deadline < today)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +86,8 @@ class Workflow:
 def parse_workflow(data: Mapping[str, Any]) -> Workflow:
     try:
         states = {key: StateDef(key, str(s["label"]), bool(s.get("terminal", False)),
-                                s.get("waiting_level"))
+                                s.get("waiting_level"), str(s.get("waiting_on", "")),
+                                str(s.get("deadline_label", "")))
                   for key, s in data["states"].items()}
         transitions = tuple(_transition(t) for t in data["transitions"])
         grounds = tuple(str(g) for g in data["grounds"])

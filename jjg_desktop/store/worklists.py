@@ -190,7 +190,10 @@ class CaseRow:
     """The county (or other division) handling it."""
 
     def overdue_on(self, today: date) -> bool:
-        return self.open and self.deadline is not None and self.deadline < today
+        state = abnormal_list_workflow().states.get(self.state)
+        if state is None:
+            return self.open and self.deadline is not None and self.deadline < today
+        return state.overdue(self.deadline, today)
 
     def escalation_due(self, today: date) -> bool:
         """On the list long enough to go to the serious-violation list."""
@@ -228,6 +231,11 @@ def _closed_states() -> tuple[str, dict[str, object]]:
     return in_list("closed", [k for k, s in states.items() if s.terminal])
 
 
+def _party_window_states() -> list[str]:
+    """States whose deadline is the party's window (异议期): never overdue."""
+    return [k for k, s in abnormal_list_workflow().states.items() if s.deadline_label]
+
+
 def _waiting_states(level: int) -> list[str]:
     return [k for k, s in abnormal_list_workflow().states.items()
             if not s.terminal and s.waiting_level == level]
@@ -247,8 +255,10 @@ def _case_where(f: CaseFilter) -> tuple[str, dict[str, object]]:
     if f.open is not None:
         where.append(f"c.state {'NOT IN' if f.open else 'IN'} ({closed})")
     if f.overdue_on is not None:
-        where.append(f"c.state NOT IN ({closed}) AND c.deadline < :overdue_on")
-        params["overdue_on"] = f.overdue_on.isoformat()
+        windows, p = in_list("window", _party_window_states() or [""])
+        where.append(f"c.state NOT IN ({closed}) AND c.state NOT IN ({windows}) "
+                     "AND c.deadline < :overdue_on")
+        params |= p | {"overdue_on": f.overdue_on.isoformat()}
     if f.state is not None:
         where.append("c.state = :state")
         params["state"] = f.state
@@ -306,11 +316,13 @@ def case_rows(session: Session, ids: Sequence[str]) -> list[CaseRow]:
 
 
 def nearest_deadlines(session: Session, limit: int = 8) -> list[CaseRow]:
-    """Open cases with a deadline, the nearest (or most overdue) first."""
+    """Open cases with an official's deadline, the nearest (or most overdue) first."""
     where, params = _case_where(CaseFilter(open=True))
+    windows, p = in_list("window", _party_window_states() or [""])
     ids = session.execute(text(
         f"SELECT c.id FROM abnormal_case c WHERE {where} AND c.deadline IS NOT NULL "
-        "ORDER BY c.deadline, c.rowid LIMIT :limit"), params | {"limit": limit}).scalars()
+        f"AND c.state NOT IN ({windows}) ORDER BY c.deadline, c.rowid LIMIT :limit"),
+        params | p | {"limit": limit}).scalars()
     return case_rows(session, list(ids))
 
 

@@ -324,14 +324,15 @@ def test_dashboard_reminds_each_level_of_the_cases_waiting_on_it(
     dash, tree = waiting(open_as(COUNTY))
     rows = [[tree.topLevelItem(n).text(c) for c in range(5)]
             for n in range(tree.topLevelItemCount())]
+    # a listed case waits on the enterprise (an objection or an application), not the county
     assert rows == [
         ["天津远祥路桥工程有限责任公司", "联系不上", "退回补充证据", "2026-05-08（已逾期）",
-         "珲春市"],
-        ["济南鼎立建筑工程有限公司", "联系不上", "已列入", "2026-08-01", "珲春市"]]
+         "珲春市"]]
     assert tree.topLevelItem(0).background(0).color() == OVERDUE_COLORS[1]
-    assert dash.waiting_caption.text() == "待我办理的异常名录案件（2 件）"
-    assert {tree.topLevelItem(n).data(0, Qt.ItemDataRole.UserRole)
-            for n in range(2)} == {returned, later}
+    assert dash.waiting_caption.text() == "待我办理的异常名录案件（1 件）"
+    assert tree.topLevelItem(0).data(0, Qt.ItemDataRole.UserRole) == returned
+    assert later not in {tree.topLevelItem(n).data(0, Qt.ItemDataRole.UserRole)
+                         for n in range(tree.topLevelItemCount())}
 
     prefecture = open_as(PREFECTURE)
     dash, tree = waiting(prefecture)
@@ -373,13 +374,14 @@ def test_the_list_by_state_waiting_level_and_mine_with_escalation(
         return [[page.model.data(page.model.index(r, c)) for c in (0, 3, 4, 5, 6)]
                 for r in range(page.model.rowCount())]
 
-    assert rows()[0] == ["天津远祥路桥工程有限责任公司", "已列入", "2023-08-10（已逾期 1012 天）",
-                         "县（市、区）", "列入满3年，应转入严重违法失信名单"]
+    # the objection period is the enterprise's window: once past, it is past, not overdue
+    assert rows()[0] == ["天津远祥路桥工程有限责任公司", "已列入", "异议期至 2023-08-10（已过）",
+                         "企业", "列入满3年，应转入严重违法失信名单"]
     assert rows()[1][0] == "江苏华泰建设工程有限公司" and rows()[1][3:] == ["市州", ""]
     assert rows()[2][3] == ""
 
     page.mine.setCurrentIndex(page.mine.findText("只看待我办理"))
-    assert [r[0] for r in rows()] == ["天津远祥路桥工程有限责任公司"]
+    assert [r[0] for r in rows()] == []
     page.mine.setCurrentIndex(0)
     page.state.setCurrentIndex(page.state.findText("拟列入（待市州审核）"))
     assert [r[0] for r in rows()] == ["江苏华泰建设工程有限公司"]
@@ -391,8 +393,10 @@ def test_the_list_by_state_waiting_level_and_mine_with_escalation(
     assert page.currentWidget() is page.detail
     assert page.detail.escalation.isVisible()
     assert page.detail.escalation.text() == "列入满3年，应转入严重违法失信名单"
-    assert page.detail.values["deadlineValue"].text() == "2023-08-10（已逾期 1012 天）"
-    assert page.detail.values["waitingValue"].text() == "待县（市、区）办理"
+    assert page.detail.values["deadlineValue"].text() == "异议期至 2023-08-10（已过）"
+    assert page.detail.values["waitingValue"].text() == (
+        "等待企业提出异议或申请移出（由县级登记）")
+    assert offered(page.detail) == ["登记异议", "登记整改申请"]  # the county can act on it
     window.workspace.go("cases", proposed)
     assert not page.detail.escalation.isVisible()
 

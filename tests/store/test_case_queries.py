@@ -130,7 +130,9 @@ def test_the_case_view_follows_the_case(ctx, store):
     assert [e.text for e in view.evidence] == ["2026-05-11 电话核查：能够取得联系不通过"]
     assert [len(e) for e in view.step_evidence] == [1, 0, 0]
     assert [t.actor for t in view.detail.timeline] == ["刘晓燕", "金哲", "孙伟"]
-    assert row.listed_on == date(2026, 5, 18) and row.waiting_level == 3
+    # listed: the case waits on the enterprise (an objection or an application), no level
+    assert row.listed_on == date(2026, 5, 18) and row.waiting_level is None
+    assert not row.overdue_on(date(2026, 7, 1))  # the objection period passes, never overdue
     assert row.division == "珲春市"
     assert row.escalation_due(date(2029, 5, 18)) and not row.escalation_due(date(2029, 5, 17))
 
@@ -158,7 +160,8 @@ def test_cases_waiting_on_a_level_in_its_scope(store):
         assert county.level == 3 and county.division_codes == ("222404",)
         assert prefecture.level == 2 and "222401" in prefecture.division_codes
         assert inspector.level is None
-        assert [r.id for r in waiting_cases(s, county)] == [late, hunchun]
+        assert [r.id for r in waiting_cases(s, county)] == [hunchun]
+        assert late not in case_ids(s, CaseFilter(overdue_on=date(2026, 5, 10)))
         assert [r.enterprise for r in waiting_cases(s, prefecture)] == ["珲春丙公司", "延吉己公司"]
         assert waiting_cases(s, inspector) == []
         assert case_ids(s, CaseFilter(state="proposed", division_codes=("222401",))) == [
