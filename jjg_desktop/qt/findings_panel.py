@@ -221,6 +221,10 @@ class FindingsPanel(QWidget):
 
 
 class ReviewRow(QFrame):
+    """One earlier finding under re-inspection. Its outcome is the answer to its checklist
+    item (answered once, above); here only a new deadline is set when it is still not
+    rectified."""
+
     reviewed = Signal(str, str, str, object)
     """finding id, outcome, note, new deadline."""
 
@@ -232,41 +236,26 @@ class ReviewRow(QFrame):
         self.title = QLabel(self)
         self.title.setWordWrap(True)
         self.outcome = QLabel(self)
-        self.closed_button = QPushButton(self.tr("已整改"), self)
-        self.open_button = QPushButton(self.tr("未整改"), self)
-        for b, value in ((self.closed_button, REVIEW_CLOSED),
-                         (self.open_button, REVIEW_REOPENED)):
-            b.setCheckable(True)
-            b.setAutoDefault(False)
-            b.setMinimumSize(100, TOUCH)
-            b.setObjectName("answerButton")
-            b.setProperty("answer", "符合" if value == REVIEW_CLOSED else "不符合")
-            b.clicked.connect(lambda _=False, v=value: self._choose(v))
-        self.note = DebouncedLine(self)
-        self.note.setPlaceholderText(self.tr("复查情况（未整改须说明）"))
-        self.note.setMinimumHeight(TOUCH - 8)
-        self.note.committed.connect(lambda _t: self._resend())
+        self.outcome.setWordWrap(True)
         self.deadline = _date_edit(self, date.fromordinal(today.toordinal() + 15))
         self.deadline.setMinimumDate(qdate(date.fromordinal(today.toordinal() + 1)))
         self.deadline.setToolTip(self.tr("未整改时的新整改期限"))
         self.deadline.editingFinished.connect(self._resend)
+        self.deadline_row = QWidget(self)
+        line = QHBoxLayout(self.deadline_row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(QLabel(self.tr("新整改期限"), self.deadline_row))
+        line.addWidget(self.deadline)
+        line.addStretch(1)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.hide()
-        choose = QHBoxLayout()
-        choose.addWidget(self.outcome, 1)
-        choose.addWidget(self.closed_button)
-        choose.addWidget(self.open_button)
-        more = QHBoxLayout()
-        more.addWidget(self.note, 1)
-        more.addWidget(QLabel(self.tr("新期限"), self))
-        more.addWidget(self.deadline)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addLayout(choose)
-        layout.addLayout(more)
+        layout.addWidget(self.outcome)
+        layout.addWidget(self.deadline_row)
         layout.addWidget(self.message)
-        self._current = ""
+        self._current, self._note = "", ""
         self.show_review(review)
 
     def show_review(self, r: ReviewView) -> None:
@@ -275,18 +264,17 @@ class ReviewRow(QFrame):
                            .format(number=f.inspection_number, code=f.item_code,
                                    problem=f.problem,
                                    deadline=labels.day(r.previous_deadline or f.deadline)))
-        self.outcome.setText(self.tr("复查结果：{label}").format(label=r.outcome_label))
-        self._current = r.outcome
-        self.closed_button.setChecked(r.outcome == REVIEW_CLOSED)
-        self.open_button.setChecked(r.outcome == REVIEW_REOPENED)
-        self.note.load(r.note)
+        how = (self.tr("请在上方检查项 {code} 中作出结论：符合即已整改，不符合即未整改").format(
+            code=f.item_code) if r.outcome not in (REVIEW_CLOSED, REVIEW_REOPENED)
+            else self.tr("（按检查项 {code} 的结论）").format(code=f.item_code))
+        self.outcome.setText(self.tr("复查结果：{label}{how}").format(label=r.outcome_label,
+                                                                   how=how))
+        self._current, self._note = r.outcome, r.note
+        self.deadline_row.setVisible(r.outcome == REVIEW_REOPENED)
         if r.new_deadline is not None:
             self.deadline.setDate(qdate(r.new_deadline))
 
     def set_locked(self, locked: bool) -> None:
-        for w in (self.closed_button, self.open_button):
-            w.setEnabled(not locked)
-        self.note.setReadOnly(locked)
         self.deadline.setReadOnly(locked)
 
     def show_message(self, text: str) -> None:
@@ -294,18 +282,11 @@ class ReviewRow(QFrame):
         set_tone(self.message, "error")
         self.message.setVisible(bool(text))
 
-    def _choose(self, outcome: str) -> None:
-        self._current = outcome
-        self.closed_button.setChecked(outcome == REVIEW_CLOSED)
-        self.open_button.setChecked(outcome == REVIEW_REOPENED)
-        self._resend()
-
     @Slot()
     def _resend(self) -> None:
-        if self._current in (REVIEW_CLOSED, REVIEW_REOPENED) and not self.note.isReadOnly():
-            self.reviewed.emit(self.finding_id, self._current, self.note.text(),
-                               pydate(self.deadline.date())
-                               if self._current == REVIEW_REOPENED else None)
+        if self._current == REVIEW_REOPENED and not self.deadline.isReadOnly():
+            self.reviewed.emit(self.finding_id, self._current, self._note,
+                               pydate(self.deadline.date()))
 
 
 class ReviewsPanel(QWidget):

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PIL import Image
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QPushButton, QWidget
 from pytest import MonkeyPatch
 from pytestqt.qtbot import QtBot
 from test_draw_ui import credit_code_of, draw_one
@@ -330,7 +331,8 @@ def test_amending_a_completed_record_keeps_the_original(
 
 def test_a_reinspection_closes_a_finding(qtbot: QtBot, ctx: ServiceContext, sample: Sample,
                                          store: Store, open_window: OpenWindow,
-                                         clock: FixedClock, tmp_path: Path) -> None:
+                                         clock: FixedClock, tmp_path: Path,
+                                         type_chinese: TypeChinese) -> None:
     inspection_id = completed_inspection(ctx, sample, store, tmp_path)
     window = open_window()
     form = open_form(window, inspection_id)
@@ -346,13 +348,31 @@ def test_a_reinspection_closes_a_finding(qtbot: QtBot, ctx: ServiceContext, samp
     assert set(form.reviews.rows) == {f.id for f in stored(store, inspection_id).findings}
     visible = {c for c, r in form.rows.items() if not r.isHidden()}
     assert visible == NONCOMPLIANT_ITEMS
+    # each finding is asked once: its item's answer is the review's outcome
+    row = next(iter(form.reviews.rows.values()))
+    assert not row.findChildren(QPushButton)  # nothing to answer a second time
+    assert "请在上方检查项" in row.outcome.text()
+    code = next(f.item_code for f in stored(store, inspection_id).findings
+                if f.id == row.finding_id)
+    previous = next(f.deadline for f in stored(store, inspection_id).findings
+                    if f.id == row.finding_id)
+    qtbot.mouseClick(form.rows[code].buttons["不符合"], Qt.MouseButton.LeftButton)
+    type_chinese(form.rows[code].remark, "仍未整改")
+    form.rows[next(c for c in NONCOMPLIANT_ITEMS if c != code)].setFocus()  # leaves the field
+    row = form.reviews.rows[row.finding_id]
+    assert row.outcome.text().startswith("复查结果：未整改")
+    assert row.deadline_row.isVisibleTo(row)
+    proposed = row.deadline.date().toPython()
+    assert proposed > clock.now.date() and proposed != previous  # a new one, not the old
+    later = proposed + timedelta(days=10)
+    row.deadline.setDate(later)
+    row.deadline.editingFinished.emit()
+    [review] = [r for r in stored(store, re_id).reviews if r.finding.id == row.finding_id]
+    assert review.new_deadline == later
     for code in NONCOMPLIANT_ITEMS:  # 已整改 for every finding, through its item
         qtbot.mouseClick(form.rows[code].buttons["符合"], Qt.MouseButton.LeftButton)
     labels = {r.outcome.text() for r in form.reviews.rows.values()}
-    assert labels == {"复查结果：已整改到位"}
-    # and one through the review row itself
-    row = next(iter(form.reviews.rows.values()))
-    qtbot.mouseClick(row.closed_button, Qt.MouseButton.LeftButton)
+    assert all(label.startswith("复查结果：已整改到位") for label in labels)
     inspections.set_conclusion(ctx, re_id, "已整改到位。")
     sign_all(ctx, re_id, store)
     form.reload()
