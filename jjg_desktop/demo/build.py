@@ -43,6 +43,7 @@ from jjg_desktop.store.models import (
     KeyPerson,
     LocalSetting,
     OutboxCommand,
+    PoolMember,
     Project,
     ProjectParty,
     RectificationNotice,
@@ -117,9 +118,10 @@ def build_demo(store: Store, *, seed: int = 20230315, county: str = "222404") ->
     officials = _officials(s, place)
     market = MarketBuilder(s, place, TODAY).build()
     template = next(t for t in shipped_templates() if t.code == DEMO_TEMPLATE)
+    second = _official(s, place, "inspector", 2)
     inspections = InspectionMaker(
         s, place, market, template, template_id(template.code, template.version),
-        officials.clerk, [officials.colleague, _official(s, place, "inspector", 2)],
+        officials.clerk, [officials.colleague, second],
         [fake.person_name(s.rng) for _ in range(3)])
     steps = inspections.make()
     office = inspections.office_case
@@ -128,6 +130,7 @@ def build_demo(store: Store, *, seed: int = 20230315, county: str = "222404") ->
         next(f for f in office.findings if f.item_code == "RJ-03"),
         inspections.inspected_firms).make()
     steps = sorted(steps + case_steps, key=lambda step: step.at)
+    pool = _pool(s, place, [officials.clerk, officials.colleague, second])
 
     with store.db.write() as session:
         if session.scalar(select(func.count()).select_from(Enterprise)):
@@ -138,6 +141,7 @@ def build_demo(store: Store, *, seed: int = 20230315, county: str = "222404") ->
                         .values(server_version=1))
         _insert(session, market.rows())
         _insert(session, server_rows)
+        session.add_all(pool)
         ctx = ServiceContext(store=store, actor=officials.clerk.actor, clock=lambda: SET_UP)
         _activate(session, ctx, officials.clerk)
         _replay(session, ctx, steps)
@@ -156,6 +160,25 @@ def _official(s: Seeded, place: Place, role: str, n: int = 1) -> Official:
     return Official(username=f"{role}{place.code}-{n}", display_name=fake.person_name(s.rng),
                     role="county_clerk" if role == "clerk" else "inspector",
                     division_code=place.code, cert_no=cert)
+
+
+EXPERT_SPECIALTIES = ("建筑工程", "市政工程", "工程造价", "安全生产", "建筑市场", "工程监理")
+
+
+def _pool(s: Seeded, place: Place, officials: list[Official]) -> list[PoolMember]:
+    """The county's 检查人员库, as the province's pool lists it: its officials (with their
+    sign-in names) and a dozen experts, so a first draw can be made."""
+    members = [PoolMember(id=s.uuid(), division_code=place.code, kind="干部",
+                          name=o.display_name, enforcement_cert_no=o.cert_no or "",
+                          username=o.username, active=True, server_version=1,
+                          created_at=SET_UP, updated_at=SET_UP) for o in officials]
+    members += [PoolMember(id=s.uuid(), division_code=place.code, kind="专家",
+                           name=fake.person_name(s.rng), specialty=specialty,
+                           employer=f"{place.name}建设工程质量安全监督站" if n % 2 else
+                           "吉林省建设工程专家库", active=True, server_version=1,
+                           created_at=SET_UP, updated_at=SET_UP)
+                for n, specialty in enumerate(EXPERT_SPECIALTIES * 2)]
+    return members
 
 
 def _officials(s: Seeded, place: Place) -> Officials:

@@ -11,6 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jjg_desktop.rules import draw as rules
+from jjg_desktop.rules.contact import contact_problem
+from jjg_desktop.rules.credit_code import normalize as normalize_credit_code
+from jjg_desktop.rules.credit_code import validate as validate_credit_code
 from jjg_desktop.rules.inspection import inspection_number
 from jjg_desktop.services.context import ServiceContext, change
 from jjg_desktop.services.errors import InvalidInput, NotFound
@@ -40,6 +43,8 @@ def add_pool_member(ctx: ServiceContext, *, kind: str, name: str, enforcement_ce
         raise InvalidInput("请填写姓名")
     if kind == rules.OFFICIAL and not enforcement_cert_no.strip():
         raise InvalidInput("干部应填写执法证号")
+    if phone.strip() and (problem := contact_problem("contact_phone", phone.strip())):
+        raise InvalidInput(problem)
     with change(ctx) as ch:
         member = PoolMember(id=new_id(), division_code=ctx.actor.division_code, kind=kind,
                             name=name.strip(), enforcement_cert_no=enforcement_cert_no.strip(),
@@ -60,6 +65,10 @@ def add_employment(ctx: ServiceContext, member_id: str, *, credit_code: str,
                    enterprise_name: str, start: date, end: date | None) -> str:
     if end is not None and end < start:
         raise InvalidInput("任职结束日期不能早于开始日期")
+    checked = validate_credit_code(credit_code)
+    if not checked.ok:
+        raise InvalidInput(f"任职单位的统一社会信用代码有误：{checked.message}")
+    credit_code = normalize_credit_code(credit_code)
     with change(ctx) as ch:
         if ch.session.get(PoolMember, member_id) is None:
             raise NotFound("该人员不在库中")

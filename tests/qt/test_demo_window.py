@@ -36,3 +36,45 @@ def test_the_demo_lives_on_its_as_of_date(qtbot: QtBot, store, tasks: TaskRunner
     with store.db.read() as s:
         last = s.query(AuditEntry).order_by(AuditEntry.seq.desc()).first()
     assert local_date(last.at) == as_of
+
+
+def test_the_first_draw_on_the_demo_succeeds_and_the_pool_checks_what_is_typed(
+        qtbot: QtBot, store, tasks: TaskRunner) -> None:
+    from PySide6.QtCore import Qt
+
+    from jjg_desktop.qt.draw_dialog import DrawDialog
+    from jjg_desktop.qt.inspection_page import InspectionPage
+
+    build_demo(store)
+    window = build_main_window(store, active_actor(store), tasks=tasks)
+    qtbot.addWidget(window)
+    window.show()
+    window.workspace.go("inspections")
+    page = window.pages["inspections"]
+    assert isinstance(page, InspectionPage)
+    qtbot.mouseClick(page.draw_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert isinstance(dialog, DrawDialog)
+    assert dialog.pool_label.text() == "人员库：干部 3 人，专家 12 人"
+    dialog.projects.setValue(2)
+    qtbot.mouseClick(dialog.draw_button, Qt.MouseButton.LeftButton)
+    assert dialog.draw_id, dialog.verdict.text()
+    assert dialog.result.topLevelItemCount() == 2
+
+    qtbot.mouseClick(dialog.pool_button, Qt.MouseButton.LeftButton)
+    pool = dialog.pool_dialog
+    assert pool is not None
+    pool.kind.setCurrentText("专家")
+    pool.name.setText("周立群")
+    pool.phone.setText("abc")
+    qtbot.mouseClick(pool.add_button, Qt.MouseButton.LeftButton)
+    assert "联系电话只能包含数字" in pool.message.text()
+    pool.phone.setText("13904331234")
+    qtbot.mouseClick(pool.add_button, Qt.MouseButton.LeftButton)
+    assert pool.message.text() == "已将 周立群 添加到检查人员库"
+    pool.tree.setCurrentItem(pool.tree.topLevelItem(0))
+    pool.credit_code.setText("91222404MA0000000X")
+    pool.enterprise.setText("珲春市某建筑公司")
+    qtbot.mouseClick(pool.job_button, Qt.MouseButton.LeftButton)
+    assert "任职单位的统一社会信用代码有误" in pool.message.text()
+    pool.reject()
