@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jjg_desktop.qt.case_proposal_dialog import CaseProposalDialog
 from jjg_desktop.qt.detail_tables import fill_table, setup_table
 from jjg_desktop.qt.fact_dialog import FactDialog
 from jjg_desktop.qt.style import set_tone
@@ -28,6 +29,8 @@ from jjg_desktop.qt.verification_print import print_verification
 from jjg_desktop.qt.workspace import Workspace
 from jjg_desktop.rules.qualification import CREDIT, OUTPUT
 from jjg_desktop.rules.verification import CHECKS, FAILED, PASSED
+from jjg_desktop.services.errors import ServiceError
+from jjg_desktop.services.verifications import proposal_draft
 from jjg_desktop.store.registry_queries import (
     FactRow,
     VerificationSummary,
@@ -88,10 +91,16 @@ class VerificationSection(QGroupBox):
         self.print_button = QPushButton(self.tr("打印核查记录…"), self)
         self.print_button.setToolTip(self.tr("预览并打印选中的核查记录（也可在记录上按回车）"))
         self.print_button.clicked.connect(self.print_current)
+        self.propose_button = QPushButton(self.tr("发起拟列入…"), self)
+        self.propose_button.setToolTip(self.tr("以选中的不通过的核查记录为证据，发起异常名录拟列入"))
+        self.propose_button.clicked.connect(self.propose_current)
+        self.proposal: CaseProposalDialog | None = None
+        self.table.currentCellChanged.connect(lambda *_: self._offer_proposal())
         bar = QHBoxLayout()
         bar.addWidget(self.empty, 1)
         bar.addWidget(self.new_button)
         bar.addWidget(self.print_button)
+        bar.addWidget(self.propose_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
@@ -116,6 +125,32 @@ class VerificationSection(QGroupBox):
             n=len(self.rows), day=self.rows[0].verified_on.isoformat()) if self.rows
             else self.tr("尚未核查。"))
         self.print_button.setEnabled(bool(self.rows))
+        self._offer_proposal()
+
+    def _offer_proposal(self) -> None:
+        """Only a failed verification can be proposed, by a county clerk, once a case."""
+        current = next((v for v in self.rows if v.id == self.current_id()), None)
+        failed = current is not None and any(o == FAILED for o in current.outcomes.values())
+        self.propose_button.setVisible(self._ws.actor.role == "county_clerk")
+        self.propose_button.setEnabled(failed)
+
+    @Slot()
+    def propose_current(self) -> None:
+        verification_id = self.current_id()
+        if verification_id is None:
+            return
+        try:
+            draft = proposal_draft(self._ws.service(), verification_id)
+        except ServiceError as exc:
+            self._ws.message.emit(str(exc))
+            return
+        if draft is None:
+            self._ws.message.emit(self.tr("该次核查各项均通过，不能据此发起拟列入"))
+            return
+        if self.proposal is not None:
+            self.proposal.deleteLater()
+        self.proposal = CaseProposalDialog(self._ws, draft, self.window())
+        self.proposal.open()
 
     def current_id(self) -> str | None:
         item = self.table.currentItem()

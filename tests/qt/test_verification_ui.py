@@ -355,3 +355,32 @@ def test_closing_a_filled_form_asks_before_discarding(
     qtbot.keyClick(form, Qt.Key.Key_Escape)
     assert not form.isVisible()
     assert verification_count(store, firm) == 0
+
+
+def test_a_failed_verification_is_proposed_later_from_the_enterprise_page(
+        qtbot: QtBot, ctx: ServiceContext, store: Store, open_window: OpenWindow) -> None:
+    firm = register_firm(ctx)
+    record_verification(ctx, firm, verified_on=date(2026, 4, 2), method="实地核查",
+                        verifiers=["刘晓燕", "金哲"],
+                        checks={"office_present": CheckResult("通过")},
+                        signatures=signed_verification(["刘晓燕", "金哲"], "实地核查"))
+    record_verification(ctx, firm, verified_on=date(2026, 5, 10), method="实地核查",
+                        verifiers=["刘晓燕", "金哲"],
+                        checks={"office_present": CheckResult("不通过", "无人办公")},
+                        signatures=signed_verification(["刘晓燕", "金哲"], "实地核查"))
+    section = open_detail(open_window(), firm).detail.verifications
+    assert section.table.item(0, 0).text() == "2026-05-10"
+    assert section.propose_button.isVisible() and section.propose_button.isEnabled()
+    section.table.setCurrentCell(1, 0)  # the visit that passed: nothing to propose
+    assert not section.propose_button.isEnabled()
+    section.table.setCurrentCell(0, 0)
+    qtbot.mouseClick(section.propose_button, Qt.MouseButton.LeftButton)
+    proposal = section.proposal
+    assert isinstance(proposal, CaseProposalDialog) and proposal.isVisible()
+    assert proposal.chosen_grounds() == ["没有固定办公场所"]
+    qtbot.mouseClick(proposal.submit_button, Qt.MouseButton.LeftButton)
+    assert proposal.case_id is not None
+    with store.db.read() as session:
+        from jjg_desktop.store.models import AbnormalCase
+
+        assert session.get_one(AbnormalCase, proposal.case_id).state == "proposed"
