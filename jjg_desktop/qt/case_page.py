@@ -7,9 +7,10 @@ from datetime import date
 
 from PySide6.QtCore import QCoreApplication, Qt, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QStackedWidget, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QWidget
 
 from jjg_desktop.qt.case_detail import CaseDetailView, escalation_text
+from jjg_desktop.qt.case_new_dialog import NewProposalDialog
 from jjg_desktop.qt.lazy_model import Column, LazyTableModel, ListSource
 from jjg_desktop.qt.record_list import RecordList
 from jjg_desktop.qt.workspace import Destination, Workspace
@@ -115,6 +116,16 @@ class CasePage(QStackedWidget):
         self.mine.setToolTip(self.tr("等待本级（{level}）办理、且在本辖区内的案件").format(
             level=level_text(self.desk.level)) if self.desk.level
             else self.tr("您的角色不办理异常名录案件"))
+        self.new_button = QPushButton(self.tr("新建拟列入…"), self)
+        self.new_button.setToolTip(self.tr("选择入吉企业，以其核查记录和检查发现的问题为证据，"
+                                           "发起异常名录拟列入"))
+        self.new_button.clicked.connect(self.new_proposal)
+        self.new_button.setVisible(workspace.actor.role == "county_clerk")
+        self.new_dialog: NewProposalDialog | None = None
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        bar.addWidget(self.new_button)
+        self.list.add_header(bar)
         self.detail = CaseDetailView(workspace, self)
         self.addWidget(self.list)
         self.addWidget(self.detail)
@@ -134,6 +145,13 @@ class CasePage(QStackedWidget):
             if isinstance(state, str) and state.startswith(STATE_PREFIX) else None,
             waiting_level=self.desk.level if mine else None,
             division_codes=self.desk.division_codes if mine else ())
+
+    @Slot()
+    def new_proposal(self) -> None:
+        if self.new_dialog is not None:
+            self.new_dialog.deleteLater()
+        self.new_dialog = NewProposalDialog(self._ws, self)
+        self.new_dialog.open()
 
     @Slot(object)
     def open(self, case_id: str) -> None:

@@ -4,7 +4,7 @@ evidence the case will carry, and the clerk's account of it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QWidget,
 )
@@ -38,11 +39,10 @@ def _tr(text: str) -> str:
 def describe_evidence(item: dict[str, str]) -> str:
     check = CHECK_BY_KEY.get(item.get("check", ""))
     label = check.label if check else item.get("check", "")
-    if item.get("kind") == "verification":
+    if item.get("kind") == "verification" and not item.get("summary"):
         return _tr("动态核查记录：{check}不通过").format(check=label)
     if item.get("kind") == "attachment":
-        return _tr("现场照片：{check}（{sha}）").format(check=label,
-                                                       sha=item.get("sha256", "")[:12])
+        return _tr("现场照片：{check}").format(check=label)
     return item.get("summary") or item.get("kind", "")
 
 
@@ -69,7 +69,10 @@ class CaseProposalDialog(QDialog):
             grid.addWidget(box, n // GROUND_COLUMNS, n % GROUND_COLUMNS)
             self.grounds[ground] = box
         self.evidence = ui.find(QListWidget, "evidenceList")
-        self.evidence.addItems([describe_evidence(e) for e in draft.evidence])
+        for item in draft.evidence:  # each ticked; the clerk unticks what does not belong
+            entry = QListWidgetItem(describe_evidence(item), self.evidence)
+            entry.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+            entry.setCheckState(Qt.CheckState.Checked)
         self.comment = ui.find(QPlainTextEdit, "commentEdit")
         self.comment.setPlainText(draft.summary)
         self.error = ui.find(QLabel, "errorLabel")
@@ -82,6 +85,10 @@ class CaseProposalDialog(QDialog):
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
 
+    def chosen_evidence(self) -> list[dict[str, str]]:
+        return [item for n, item in enumerate(self.draft.evidence)
+                if self.evidence.item(n).checkState() == Qt.CheckState.Checked]
+
     def chosen_grounds(self) -> list[str]:
         return [ground for ground, box in self.grounds.items() if box.isChecked()]
 
@@ -92,7 +99,7 @@ class CaseProposalDialog(QDialog):
         ctx = self._ws.service()
         enterprise_id = self.draft.enterprise_id
         grounds = self.chosen_grounds()
-        step = StepInput(comment=self.comment.toPlainText(), evidence=self.draft.evidence)
+        step = StepInput(comment=self.comment.toPlainText(), evidence=self.chosen_evidence())
         self.submit_button.setEnabled(False)
         run_service(self._ws.tasks, f"case-propose-{id(self)}",
                     lambda _state: propose(ctx, enterprise_id, grounds=grounds, step=step),

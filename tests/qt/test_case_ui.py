@@ -457,3 +457,36 @@ def test_the_decision_number_is_checked_as_the_province_writes_it(
     assert "决定文号 吉建管异〔2026〕3号 已用于“江苏华泰建设工程有限公司”的异常名录案件" in (
         detail.notice.text())
     assert detail.status.text() == "市州同意（待省厅决定）"
+
+
+def test_a_new_proposal_from_the_case_page_with_evidence_to_tick(
+        qtbot: QtBot, store: Store, sample: Sample, open_as: OpenAs,
+        type_chinese: TypeChinese) -> None:
+    ent = sample.enterprise("江苏华泰建设工程有限公司", home=("320000", "江苏省"))
+    sample.enterprise("珲春本地建筑有限公司")
+    failed = phone_check(store, ent, date(2026, 5, 11), FAILED)
+    phone_check(store, ent, date(2026, 5, 1), PASSED)
+    window = open_as(COUNTY)
+    window.workspace.go("cases")
+    page = window.pages["cases"]
+    assert isinstance(page, CasePage)
+    assert page.new_button.isVisible()
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    chooser = page.new_dialog
+    assert chooser is not None and chooser.isVisible()
+    type_chinese(chooser.search, "华泰")
+    assert chooser.matches.count() == 1  # out-of-province enterprises only
+    qtbot.mouseClick(chooser.next_button, Qt.MouseButton.LeftButton)
+    proposal = chooser.proposal
+    assert proposal is not None and proposal.isVisible()
+    assert proposal.chosen_grounds() == []
+    texts = [proposal.evidence.item(n).text() for n in range(proposal.evidence.count())]
+    assert texts == ["2026-05-11 电话核查：能够取得联系不通过"]  # the passed call is left out
+    proposal.grounds["联系不上"].setChecked(True)
+    type_chinese(proposal.comment, "三次电话均未接通")
+    qtbot.mouseClick(proposal.submit_button, Qt.MouseButton.LeftButton)
+    assert proposal.case_id is not None
+    with store.db.read() as session:
+        case = session.get_one(AbnormalCase, proposal.case_id)
+        assert case.state == "proposed" and [e["id"] for e in case.evidence] == [failed]
+    assert not open_as(PREFECTURE).pages["cases"].new_button.isVisible()
