@@ -160,8 +160,10 @@ class NoticeDialog(_FormDialog):
         self.kind.addItems(list(NOTICE_KINDS))
         self.received_by = QLineEdit(self)
         self.received_by.setPlaceholderText(_tr("受检单位签收人（可稍后填写）"))
-        self.form.addRow(QLabel(_tr("就本次检查的 {n} 个待整改问题签发文书，编号自动生成。")
-                                .format(n=len(open_findings)), self))
+        units = {f.enterprise or f.responsible_role for f in open_findings}
+        self.form.addRow(QLabel(_tr("就本次检查的 {n} 个待整改问题签发文书：每个责任单位一份"
+                                    "（共 {units} 份），编号自动生成。")
+                                .format(n=len(open_findings), units=len(units)), self))
         self.row(_tr("文书"), self.kind)
         self.row(_tr("签收人"), self.received_by)
         self.finish()

@@ -735,13 +735,14 @@ class InspectionForm(QWidget):
 
         def submit() -> str:
             try:
-                notice_id = notices.issue_notice(self._ws.service(), self.inspection_id,
-                                                 kind=dialog.kind.currentText(),
-                                                 received_by=dialog.received_by.text())
+                issued = notices.issue_notices(self._ws.service(), self.inspection_id,
+                                               kind=dialog.kind.currentText(),
+                                               received_by=dialog.received_by.text())
             except ServiceError as exc:
                 return str(exc)
-            self._ws.saved(self.tr("已签发{kind}").format(kind=dialog.kind.currentText()),
-                           "rectification_notice", notice_id)
+            self._ws.saved(self.tr("已签发{kind} {n} 份（每个责任单位一份）").format(
+                kind=dialog.kind.currentText(), n=len(issued)),
+                "rectification_notice", issued[0])
             self.reload()
             return ""
 

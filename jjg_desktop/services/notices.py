@@ -9,54 +9,93 @@ from sqlalchemy import select
 
 from jjg_desktop.rules import inspection as rules
 from jjg_desktop.services import signatures
-from jjg_desktop.services.context import ServiceContext, change
+from jjg_desktop.services.context import Change, ServiceContext, change
 from jjg_desktop.services.errors import InvalidInput, NotFound
 from jjg_desktop.services.inspection_base import load
 from jjg_desktop.services.numbering import next_notice_number
 from jjg_desktop.store.base import new_id
-from jjg_desktop.store.models import Finding, RectificationNotice
+from jjg_desktop.store.models import Finding, Inspection, RectificationNotice
+
+
+def _unit(f: Finding) -> str:
+    """The responsible unit a finding is addressed to: its enterprise, else its role."""
+    return f.enterprise_id or f.responsible_role or ""
 
 
 def issue_notice(ctx: ServiceContext, inspection_id: str, *, kind: str = rules.NOTICE_KINDS[0],
                  finding_ids: Sequence[str] | None = None, deadline: date | None = None,
                  received_by: str = "") -> str:
-    """Number and issue a notice on the selected open findings (all of them by default);
-    its deadline is the one given, else the latest of its findings. Returns its id."""
-    if kind not in rules.NOTICE_KINDS:
-        raise InvalidInput(f"文书类型应为 {'、'.join(rules.NOTICE_KINDS)} 之一")
+    """Number and issue one notice on the selected open findings of one responsible unit
+    (all of them by default, when they are all one unit's); its deadline is the one given,
+    else the latest of its findings. Returns its id."""
     with change(ctx) as ch:
-        insp = load(ch.session, inspection_id)
-        if insp.status != rules.COMPLETED:
-            raise InvalidInput(f"请先完成检查记录（签名后锁定），再下达{kind}")
-        open_findings = {f.id: f for f in ch.session.scalars(select(Finding).where(
-            Finding.inspection_id == insp.id, Finding.deleted_at.is_(None),
-            Finding.status.in_(rules.OPEN_FINDINGS)).order_by(
-            Finding.created_at, Finding.item_code))}
+        insp, open_findings = _open_findings(ch, inspection_id, kind)
         chosen = list(open_findings) if finding_ids is None else list(dict.fromkeys(finding_ids))
         unknown = [i for i in chosen if i not in open_findings]
         if unknown:
             raise InvalidInput("所选问题不属于本次检查，或已整改、已撤销")
-        if not chosen:
-            raise InvalidInput(f"本次检查没有待整改的问题，无需下达{kind}")
-        if deadline is not None and deadline < ch.today:
-            raise InvalidInput("整改期限不能早于今天")
-        due = rules.notice_deadline((open_findings[i].deadline for i in chosen), deadline)
-        if due is None:
-            raise InvalidInput("所选问题尚未确定整改期限，请填写通知书的整改期限")
-        notice = RectificationNotice(
-            id=new_id(), inspection_id=insp.id,
-            number=next_notice_number(ch.session, ctx.actor.division_code, kind,
-                                      ch.today.year),
-            kind=kind, issued_on=ch.today, deadline=due, received_by=received_by.strip(),
-            finding_ids=chosen, created_at=ch.now, updated_at=ch.now)
-        ch.session.add(notice)
-        data = {"id": notice.id, "inspection_id": insp.id, "number": notice.number,
-                "kind": kind, "issued_on": notice.issued_on.isoformat(),
-                "deadline": due.isoformat(), "received_by": notice.received_by,
-                "finding_ids": chosen}
-        ch.record(action="notice.issue", entity="rectification_notice", entity_id=notice.id,
-                  data=data)
-        return notice.id
+        units = {_unit(open_findings[i]) for i in chosen}
+        if len(units) > 1:
+            raise InvalidInput(f"所选问题分属 {len(units)} 个责任单位：一份{kind}只送达一个"
+                               "责任单位，请按责任单位分别签发")
+        return _issue(ch, insp, kind, [open_findings[i] for i in chosen], deadline,
+                      received_by)
+
+
+def issue_notices(ctx: ServiceContext, inspection_id: str, *,
+                  kind: str = rules.NOTICE_KINDS[0], deadline: date | None = None,
+                  received_by: str = "") -> list[str]:
+    """One notice for each responsible unit of the inspection's open findings, numbered in
+    turn, in one transaction. Returns their ids."""
+    with change(ctx) as ch:
+        insp, open_findings = _open_findings(ch, inspection_id, kind)
+        by_unit: dict[str, list[Finding]] = {}
+        for f in open_findings.values():
+            by_unit.setdefault(_unit(f), []).append(f)
+        return [_issue(ch, insp, kind, findings, deadline, received_by)
+                for findings in by_unit.values()]
+
+
+def _open_findings(ch: Change, inspection_id: str,
+                   kind: str) -> tuple[Inspection, dict[str, Finding]]:
+    if kind not in rules.NOTICE_KINDS:
+        raise InvalidInput(f"文书类型应为 {'、'.join(rules.NOTICE_KINDS)} 之一")
+    insp = load(ch.session, inspection_id)
+    if insp.status != rules.COMPLETED:
+        raise InvalidInput(f"请先完成检查记录（签名后锁定），再下达{kind}")
+    found = {f.id: f for f in ch.session.scalars(select(Finding).where(
+        Finding.inspection_id == insp.id, Finding.deleted_at.is_(None),
+        Finding.status.in_(rules.OPEN_FINDINGS)).order_by(
+        Finding.created_at, Finding.item_code))}
+    if not found:
+        raise InvalidInput(f"本次检查没有待整改的问题，无需下达{kind}")
+    return insp, found
+
+
+def _issue(ch: Change, insp: Inspection, kind: str, findings: list[Finding],
+           deadline: date | None, received_by: str) -> str:
+    if not findings:
+        raise InvalidInput(f"本次检查没有待整改的问题，无需下达{kind}")
+    if deadline is not None and deadline < ch.today:
+        raise InvalidInput("整改期限不能早于今天")
+    due = rules.notice_deadline((f.deadline for f in findings), deadline)
+    if due is None:
+        raise InvalidInput("所选问题尚未确定整改期限，请填写通知书的整改期限")
+    chosen = [f.id for f in findings]
+    notice = RectificationNotice(
+        id=new_id(), inspection_id=insp.id,
+        number=next_notice_number(ch.session, ch.ctx.actor.division_code, kind, ch.today.year),
+        kind=kind, issued_on=ch.today, deadline=due, received_by=received_by.strip(),
+        finding_ids=chosen, created_at=ch.now, updated_at=ch.now)
+    ch.session.add(notice)
+    ch.session.flush()
+    data = {"id": notice.id, "inspection_id": insp.id, "number": notice.number,
+            "kind": kind, "issued_on": notice.issued_on.isoformat(),
+            "deadline": due.isoformat(), "received_by": notice.received_by,
+            "finding_ids": chosen}
+    ch.record(action="notice.issue", entity="rectification_notice", entity_id=notice.id,
+              data=data)
+    return notice.id
 
 
 def sign_receipt(ctx: ServiceContext, notice_id: str, *, signer_name: str, png: bytes) -> str:

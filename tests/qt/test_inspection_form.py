@@ -209,8 +209,14 @@ def test_a_whole_spot_check_from_draw_to_printed_record(
     qtbot.mouseClick(form.notice_button, Qt.MouseButton.LeftButton)
     assert isinstance(form.dialog, NoticeDialog)
     ok(form.dialog)
-    number = stored(store, inspection_id).notices[0].number
-    assert number in form.notice_line.text()
+    issued = stored(store, inspection_id).notices
+    # the findings are the client's and the contractor's: one notice to each
+    assert len(issued) == 2
+    units = [{f.enterprise or f.responsible_role for f in stored(store, inspection_id).findings
+              if f.id in n.finding_ids} for n in issued]
+    assert all(len(u) == 1 for u in units) and units[0] != units[1]
+    assert "每个责任单位一份" in window.statusBar().currentMessage()
+    assert all(n.number in form.notice_line.text() for n in issued)
 
     qtbot.mouseClick(form.print_button, Qt.MouseButton.LeftButton)
     preview = form.preview

@@ -74,7 +74,7 @@ def test_no_line_starts_with_closing_punctuation_and_no_heading_is_orphaned(
         ("SM-07", "JS-02", "SG-03", "XM-01"))}
     inspection_id = completed(ctx, project, photo, answers,
                               conclusion="；".join(_remark(extra) for _ in range(2)))
-    notice_id = notices.issue_notice(ctx, inspection_id, received_by="张立新")
+    notice_id = notices.issue_notices(ctx, inspection_id, received_by="张立新")[0]
     for render, name, target in ((render_inspection_record, "记录", inspection_id),
                                  (render_rectification_notice, "通知书", notice_id)):
         laid_out.clear()

@@ -233,15 +233,23 @@ def test_a_notice_is_numbered_and_due_with_its_latest_finding(ctx, store, projec
     sign_all(ctx, inspection_id)
     inspections.complete(ctx, inspection_id, "发现2项问题。")
     d = detail(store, inspection_id)
-    first = notices.issue_notice(ctx, inspection_id)
-    board = next(f.id for f in d.findings if f.item_code == "SM-07")
-    second = notices.issue_notice(ctx, inspection_id, finding_ids=[board],
-                                  deadline=TODAY + timedelta(days=3))
+    # one notice per responsible unit: the contractor's board, the client's guarantee
+    with pytest.raises(InvalidInput, match="分属 2 个责任单位"):
+        notices.issue_notice(ctx, inspection_id)
+    first, second = notices.issue_notices(ctx, inspection_id)
     (n1, n2) = detail(store, inspection_id).notices
     assert (n1.id, n2.id) == (first, second)
     assert n1.number == "珲春住建市整〔2026〕1号" and n2.number == "珲春住建市整〔2026〕2号"
-    assert n1.deadline == TODAY + timedelta(days=30)  # JS-06 allows 30 days, SM-07 seven
-    assert set(n1.finding_ids) == {f.id for f in d.findings} and n2.finding_ids == (board,)
+    by_item = {f.id: f.item_code for f in d.findings}
+    assert {by_item[n1.finding_ids[0]], by_item[n2.finding_ids[0]]} == {"SM-07", "JS-06"}
+    assert len(n1.finding_ids) == len(n2.finding_ids) == 1
+    deadlines = {by_item[n.finding_ids[0]]: n.deadline for n in (n1, n2)}
+    assert deadlines == {"JS-06": TODAY + timedelta(days=30), "SM-07": TODAY + timedelta(days=7)}
+    board = next(f.id for f in d.findings if f.item_code == "SM-07")
+    third = notices.issue_notice(ctx, inspection_id, finding_ids=[board],
+                                 deadline=TODAY + timedelta(days=3))
+    n3 = detail(store, inspection_id).notices[2]
+    assert n3.id == third and n3.number == "珲春住建市整〔2026〕3号" and n3.finding_ids == (board,)
     with pytest.raises(InvalidInput, match="不属于本次检查"):
         notices.issue_notice(ctx, inspection_id, finding_ids=["nope"])
     notices.sign_receipt(ctx, first, signer_name="张立新", png=signature_png())

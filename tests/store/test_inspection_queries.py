@@ -30,18 +30,20 @@ def test_overdue_rectifications_are_open_findings_past_their_deadline(ctx, store
     project = site(store, clock.now).project_id
     inspection_id = completed(ctx, project, photo, {"SM-07": ("不符合", "告示牌不全"),
                                                     "JS-06": ("不符合", "未提供支付担保")})
-    notice = notices.issue_notice(ctx, inspection_id)
+    issued = notices.issue_notices(ctx, inspection_id)
+    assert len(issued) == 2  # the contractor's and the client's
     with store.db.read() as s:
         assert overdue_rectifications(s, TODAY + timedelta(days=7)) == []
         (row,) = overdue_rectifications(s, TODAY + timedelta(days=10))
         assert (row.item_code, row.days_overdue) == ("SM-07", 3)
         assert row.project == "珲春市第一中学综合教学楼新建工程"
         assert row.enterprise == "吉林省鑫源建筑工程有限公司"
-        assert row.notice_number == "珲春住建市整〔2026〕1号"
+        assert row.notice_number in ("珲春住建市整〔2026〕1号", "珲春住建市整〔2026〕2号")
         later = overdue_rectifications(s, TODAY + timedelta(days=40))
         assert [r.item_code for r in later] == ["SM-07", "JS-06"]  # longest overdue first
         assert overdue_rectifications(s, TODAY + timedelta(days=40), ["220102"]) == []
-    assert notice
+        assert {r.notice_number for r in later} == {
+            "珲春住建市整〔2026〕1号", "珲春住建市整〔2026〕2号"}  # each finding its unit's
 
 
 def test_findings_of_an_open_record_are_not_yet_overdue(ctx, store, clock):
