@@ -8,15 +8,21 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jjg_desktop.services.context import Store
 from jjg_desktop.services.errors import ServiceError
 from jjg_desktop.store import queries
+from jjg_desktop.store.models import Division, Enterprise, JilinRegistration
 
 PAGE = 1000
 ENTERPRISE_COLUMNS = (
-    "企业名称", "统一社会信用代码", "注册地", "所在区划", "联系人", "联系电话", "状态")
+    "企业名称", "统一社会信用代码", "注册地省份", "登记日期", "在吉办公地址", "在吉负责人",
+    "联系电话", "登记编号", "资质", "安全生产许可证号", "安全生产许可证有效期", "承诺事项",
+    "法定代表人", "登记地区", "状态")
+"""The registration sheet's columns (`registration_import.HEADERS`), so an export imports
+back unchanged, then the status."""
 PROJECT_COLUMNS = (
     "项目编号", "项目名称", "区划", "类型", "状态", "建设单位", "施工单位", "监理单位")
 Progress = Callable[[int, int], bool]
@@ -25,13 +31,33 @@ Progress = Callable[[int, int], bool]
 def export_enterprises(store: Store, f: queries.EnterpriseFilter, path: Path, *,
                        sort: str = "registered", order: queries.SortOrder = "desc",
                        progress: Progress | None = None) -> int:
-    """Write the filtered enterprise list; returns the number of rows written."""
+    """Write the filtered enterprise list as the registration sheet (every column the import
+    reads, so it imports back unchanged); returns the number of rows written."""
     def rows(session: Session) -> Iterator[Sequence[Any]]:
         for ids in _pages(lambda off: queries.enterprise_ids(
                 session, f, sort=sort, order=order, limit=PAGE, offset=off)):
+            found = {e.id: e for e in session.scalars(select(Enterprise).where(
+                Enterprise.id.in_(ids)))}
+            current: dict[str, JilinRegistration] = {}
+            for reg in session.scalars(select(JilinRegistration).where(
+                    JilinRegistration.enterprise_id.in_(ids),
+                    JilinRegistration.deleted_at.is_(None)).order_by(
+                    JilinRegistration.registered_on.desc())):
+                current.setdefault(reg.enterprise_id, reg)
+            divisions = {d.code: d.name for d in session.scalars(select(Division))}
             for r in queries.enterprise_rows(session, ids):
-                yield (r.name, r.credit_code, r.home_province, r.division, r.contact_person,
-                       r.contact_phone, r.status)
+                ent, reg = found[r.id], current.get(r.id)
+                yield (ent.name, ent.credit_code, ent.home_province,
+                       reg.registered_on if reg else None,
+                       reg.office_address if reg else ent.address,
+                       reg.person_in_charge if reg else ent.contact_person,
+                       reg.phone if reg else ent.contact_phone,
+                       reg.registration_no if reg else "",
+                       "、".join(ent.qualifications or []), ent.safety_licence_no,
+                       ent.safety_licence_expiry, "、".join(reg.commitments or []) if reg else "",
+                       ent.legal_representative,
+                       divisions.get(reg.division_code if reg else ent.division_code, ""),
+                       ent.status)
 
     with store.db.read() as session:
         total = queries.enterprise_count(session, f)
@@ -97,7 +123,8 @@ def _fill_and_save(tmp: str, title: str, columns: Sequence[str],
     ws = wb.create_sheet(title)
     try:
         ws.freeze_panes = "A2"
-        for i, width in enumerate((40, 22, 14, 16, 12, 16, 10, 30), start=1):
+        for i, width in enumerate((40, 22, 14, 12, 30, 12, 16, 16, 30, 26, 14, 30, 12, 12, 10),
+                                  start=1):
             ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width = width
         header = []
         for name in columns:

@@ -300,11 +300,28 @@ def test_export_writes_exactly_the_filtered_sorted_list(
     choose_file(monkeypatch, "getSaveFileName", target)
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
     rows = read_xlsx(target)
-    assert rows[0] == ["企业名称", "统一社会信用代码", "注册地", "所在区划", "联系人",
-                       "联系电话", "状态"]
+    assert rows[0] == ["企业名称", "统一社会信用代码", "注册地省份", "登记日期", "在吉办公地址",
+                       "在吉负责人", "联系电话", "登记编号", "资质", "安全生产许可证号",
+                       "安全生产许可证有效期", "承诺事项", "法定代表人", "登记地区", "状态"]
     assert [r[0] for r in rows[1:]] == shown
-    assert rows[1][2:] == ["江苏省", "珲春市", "陈刚", "13904330001", "正常"]
+    assert rows[1][2] == "江苏省" and rows[1][5:7] == ["陈刚", "13904330001"]
+    assert rows[1][13:] == ["珲春市", "正常"]
     assert window.statusBar().currentMessage() == f"已导出 2 家入吉企业到 {target}"
+
+
+def test_an_export_imports_back_unchanged(
+        qtbot: QtBot, monkeypatch: MonkeyPatch, ctx: ServiceContext, open_window: OpenWindow,
+        tmp_path: Path) -> None:
+    _full_firm(ctx)
+    register_firm(ctx, 2, "江苏第2建设工程有限公司")
+    window = open_window()
+    page = enterprises_page(window)
+    target = tmp_path / "导出再导入.xlsx"
+    choose_file(monkeypatch, "getSaveFileName", target)
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    dialog = page.open_import(target)
+    assert [r[3] for r in table_texts(dialog)] == ["无变化", "无变化"], table_texts(dialog)
+    assert not dialog.apply_button.isEnabled()
 
 
 def test_cancelling_an_export_leaves_no_file(qtbot: QtBot, monkeypatch: MonkeyPatch,

@@ -21,9 +21,9 @@ def test_export_writes_exactly_the_filtered_rows(store, clock, tmp_path):
 
     rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
     assert written == 2
-    assert rows[0][:3] == ("企业名称", "统一社会信用代码", "注册地")
+    assert rows[0][:3] == ("企业名称", "统一社会信用代码", "注册地省份")
     assert [r[0] for r in rows[1:]] == ["珲春市宏达建筑工程有限公司", "珲春市鑫源市政工程有限公司"]
-    assert rows[1][3] == "珲春市"
+    assert rows[1][13] == "珲春市"  # 登记地区
 
 
 def test_export_to_an_impossible_place_says_so_and_leaves_no_file(store, clock, tmp_path):
