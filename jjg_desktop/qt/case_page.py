@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QWidget
 
 from jjg_desktop.qt.case_detail import CaseDetailView, escalation_text
 from jjg_desktop.qt.case_new_dialog import NewProposalDialog
+from jjg_desktop.qt.export_action import ListExport, export_shown
 from jjg_desktop.qt.lazy_model import Column, LazyTableModel, ListSource
 from jjg_desktop.qt.record_list import RecordList
 from jjg_desktop.qt.workspace import Destination, Workspace
@@ -125,6 +126,15 @@ class CasePage(QStackedWidget):
         bar = QHBoxLayout()
         bar.addStretch(1)
         bar.addWidget(self.new_button)
+        self.export_button = QPushButton(self.tr("导出…"), self)
+        self.export_button.setToolTip(self.tr("把当前筛选、排序后的列表导出为 Excel"))
+        title = self.tr("异常名录案件")
+        self.export_button.clicked.connect(
+            lambda: export_shown(self.exporter, workspace.store, title, self.model, SOURCE,
+                                 self.list.current_query()))
+        self.exporter = ListExport(workspace, self, what=title, unit=self.tr("件"),
+                                   file_stem=title)
+        bar.addWidget(self.export_button)
         self.list.add_header(bar)
         self.detail = CaseDetailView(workspace, self)
         self.addWidget(self.list)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
@@ -126,3 +127,21 @@ class ListExport(QObject):
             dialog.reset()
             dialog.hide()
             dialog.deleteLater()
+
+
+def export_shown(exporter: ListExport, store: Any, title: str, model: Any, source: Any,
+                 query: tuple[Any, str | None, Any]) -> None:
+    """Export a list page's rows as its columns show them, filtered and sorted as shown."""
+    from jjg_desktop.services.exports import export_list
+
+    filter_, sort, order = query
+    columns = list(model.columns)
+
+    def export(path: Path, progress: Progress) -> int:
+        return export_list(store, title, [c.title for c in columns], ids=source.ids,
+                           rows=source.rows, count=source.count,
+                           values=lambda r: [c.text(r) for c in columns], filter_=filter_,
+                           sort=sort or source.default_sort,
+                           order=order or source.default_order, path=path, progress=progress)
+
+    exporter.ask_and_run(export)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QWidget
 
 from jjg_desktop.qt import labels
 from jjg_desktop.qt.draw_dialog import DrawDialog
+from jjg_desktop.qt.export_action import ListExport, export_shown
 from jjg_desktop.qt.inspection_form import InspectionForm
 from jjg_desktop.qt.lazy_model import Column, LazyTableModel, ListSource
 from jjg_desktop.qt.new_inspection_dialog import NewInspectionDialog
@@ -72,6 +73,14 @@ class InspectionPage(QStackedWidget):
         bar.addStretch(1)
         bar.addWidget(self.new_button)
         bar.addWidget(self.draw_button)
+        self.export_button = QPushButton(self.tr("导出…"), self)
+        self.export_button.setToolTip(self.tr("把当前筛选、排序后的列表导出为 Excel"))
+        self.export_button.clicked.connect(
+            lambda: export_shown(self.exporter, workspace.store, self.tr("检查"), self.model,
+                                 SOURCE, self.list.current_query()))
+        self.exporter = ListExport(workspace, self, what=self.tr("检查"), unit=self.tr("次"),
+                                   file_stem=self.tr("检查"))
+        bar.addWidget(self.export_button)
         self.list.add_header(bar)
         self.form = InspectionForm(workspace, self)
         self.addWidget(self.list)

@@ -79,6 +79,23 @@ def export_projects(store: Store, f: queries.ProjectFilter, path: Path, *,
         return _write(path, "项目", PROJECT_COLUMNS, rows(session), total, progress)
 
 
+def export_list(store: Store, title: str, headers: Sequence[str], *,
+                ids: Callable[..., list[Any]], rows: Callable[[Session, Sequence[Any]], Any],
+                count: Callable[[Session, Any], int], values: Callable[[Any], Sequence[Any]],
+                filter_: Any, sort: str, order: queries.SortOrder, path: Path,
+                progress: Progress | None = None) -> int:
+    """Any list as the clerk sees it (its read model, filter, sort and columns) to .xlsx;
+    returns the number of rows written."""
+    def lines(session: Session) -> Iterator[Sequence[Any]]:
+        for page in _pages(lambda off: ids(session, filter_, sort=sort, order=order,
+                                          limit=PAGE, offset=off)):
+            for r in rows(session, page):
+                yield values(r)
+
+    with store.db.read() as session:
+        return _write(path, title, headers, lines(session), count(session, filter_), progress)
+
+
 def _pages(fetch: Callable[[int], list[str]]) -> Iterator[list[str]]:
     offset = 0
     while True:

@@ -48,3 +48,30 @@ def test_an_inspection_is_found_by_the_number_people_say(
         page.list.search.setText(typed)
     qtbot.waitUntil(lambda: _numbers(page) == [wanted])
     assert page.list.count_label.text() == "共 1 次检查"
+
+
+def test_the_inspection_list_exports_as_shown(
+        qtbot: QtBot, ctx: ServiceContext, store: Store, clock, open_window: OpenWindow,
+        monkeypatch, tmp_path) -> None:
+    import openpyxl
+    from PySide6.QtWidgets import QFileDialog
+
+    place = site(store, clock.now)
+    for _ in range(12):
+        started(ctx, place.project_id)
+    window = open_window()
+    window.workspace.go("inspections")
+    page = window.pages["inspections"]
+    assert isinstance(page, InspectionPage)
+    qtbot.keyClicks(page.list.search, "7")
+    qtbot.waitUntil(lambda: len(_numbers(page)) == 1)
+    target = tmp_path / "检查.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *_a, **_k: (str(target), "")))
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(target.exists)
+    rows = list(openpyxl.load_workbook(target).active.iter_rows(values_only=True))
+    headers = [page.model.headerData(c, Qt.Orientation.Horizontal)
+               for c in range(page.model.columnCount())]
+    assert list(rows[0]) == headers
+    assert len(rows) == 2 and rows[1][headers.index("编号")] == _numbers(page)[0]
