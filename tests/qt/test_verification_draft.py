@@ -127,6 +127,10 @@ def test_a_form_thrown_away_without_closing_comes_back_whole_and_saves(
     assert form.signatures.pad.strokes() == ink and form.signatures.confirm_button.isEnabled()
     assert form.draft_state() == before
 
+    qtbot.mouseClick(form.signatures.confirm_button, Qt.MouseButton.LeftButton)  # 金哲's ink
+    type_chinese(form.representative, "陈刚")  # the enterprise's representative signs too
+    form.signatures.signer.setCurrentText("陈刚")
+    drag(qtbot, form.signatures.pad.canvas)
     type_chinese(form.notes, "，已拍照")  # saved at once, before the draft catches up
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert form.verification_id is not None and not form.draft_bar.isVisible()
@@ -137,7 +141,8 @@ def test_a_form_thrown_away_without_closing_comes_back_whole_and_saves(
     assert record.checks["office_present"]["note"] == "登记地址为空置商铺，无人办公"
     assert record.checks["reachable"]["calls"][0]["note"] == "对方称仍在珲春施工"
     assert [p.check for p in record.photos] == ["office_present"]
-    assert sorted(s.name for s in record.signatures) == ["刘晓燕", "金哲"]
+    assert sorted((s.role, s.name) for s in record.signatures) == [
+        ("企业代表", "陈刚"), ("核查人员", "刘晓燕"), ("核查人员", "金哲")]
     qtbot.wait(700)  # past the debounce: nothing brings the draft back
     assert draft(store, firm) is None
 

@@ -244,7 +244,7 @@ def test_the_demo_county_is_loaded_and_its_users_pull_it(
         db_url: str, files_dir: Path, engine: Engine):
     done = _cli("demo", "--db", db_url, "--files", str(files_dir))
     assert done.returncode == 0, done.stderr
-    assert "演示县：珲春市（222404）" in done.stdout and "已载入 2500 条记录" in done.stdout
+    assert "演示县：珲春市（222404）" in done.stdout and "已载入 2515 条记录" in done.stdout
     passwords = dict(re.findall(r"^\s+(\S+)\s+([a-z0-9]{12})\s", done.stdout, re.MULTILINE))
     assert set(passwords) == {"clerk222404-1", "inspector222404-1", "reviewer222400",
                               "admin220000"}
@@ -261,8 +261,9 @@ def test_the_demo_county_is_loaded_and_its_users_pull_it(
     kinds: dict[str, int] = {}
     for change in received:
         kinds[change.entity] = kinds.get(change.entity, 0) + 1
-    assert len(received) == 2500
+    assert len(received) == 2515
     assert (kinds["project"], kinds["inspection"], kinds["enterprise"]) == (150, 12, 300)
+    assert kinds["pool_member"] == 15  # the county's 检查人员库: 3 officials, 12 experts
     assert {c.entity for c in far} == {"enterprise", "jilin_registration", "checklist_template"}
     with Session(engine) as session:
         assert session.get_one(User, "reviewer222400").role == "prefecture_reviewer"
