@@ -84,7 +84,18 @@ class PoolDialog(QDialog):
             widget.setMinimumHeight(TOUCH)
             form.addRow(caption, widget)
         self.add_button.setMinimumHeight(TOUCH)
-        form.addRow("", self.add_button)
+        self.update_button = QPushButton(self.tr("保存对所选人员的修改"), add)
+        self.update_button.clicked.connect(self.update_member)
+        self.deactivate_button = QPushButton(self.tr("停用所选人员"), add)
+        self.deactivate_button.setToolTip(self.tr("停用后不再参与抽取；已有的检查记录不变"))
+        self.deactivate_button.clicked.connect(self.deactivate_member)
+        for button in (self.update_button, self.deactivate_button):
+            button.setMinimumHeight(TOUCH)
+            button.setEnabled(False)
+        actions = QHBoxLayout()
+        for button in (self.add_button, self.update_button, self.deactivate_button):
+            actions.addWidget(button)
+        form.addRow("", actions)
 
         job = QGroupBox(self.tr("为所选人员记录任职经历"), self)
         self.job_box = job
@@ -150,12 +161,53 @@ class PoolDialog(QDialog):
         item = self.tree.currentItem()
         return item.data(0, Qt.ItemDataRole.UserRole) if item is not None else ""
 
+    def _member(self) -> PoolMemberView | None:
+        return next((m for m in self.members if m.id == self.current_id()), None)
+
     @Slot()
     def _selected(self) -> None:
         item = self.tree.currentItem()
         self.job_box.setEnabled(item is not None)
+        member = self._member()
+        for button in (self.update_button, self.deactivate_button):
+            button.setEnabled(member is not None)
         if item is not None:
             self.job_box.setTitle(self.tr("为 {name} 记录任职经历").format(name=item.text(0)))
+        if member is not None:  # the form shows the member, to correct
+            self.kind.setCurrentText(member.kind)
+            for edit, value in ((self.name, member.name),
+                                (self.cert_no, member.enforcement_cert_no),
+                                (self.specialty, member.specialty),
+                                (self.employer, member.employer), (self.phone, member.phone),
+                                (self.username, member.username)):
+                edit.setText(value)
+
+    def _save(self, member: PoolMemberView, *, active: bool) -> bool:
+        try:
+            draws.update_pool_member(
+                self._ws.service(), member.id, name=self.name.text(),
+                enforcement_cert_no=self.cert_no.text(), specialty=self.specialty.text(),
+                employer=self.employer.text(), phone=self.phone.text(), active=active)
+        except ServiceError as exc:
+            self._say(self.tr("未保存：{reason}").format(reason=exc), "error")
+            return False
+        return True
+
+    @Slot()
+    def update_member(self) -> None:
+        member = self._member()
+        if member is not None and self._save(member, active=True):
+            self.reload(select=member.id)
+            self._say(self.tr("已保存 {name} 的修改").format(name=self.name.text().strip()))
+            self._ws.saved(self.message.text(), "pool_member", member.id)
+
+    @Slot()
+    def deactivate_member(self) -> None:
+        member = self._member()
+        if member is not None and self._save(member, active=False):
+            self.reload()
+            self._say(self.tr("已停用 {name}：不再参与抽取").format(name=member.name))
+            self._ws.saved(self.message.text(), "pool_member", member.id)
 
     def _say(self, text: str, tone: str = "") -> None:
         self.message.setText(text)

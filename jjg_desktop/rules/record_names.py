@@ -23,7 +23,7 @@ COMMAND_NAMES = {
     "verification.record": "动态核查",
     "case.transition": "异常名录案件办理",
     "draw.make": "双随机抽取",
-    "pool.add_member": "执法人员库添加成员",
+    "pool.add_member": "执法人员库添加成员", "pool.update_member": "修改或停用检查人员库成员",
     "pool.add_employment": "记录人员任职经历",
     "signature.add": "签名",
     "inspection.plan": "计划检查",

@@ -61,6 +61,36 @@ def add_pool_member(ctx: ServiceContext, *, kind: str, name: str, enforcement_ce
         return member.id
 
 
+def update_pool_member(ctx: ServiceContext, member_id: str, *, name: str,
+                       enforcement_cert_no: str = "", specialty: str = "", employer: str = "",
+                       phone: str = "", active: bool = True) -> None:
+    """Correct a member's particulars, or take them out of the draws (停用) and back."""
+    if not name.strip():
+        raise InvalidInput("请填写姓名")
+    if phone.strip() and (problem := contact_problem("contact_phone", phone.strip())):
+        raise InvalidInput(problem)
+    with change(ctx) as ch:
+        member = ch.session.get(PoolMember, member_id)
+        if member is None or member.deleted_at is not None:
+            raise NotFound("该人员不在库中")
+        if member.kind == rules.OFFICIAL and not enforcement_cert_no.strip():
+            raise InvalidInput("干部应填写执法证号")
+        before = {"name": member.name, "enforcement_cert_no": member.enforcement_cert_no,
+                  "specialty": member.specialty, "employer": member.employer,
+                  "phone": member.phone, "active": member.active}
+        after = {"name": name.strip(), "enforcement_cert_no": enforcement_cert_no.strip(),
+                 "specialty": specialty.strip(), "employer": employer.strip(),
+                 "phone": phone.strip(), "active": active}
+        if after == before:
+            return
+        for key, value in after.items():
+            setattr(member, key, value)
+        member.updated_at = ch.now
+        ch.record(action="pool.update_member", entity="pool_member", entity_id=member.id,
+                  data={"before": before, "after": after}, args={"id": member.id, **after},
+                  base_version=member.server_version)
+
+
 def add_employment(ctx: ServiceContext, member_id: str, *, credit_code: str,
                    enterprise_name: str, start: date, end: date | None) -> str:
     if end is not None and end < start:

@@ -142,6 +142,9 @@ RULES: tuple[Rule, ...] = (
         Write("jilin_registration", create=True, update=REGISTRATION, moves=True))),
     Rule("pool.add_member", frozenset({COUNTY}), (
         Write("pool_member", create=True),)),
+    Rule("pool.update_member", frozenset({COUNTY}), (
+        Write("pool_member", update=_cols("name", "enforcement_cert_no", "specialty", "employer",
+                                          "phone", "active")),)),
     Rule("pool.add_employment", frozenset({COUNTY}), (
         Write("pool_employment", create=True),)),
     Rule("draw.make", frozenset({COUNTY}), (

@@ -77,4 +77,18 @@ def test_the_first_draw_on_the_demo_succeeds_and_the_pool_checks_what_is_typed(
     pool.enterprise.setText("珲春市某建筑公司")
     qtbot.mouseClick(pool.job_button, Qt.MouseButton.LeftButton)
     assert "任职单位的统一社会信用代码有误" in pool.message.text()
+
+    # correct a member's phone, then take them out of the draws
+    row = next(n for n in range(pool.tree.topLevelItemCount())
+               if pool.tree.topLevelItem(n).text(0) == "周立群")
+    pool.tree.setCurrentItem(pool.tree.topLevelItem(row))
+    assert pool.phone.text() == "13904331234" and pool.update_button.isEnabled()
+    pool.phone.setText("0433-7512345")
+    qtbot.mouseClick(pool.update_button, Qt.MouseButton.LeftButton)
+    assert pool.message.text() == "已保存 周立群 的修改"
+    assert next(m for m in pool.members if m.name == "周立群").phone == "0433-7512345"
+    qtbot.mouseClick(pool.deactivate_button, Qt.MouseButton.LeftButton)
+    assert pool.message.text() == "已停用 周立群：不再参与抽取"
+    assert "周立群" not in {m.name for m in pool.members}
     pool.reject()
+    assert dialog.pool_label.text() == "人员库：干部 3 人，专家 12 人"

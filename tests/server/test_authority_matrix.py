@@ -40,6 +40,7 @@ EXPECTED_ROLES: dict[str, set[str]] = {
     "verification.record": EVERYONE,
     "enterprise.register": {"county_clerk"}, "enterprise.update_registration": {"county_clerk"},
     "pool.add_member": {"county_clerk"}, "pool.add_employment": {"county_clerk"},
+    "pool.update_member": {"county_clerk"},
     "draw.make": {"county_clerk"},
     "case.transition": {"county_clerk", "prefecture_reviewer", "province_admin"},
 }

@@ -43,7 +43,9 @@ def test_a_resent_row_is_judged_as_the_senders_own_commands_never_as_a_workflow_
     assert catalogue.resend_writes("inspector", 3, "abnormal_case") == ()
     assert catalogue.resend_writes("county_clerk", 3, "abnormal_case") == ()
     assert catalogue.resend_writes("inspector", 3, "pool_member") == ()
-    assert [w.create for w in catalogue.resend_writes("county_clerk", 3, "pool_member")] == [True]
+    # a clerk's own commands create pool members and correct or deactivate them
+    assert [(w.create, bool(w.update)) for w in catalogue.resend_writes(
+        "county_clerk", 3, "pool_member")] == [(True, False), (False, True)]
     assert catalogue.violations("sync.resend", "inspector", 3, "abnormal_case", None,
                                 {"state": "listed"}, False) == [
         "sync.resend may not write abnormal_case"]
