@@ -4,6 +4,8 @@ and candidates hash — with 验证抽取 to recompute it from what was recorded
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import QDate, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -150,11 +153,27 @@ class DrawDialog(QDialog):
                           experts_per_team=self.experts.value(),
                           lookback_years=self.lookback.value())
 
+    def redraw_reason(self) -> str | None:
+        """Asked before drawing again: why (None when the user does not say)."""
+        reason, ok = QInputDialog.getText(
+            self, self.tr("重新抽取"),
+            self.tr("已抽取过一次。重新抽取须说明原因，原因将记入抽取记录："))
+        return reason.strip() if ok and reason.strip() else None
+
     @Slot()
     def make_draw(self) -> None:
+        earlier, reason = self.draw_id or None, ""
+        if earlier is not None:
+            asked = self.redraw_reason()
+            if asked is None:
+                self.verdict.setText(self.tr("未重新抽取：须说明重新抽取的原因"))
+                set_tone(self.verdict, "error")
+                return
+            reason = asked
         try:
             self.draw_id = draws.make_draw(self._ws.service(), self.params(),
-                                           planned_on=self.planned_on.date().toPython())
+                                           planned_on=self.planned_on.date().toPython(),
+                                           redraw_of=earlier, reason=reason)
         except ServiceError as exc:
             self.verdict.setText(self.tr("未能抽取：{reason}").format(reason=exc))
             set_tone(self.verdict, "error")
@@ -182,6 +201,12 @@ class DrawDialog(QDialog):
             m=v.candidate_members, method=METHOD_LABELS.get(v.method, v.method), seed=v.seed,
             hash=v.candidates_hash))
         self.summary.setToolTip(self.tr("方法代码：{code}（复核时使用）").format(code=v.method))
+        if v.redraw_reason:
+            self.summary.setText(self.tr("重新抽取（原因：{reason}；替代 {when} 的抽取）\n").format(
+                reason=v.redraw_reason,
+                when=labels.local_time(datetime.fromisoformat(v.redraw_of_drawn_at)))
+                + self.summary.text())
+        self.draw_button.setText(self.tr("重新抽取…"))
         self.result.clear()
         for team in v.teams:
             top = QTreeWidgetItem([f"{team.inspection_number}  {team.project}",

@@ -225,10 +225,11 @@ class PoolDialog(QDialog):
             self._say(self.tr("未添加：{reason}").format(reason=exc), "error")
             return
         name = self.name.text().strip()
+        self.reload()  # nothing selected: the form is blank for the next one to add
+        self.tree.setCurrentItem(None)
         for edit in (self.name, self.cert_no, self.specialty, self.employer, self.phone,
                      self.username):
             edit.clear()
-        self.reload(select=member_id)
         self._say(self.tr("已将 {name} 添加到检查人员库").format(name=name))
         self._ws.saved(self.tr("已将 {name} 添加到检查人员库").format(name=name),
                        "pool_member", member_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import date
 from typing import Any
 
@@ -143,12 +143,22 @@ def _pool(session: Session, division: str) -> list[rules.PoolMember]:
             for m in members]
 
 
+DRAW_PARAM_KEYS = frozenset(f.name for f in fields(rules.DrawParams))
+
+
 def make_draw(ctx: ServiceContext, params: rules.DrawParams, seed: str | None = None, *,
-              planned_on: date | None = None) -> str:
+              planned_on: date | None = None, redraw_of: str | None = None,
+              reason: str = "") -> str:
     """Draw targets and teams among the user's division, each inspection planned for
-    ``planned_on`` (default: the day of the draw); returns the draw id."""
+    ``planned_on`` (default: the day of the draw); returns the draw id. Drawing again
+    (``redraw_of``, an earlier draw) needs a reason, kept on the draw record."""
     seed = seed or secrets.token_hex(16)
+    if redraw_of is not None and not reason.strip():
+        raise InvalidInput("重新抽取须说明原因（例如：抽中项目已停工）")
     with change(ctx) as ch:
+        earlier = ch.session.get(InspectionDraw, redraw_of) if redraw_of else None
+        if redraw_of is not None and earlier is None:
+            raise NotFound("要重新抽取的那次抽取不存在")
         divisions = subtree_codes(ch.session, ctx.actor.division_code)
         projects = _candidates(ch.session, divisions)
         pool = _pool(ch.session, ctx.actor.division_code)
@@ -167,7 +177,9 @@ def make_draw(ctx: ServiceContext, params: rules.DrawParams, seed: str | None = 
         record = InspectionDraw(
             id=new_id(), division_code=ctx.actor.division_code, drawn_at=ch.now,
             drawn_on=ch.now.date(), drawn_by=ctx.actor.username, method=result.method,
-            seed=seed, params=asdict(params),
+            seed=seed, params=asdict(params) | ({
+                "redraw_of": redraw_of, "redraw_reason": reason.strip(),
+                "redraw_of_drawn_at": earlier.drawn_at.isoformat()} if earlier else {}),
             candidates={"projects": [asdict(p) for p in projects],
                         "pool": [_member_json(m) for m in pool]},
             candidates_hash=result.candidates_hash,
@@ -227,5 +239,6 @@ def verify_draw(ctx: ServiceContext, draw_id: str) -> list[str]:
         recorded = rules.DrawResult(record.method, record.seed, record.candidates_hash, tuple(
             rules.TeamDraw(t["project_id"], tuple(t["members"]), tuple(t["excluded"]))
             for t in record.result))
-        return rules.verify(projects, pool, rules.DrawParams(**record.params), record.drawn_on,
+        params = {k: v for k, v in record.params.items() if k in DRAW_PARAM_KEYS}
+        return rules.verify(projects, pool, rules.DrawParams(**params), record.drawn_on,
                             recorded)

@@ -87,6 +87,9 @@ class DrawView:
     candidate_members: int
     lookback_years: int
     teams: tuple[DrawnTeam, ...]
+    redraw_reason: str = ""
+    """Set on a re-draw: why the earlier draw was made again."""
+    redraw_of_drawn_at: str = ""
 
 
 def _reason(history: list[dict[str, str | None]], party_codes: set[str], on: date,
@@ -154,4 +157,6 @@ def draw_detail(session: Session, draw_id: str) -> DrawView | None:
                     method=record.method, seed=record.seed,
                     candidates_hash=record.candidates_hash,
                     candidate_projects=len(parties), candidate_members=len(pool),
-                    lookback_years=lookback, teams=tuple(teams))
+                    lookback_years=lookback, teams=tuple(teams),
+                    redraw_reason=str(record.params.get("redraw_reason", "")),
+                    redraw_of_drawn_at=str(record.params.get("redraw_of_drawn_at", "")))

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 
 from jjg_desktop.qt.draw_dialog import DrawDialog
@@ -80,7 +82,7 @@ def draw_one(qtbot: QtBot, window: MainWindow, type_chinese: TypeChinese,
 
 def test_draw_shows_result_verifies_and_opens_the_inspection(
         qtbot: QtBot, sample: Sample, store: Store, open_window: OpenWindow,
-        type_chinese: TypeChinese) -> None:
+        type_chinese: TypeChinese, monkeypatch: pytest.MonkeyPatch) -> None:
     contractor = sample.enterprise("珲春市鑫源建筑工程有限公司")
     project = sample.project("珲春市第一中学教学楼新建工程", parties={"施工单位": contractor})
     window = open_window()
@@ -108,6 +110,24 @@ def test_draw_shows_result_verifies_and_opens_the_inspection(
 
     qtbot.mouseClick(dialog.verify_button, Qt.MouseButton.LeftButton)
     assert dialog.verdict.text().startswith("验证通过")
+
+    # drawing again needs a reason, and the new draw says it is a re-draw and why
+    first = dialog.draw_id
+    assert dialog.draw_button.text() == "重新抽取…"
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *_a, **_k: ("", True)))
+    qtbot.mouseClick(dialog.draw_button, Qt.MouseButton.LeftButton)
+    assert dialog.draw_id == first and "须说明重新抽取的原因" in dialog.verdict.text()
+    monkeypatch.setattr(QInputDialog, "getText",
+                        staticmethod(lambda *_a, **_k: ("抽中项目已停工", True)))
+    qtbot.mouseClick(dialog.draw_button, Qt.MouseButton.LeftButton)
+    assert dialog.draw_id != first
+    assert dialog.summary.text().startswith("重新抽取（原因：抽中项目已停工；替代 ")
+    with store.db.read() as session:
+        again = session.get(InspectionDraw, dialog.draw_id)
+        assert again is not None and again.params["redraw_of"] == first
+    qtbot.mouseClick(dialog.verify_button, Qt.MouseButton.LeftButton)
+    assert dialog.verdict.text().startswith("验证通过")
+    team = dialog.result.topLevelItem(0)
 
     page = window.pages["inspections"]
     assert isinstance(page, InspectionPage)

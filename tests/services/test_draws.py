@@ -94,3 +94,17 @@ def test_not_enough_people_is_refused_and_nothing_is_planned(ctx, store, county)
         assert s.scalars(select(Inspection)).first() is None
     with pytest.raises(InvalidInput, match="干部应填写执法证号"):
         draws.add_pool_member(ctx, kind=OFFICIAL, name="无证")
+
+
+def test_a_redraw_needs_a_reason_and_keeps_it_on_the_record(ctx, store, county):
+    first = draws.make_draw(ctx, DrawParams(projects=1), seed="a")
+    with pytest.raises(InvalidInput, match="重新抽取须说明原因"):
+        draws.make_draw(ctx, DrawParams(projects=1), seed="b", redraw_of=first, reason=" ")
+    again = draws.make_draw(ctx, DrawParams(projects=1), seed="b", redraw_of=first,
+                            reason="抽中项目已停工")
+    with store.db.read() as s:
+        record = s.get(InspectionDraw, again)
+        view = draw_detail(s, again)
+    assert record.params["redraw_of"] == first
+    assert view is not None and view.redraw_reason == "抽中项目已停工"
+    assert draws.verify_draw(ctx, again) == []  # the reason is not a parameter of the draw
