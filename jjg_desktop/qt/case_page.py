@@ -93,7 +93,7 @@ class CasePage(QStackedWidget):
             Column(_tr("信用代码"), lambda r: r.credit_code, "credit_code", 11),
             Column(_tr("事由"), lambda r: "、".join(r.grounds), None, 11),
             Column(_tr("状态"), lambda r: r.state_label, "state", 10),
-            Column(_tr("期限"), lambda r: deadline_text(r, today()), "deadline", 13),
+            Column(_tr("期限"), lambda r: deadline_text(r, today()), "deadline", 17),
             Column(_tr("待办层级"), waiting_label, None, 5),
             Column(_tr("提示"), lambda r: escalation_text() if r.escalation_due(today())
                    else "", None, 8),
