@@ -4,17 +4,20 @@ team and drawer); opening one (Enter / double-click) shows it in the inspection 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QCoreApplication, Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QWidget
 
 from jjg_desktop.qt import labels
 from jjg_desktop.qt.draw_dialog import DrawDialog
-from jjg_desktop.qt.export_action import ListExport, export_shown
+from jjg_desktop.qt.export_action import ListExport, Progress, export_shown
 from jjg_desktop.qt.inspection_form import InspectionForm
 from jjg_desktop.qt.lazy_model import Column, LazyTableModel, ListSource
 from jjg_desktop.qt.new_inspection_dialog import NewInspectionDialog
 from jjg_desktop.qt.record_list import RecordList
 from jjg_desktop.qt.workspace import Destination, Workspace
+from jjg_desktop.services.exports import export_findings
 from jjg_desktop.store.worklists import (
     InspectionFilter,
     inspection_count,
@@ -81,6 +84,13 @@ class InspectionPage(QStackedWidget):
         self.exporter = ListExport(workspace, self, what=self.tr("检查"), unit=self.tr("次"),
                                    file_stem=self.tr("检查"))
         bar.addWidget(self.export_button)
+        self.findings_button = QPushButton(self.tr("导出问题清单…"), self)
+        self.findings_button.setToolTip(self.tr(
+            "把当前列表中各次检查发现的问题（含责任单位、整改期限、状态和整改通知书）导出为 Excel"))
+        self.findings_exporter = ListExport(workspace, self, what=self.tr("检查发现的问题"),
+                                            unit=self.tr("条"), file_stem=self.tr("问题清单"))
+        self.findings_button.clicked.connect(self.export_findings)
+        bar.addWidget(self.findings_button)
         self.list.add_header(bar)
         self.form = InspectionForm(workspace, self)
         self.addWidget(self.list)
@@ -90,6 +100,17 @@ class InspectionPage(QStackedWidget):
         self.form.back.connect(self.show_list)
         self.form.open_inspection.connect(self.open)
         self.form.open_project.connect(lambda pid: workspace.go("projects", pid))
+
+    @Slot()
+    def export_findings(self) -> None:
+        filter_, sort, order = self.list.current_query()
+        store = self._ws.store
+
+        def export(path: Path, progress: Progress) -> int:
+            return export_findings(store, filter_, path, sort=sort or SOURCE.default_sort,
+                                   order=order or SOURCE.default_order, progress=progress)
+
+        self.findings_exporter.ask_and_run(export)
 
     def _filter(self, text: str) -> InspectionFilter:
         return InspectionFilter(text=text.strip(), status=self.status.currentData(),

@@ -15,6 +15,11 @@ from jjg_desktop.services.context import Store
 from jjg_desktop.services.errors import ServiceError
 from jjg_desktop.store import queries
 from jjg_desktop.store.models import Division, Enterprise, JilinRegistration
+from jjg_desktop.store.worklists import (
+    InspectionFilter,
+    finding_export_rows,
+    inspection_ids,
+)
 
 PAGE = 1000
 ENTERPRISE_COLUMNS = (
@@ -94,6 +99,23 @@ def export_list(store: Store, title: str, headers: Sequence[str], *,
 
     with store.db.read() as session:
         return _write(path, title, headers, lines(session), count(session, filter_), progress)
+
+
+FINDING_COLUMNS = ("检查编号", "项目", "检查项", "存在的问题", "依据", "整改要求", "责任单位",
+                   "整改期限", "状态", "整改通知书")
+
+
+def export_findings(store: Store, f: InspectionFilter, path: Path, *, sort: str = "day",
+                    order: queries.SortOrder = "desc", progress: Progress | None = None) -> int:
+    """The findings of the inspections the list shows (filtered and sorted as shown), each
+    with its responsible unit, deadline, state and the notices that carry it."""
+    def rows(session: Session) -> Iterator[Sequence[Any]]:
+        for ids in _pages(lambda off: inspection_ids(session, f, sort=sort, order=order,
+                                                     limit=PAGE, offset=off)):
+            yield from finding_export_rows(session, ids)
+
+    with store.db.read() as session:  # the number of findings is known only as they come
+        return _write(path, "检查发现的问题", FINDING_COLUMNS, rows(session), 0, progress)
 
 
 def _pages(fetch: Callable[[int], list[str]]) -> Iterator[list[str]]:

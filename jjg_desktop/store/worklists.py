@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from jjg_desktop.rules.china_time import utc_start_of, year_bounds_utc
-from jjg_desktop.rules.inspection import spoken_inspection_number
+from jjg_desktop.rules.inspection import FINDING_LABELS, spoken_inspection_number
 from jjg_desktop.store.case_queries import escalation_due
 from jjg_desktop.store.divisions import subtree_codes
 from jjg_desktop.store.queries import JILIN, pending_change_count
@@ -126,6 +126,31 @@ def inspection_count(session: Session, f: InspectionFilter) -> int:
     where, params = _inspection_where(f)
     return session.execute(text(f"SELECT count(*) FROM inspection i WHERE {where}"),
                            params).scalar_one()
+
+
+def finding_export_rows(session: Session, inspection_ids: Sequence[str]) -> list[tuple[Any, ...]]:
+    """The findings of these inspections (in their order), as the findings export writes
+    them: number, project, item, problem, basis, requirement, unit, deadline, state, notices."""
+    if not inspection_ids:
+        return []
+    names, params = in_list("i", inspection_ids)
+    order = {i: n for n, i in enumerate(inspection_ids)}
+    found = session.execute(text(
+        "SELECT f.inspection_id, i.number, coalesce(p.name, ''), f.item_code, f.problem, "
+        "f.legal_basis, f.requirement, coalesce(e.name, f.responsible_role), f.deadline, "
+        "f.status, (SELECT group_concat(n.number, '、') FROM rectification_notice n "
+        "  WHERE n.deleted_at IS NULL AND EXISTS (SELECT 1 FROM json_each(n.finding_ids) j "
+        "  WHERE j.value = f.id)) "
+        "FROM finding f JOIN inspection i ON i.id = f.inspection_id "
+        "LEFT JOIN project p ON p.id = i.project_id "
+        "LEFT JOIN enterprise e ON e.id = f.enterprise_id "
+        f"WHERE f.deleted_at IS NULL AND f.inspection_id IN ({names}) "
+        "ORDER BY f.created_at, f.item_code"), params).all()
+    found.sort(key=lambda r: order[r[0]])
+    return [(number, project, item, problem, basis, requirement, unit, deadline,
+             FINDING_LABELS.get(status, status), notices or "")
+            for _i, number, project, item, problem, basis, requirement, unit, deadline,
+            status, notices in found]
 
 
 def inspection_rows(session: Session, ids: Sequence[str]) -> list[InspectionRow]:

@@ -75,3 +75,38 @@ def test_the_inspection_list_exports_as_shown(
                for c in range(page.model.columnCount())]
     assert list(rows[0]) == headers
     assert len(rows) == 2 and rows[1][headers.index("编号")] == _numbers(page)[0]
+
+
+def test_the_findings_of_the_listed_inspections_export_with_their_notices(
+        qtbot: QtBot, ctx: ServiceContext, store: Store, clock, open_window: OpenWindow,
+        monkeypatch, tmp_path) -> None:
+    import openpyxl
+    from PySide6.QtWidgets import QFileDialog
+
+    from inspection_support import completed, photo_file
+    from jjg_desktop.services import notices
+
+    place = site(store, clock.now)
+    inspection_id = completed(ctx, place.project_id, photo_file(tmp_path / "p.jpg"), {
+        "SM-07": ("不符合", "告示牌不全"), "JS-06": ("不符合", "未提供支付担保")})
+    issued = notices.issue_notices(ctx, inspection_id)
+    window = open_window()
+    window.workspace.go("inspections")
+    page = window.pages["inspections"]
+    assert isinstance(page, InspectionPage)
+    qtbot.waitUntil(lambda: len(_numbers(page)) == 1)
+    target = tmp_path / "问题清单.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *_a, **_k: (str(target), "")))
+    qtbot.mouseClick(page.findings_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(target.exists)
+    rows = list(openpyxl.load_workbook(target).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("检查编号", "项目", "检查项", "存在的问题")
+    by_item = {r[2]: r for r in rows[1:]}
+    assert set(by_item) == {"SM-07", "JS-06"}
+    with store.db.read() as session:
+        from jjg_desktop.store.models import RectificationNotice
+
+        numbers = {session.get_one(RectificationNotice, n).number for n in issued}
+    assert {by_item[c][9] for c in by_item} == numbers  # each finding its unit's notice
+    assert all(r[8] == "待整改" for r in rows[1:])
