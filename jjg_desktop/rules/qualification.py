@@ -49,6 +49,20 @@ class EnterpriseSituation:
     facts: list[Fact] = field(default_factory=list)
     office_failed_on: date | None = None
     unreachable_on: date | None = None
+    qualifications: list[str] = field(default_factory=list)
+
+
+CONSTRUCTION_WORDS = ("施工", "承包", "劳务")
+"""A qualification naming one of these is a 建筑施工企业's: only those need a 安全生产许可证
+(《安全生产许可证条例》第二条; 《建筑施工企业安全生产许可证管理规定》第二条)."""
+
+
+def needs_safety_licence(qualifications: list[str]) -> bool:
+    """Whether the enterprise is a construction enterprise (or its type is unknown): 监理、
+    咨询、设计、勘察、造价 firms need no safety licence."""
+    if not qualifications:
+        return True
+    return any(word in q for q in qualifications for word in CONSTRUCTION_WORDS)
 
 
 def triggers(s: EnterpriseSituation, today: date,
@@ -75,9 +89,10 @@ def triggers(s: EnterpriseSituation, today: date,
     if len(moves) >= settings.personnel_moves:
         found.append(Trigger("personnel", "主要人员频繁调动",
                              f"近{settings.personnel_window_days}天内主要人员变动{len(moves)}次"))
-    if not s.safety_licence_no.strip():
+    licensed = needs_safety_licence(s.qualifications)
+    if licensed and not s.safety_licence_no.strip():
         found.append(Trigger("licence", "未及时办理安全生产许可证", "未登记安全生产许可证"))
-    elif s.safety_licence_expiry is not None and s.safety_licence_expiry < today:
+    elif licensed and s.safety_licence_expiry is not None and s.safety_licence_expiry < today:
         found.append(Trigger("licence", "未及时办理安全生产许可证",
                              f"安全生产许可证已于{s.safety_licence_expiry}过期"))
     if s.office_failed_on or s.unreachable_on:

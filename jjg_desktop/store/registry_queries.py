@@ -86,8 +86,9 @@ def _situations(session: Session, condition: str, params: dict[str, object],
                 ) -> dict[tuple[str, str, str], EnterpriseSituation]:
     """What is known about each enterprise matching `condition` (on alias e)."""
     ents = session.execute(text(
-        "SELECT e.id, e.name, e.credit_code, e.safety_licence_no, e.safety_licence_expiry "
-        f"FROM enterprise e WHERE e.deleted_at IS NULL AND e.status != '清出' AND {condition}"),
+        "SELECT e.id, e.name, e.credit_code, e.safety_licence_no, e.safety_licence_expiry, "
+        "e.qualifications FROM enterprise e "
+        f"WHERE e.deleted_at IS NULL AND e.status != '清出' AND {condition}"),
         params).all()
     facts: dict[str, list[Fact]] = {}
     for eid, kind, year, occurred, value, detail in session.execute(text(
@@ -99,7 +100,14 @@ def _situations(session: Session, condition: str, params: dict[str, object],
     return {(eid, name, code): EnterpriseSituation(
         safety_licence_no=licence_no or "", safety_licence_expiry=_d(expiry),
         facts=facts.get(eid, []), office_failed_on=office.get(eid),
-        unreachable_on=unreachable.get(eid)) for eid, name, code, licence_no, expiry in ents}
+        unreachable_on=unreachable.get(eid), qualifications=_list(qualifications))
+        for eid, name, code, licence_no, expiry, qualifications in ents}
+
+
+def _list(value: object) -> list[str]:
+    """A JSON list column as read by raw SQL."""
+    loaded = json.loads(value) if isinstance(value, str) else value
+    return [str(v) for v in loaded] if isinstance(loaded, list) else []
 
 
 def _latest_failures(session: Session, condition: str, params: dict[str, object],

@@ -125,3 +125,18 @@ def test_output_counts_only_the_two_years_before_this_one_and_only_when_recorded
     assert _codes(_ok(facts=[zero[0], Fact(OUTPUT, year=2025, value="未知")])) == []
     assert _codes(_ok(facts=[Fact(CREDIT, year=2024, value="不合格"),
                              Fact(CREDIT, value="合格")])) == ["credit"]
+
+
+def test_only_construction_enterprises_need_a_safety_licence():
+    """《安全生产许可证条例》第二条: 建筑施工企业; a supervision or consulting firm needs none."""
+    unlicensed = dict(safety_licence_no="", safety_licence_expiry=None)
+    assert _codes(_ok(**unlicensed, qualifications=["工程监理综合资质"])) == []
+    assert _codes(_ok(**unlicensed, qualifications=["工程造价咨询企业甲级", "工程设计乙级"])) == []
+    assert _codes(_ok(**unlicensed, qualifications=["建筑工程施工总承包贰级"])) == ["licence"]
+    both = ["工程监理甲级", "市政公用工程施工总承包三级"]
+    assert _codes(_ok(**unlicensed, qualifications=both)) == ["licence"]
+    assert _codes(_ok(**unlicensed, qualifications=["施工劳务不分等级"])) == ["licence"]
+    assert _codes(_ok(**unlicensed)) == ["licence"]  # type unknown: asked
+    expired = dict(safety_licence_expiry=date(2025, 1, 1))
+    assert _codes(_ok(**expired, qualifications=["工程监理综合资质"])) == []
+    assert _codes(_ok(**expired, qualifications=["建筑工程施工总承包贰级"])) == ["licence"]

@@ -168,3 +168,19 @@ def test_a_visit_is_final_only_when_everyone_has_signed(ctx, store, clock, signe
         assert text in str(refused.value)
     with store.db.read() as s:
         assert s.scalar(select(func.count()).select_from(Verification)) == 0
+
+
+def test_a_supervision_firm_without_a_safety_licence_is_not_flagged(ctx, store, clock):
+    from jjg_desktop.store.models import Enterprise
+
+    firms = {name: add_enterprise(store, clock.now, name=name) for name in (
+        "吉林中建监理有限公司", "吉林宏达建筑工程有限公司")}
+    with store.db.write() as s:
+        s.get_one(Enterprise, firms["吉林中建监理有限公司"]).qualifications = ["工程监理综合资质"]
+        s.get_one(Enterprise, firms["吉林宏达建筑工程有限公司"]).qualifications = [
+            "建筑工程施工总承包贰级"]
+    with store.db.read() as s:
+        flags = {f.name: [t.code for t in f.triggers] for f in qualification_flags(
+            s, ["222404"], clock.now.date())}
+    assert "吉林中建监理有限公司" not in flags
+    assert flags["吉林宏达建筑工程有限公司"] == ["licence"]
