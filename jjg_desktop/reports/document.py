@@ -49,6 +49,9 @@ for _module in (rl_textsplit, rl_paragraph):
         c for c in CANNOT_START_LINE if c not in _module.ALL_CANNOT_START)
 
 
+TALL_ROW = 150 * mm
+
+
 @cache
 def register_font() -> str:
     pdfmetrics.registerFont(TTFont(FONT, str(resource("fonts", "WenQuanYiMicroHei.ttf"))))
@@ -88,8 +91,7 @@ def grid(rows: Sequence[Sequence[Any]], widths: Sequence[float], *, header: bool
          spans: Sequence[tuple[tuple[int, int], tuple[int, int]]] = ()) -> Table:
     """A ruled table; strings become wrapped paragraphs; spans are ((col, row), (col, row))."""
     cells = [[para(c, "cell") if isinstance(c, str) else c for c in row] for row in rows]
-    # a row taller than a page (a long remark) splits across pages instead of failing
-    table = Table(cells, colWidths=list(widths), repeatRows=1 if header else 0, splitInRow=1)
+    table = Table(cells, colWidths=list(widths), repeatRows=1 if header else 0)
     style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black),
              ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
              ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]
@@ -99,6 +101,11 @@ def grid(rows: Sequence[Sequence[Any]], widths: Sequence[float], *, header: bool
         style.append(("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F4F4F4")))
     style += [("SPAN", start, end) for start, end in spans]
     table.setStyle(TableStyle(style))
+    # A row nearly a page tall (a very long remark) may split across pages rather than fail
+    # to print; other tables split only between rows, so no page ends on a bare header.
+    table.wrap(sum(widths), 10 * A4[1])
+    if max((h or 0 for h in table._rowHeights), default=0) > TALL_ROW:
+        table.splitInRow = 1
     return table
 
 

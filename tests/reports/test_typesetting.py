@@ -19,7 +19,9 @@ from jjg_desktop.reports.rectification_notice import render_rectification_notice
 from jjg_desktop.services import notices
 
 HEADINGS = ("检查人员", "检查情况", "实名制管理情况", "发现的问题", "检查结论", "现场照片",
-            "更正记录")
+            "更正记录",
+            # a table's header row with nothing under it
+            "情况说明", "责任单位及期限", "行政执法证号")
 FOOTER_ZONE = 60  # points from the bottom: page numbers and the QR code
 
 
