@@ -20,11 +20,10 @@ from jjg_desktop.qt.sizing import fit_on_screen
 from jjg_desktop.qt.workspace import Workspace
 from jjg_desktop.services.verifications import ProposalDraft
 from jjg_desktop.store import queries
-from jjg_desktop.store.case_queries import FINDING, VERIFICATION, evidence_choices
+from jjg_desktop.store.case_queries import evidence_choices
 from jjg_desktop.store.models import Enterprise
 
 SHOWN = 50
-PASSED_MARK = "各项核查通过"
 
 
 class NewProposalDialog(QDialog):
@@ -86,10 +85,7 @@ class NewProposalDialog(QDialog):
             ent = session.get(Enterprise, enterprise_id)
             if ent is None:
                 return
-            evidence = [c.item for c in evidence_choices(session, enterprise_id)
-                        if c.item["kind"] == FINDING or (
-                            c.item["kind"] == VERIFICATION
-                            and not c.text.endswith(PASSED_MARK))]
+            evidence = [c.item for c in evidence_choices(session, enterprise_id) if c.adverse]
             draft = ProposalDraft(enterprise_id=ent.id, enterprise_name=ent.name,
                                   credit_code=ent.credit_code, grounds=[], evidence=evidence,
                                   summary="")

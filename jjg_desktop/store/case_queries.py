@@ -204,6 +204,8 @@ class EvidenceChoice:
 
     item: dict[str, str]
     text: str
+    adverse: bool = True
+    """It shows something wrong (a failed check, an open finding), not a clean record."""
 
 
 def evidence_choices(session: Session, enterprise_id: str) -> list[EvidenceChoice]:
@@ -218,7 +220,7 @@ def evidence_choices(session: Session, enterprise_id: str) -> list[EvidenceChoic
                   if results.get(k, {}).get("outcome") == FAILED]
         summary = f"{on} {method}：{'、'.join(failed) + '不通过' if failed else '各项核查通过'}"
         out.append(EvidenceChoice({"kind": VERIFICATION, "id": vid, "summary": summary},
-                                  summary))
+                                  summary, adverse=bool(failed)))
     for fid, problem, number, deadline in session.execute(text(
             "SELECT f.id, f.problem, coalesce(i.number, ''), f.deadline FROM finding f "
             "LEFT JOIN inspection i ON i.id = f.inspection_id "

@@ -30,6 +30,7 @@ SEAL_ACTION = "record.sealed"
 BASELINE_ACTION = "record.baseline"
 SEAL_ACTIONS = (SEAL_ACTION, BASELINE_ACTION)
 _JOURNAL = "jjg_row_journal"
+_INSTALLED = "jjg_seal_triggers"
 _CHUNK = 500
 
 
@@ -45,11 +46,17 @@ def _tables(session: Session) -> list[str]:
 
 
 def begin(session: Session) -> None:
-    """Make sure this connection notes the rows its transactions touch."""
-    installed = session.scalar(text(
-        "SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger'"))
+    """Make sure this connection notes the rows its transactions touch. Once its triggers
+    are seen in place at the start of a transaction they were committed, and stay for the
+    connection's life: later transactions ask nothing."""
+    connection = session.connection()
+    if connection.info.get(_INSTALLED):
+        return
     tables = _tables(session)
+    installed = connection.exec_driver_sql(
+        "SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger'").scalar()
     if installed == 3 * len(tables):
+        connection.info[_INSTALLED] = True
         return
     session.execute(text(f"CREATE TEMP TABLE IF NOT EXISTS {_JOURNAL} "
                          "(entity TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (entity, id))"))
@@ -67,7 +74,8 @@ def begin(session: Session) -> None:
 def finish(session: Session) -> None:
     """Seal the rows this transaction wrote: one audit entry with each one's digest."""
     session.flush()
-    touched = session.execute(text(f"SELECT entity, id FROM {_JOURNAL}")).all()
+    connection = session.connection()
+    touched = connection.exec_driver_sql(f"SELECT entity, id FROM {_JOURNAL}").all()
     if not touched:
         return
     by_entity: dict[str, list[str]] = {}
@@ -80,7 +88,7 @@ def finish(session: Session) -> None:
         sealed.update({f"{entity}:{i}": found.get(i) for i in ids})
     if not audit.add_to_last(session, ROWS_KEY, sealed):
         _append(session, SEAL_ACTION, sealed, stamps)
-    session.execute(text(f"DELETE FROM {_JOURNAL}"))
+    connection.exec_driver_sql(f"DELETE FROM {_JOURNAL}")
 
 
 def _digests(session: Session, entity: str, ids: list[str] | None = None,
