@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import ipaddress
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -16,7 +17,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from jjg_desktop.rules.china_time import CHINA
-from jjg_desktop.sync.transport import is_loopback
 from jjg_server import accounts, auth, files, store
 from jjg_server.passwords import MIN_LENGTH
 from jjg_server.schema import SchemaError
@@ -338,7 +338,7 @@ def _serve(args: argparse.Namespace) -> int:
         print("--certfile 与 --keyfile 须同时给出", file=sys.stderr)
         return 2
     tls = args.certfile is not None
-    if args.production and not tls and not is_loopback(args.host):
+    if args.production and not tls and not _loopback(args.host):
         print(f"生产模式下不能在 {args.host} 上提供明文 HTTP：密码和令牌会以明文经过网络。"
               "请用 --certfile/--keyfile 提供 HTTPS，或只监听 127.0.0.1 并由 nginx 提供 "
               "HTTPS（见 docs/operations.md）", file=sys.stderr)
@@ -355,6 +355,15 @@ def _serve(args: argparse.Namespace) -> int:
     uvicorn.run(app, host=args.host, port=args.port, log_level="info",
                 ssl_certfile=args.certfile, ssl_keyfile=args.keyfile)
     return 0
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 _COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
