@@ -25,6 +25,7 @@ import requests
 import uvicorn
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
@@ -69,10 +70,28 @@ def fresh_postgres_db() -> Iterator[str]:
         try:
             yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
         finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            _drop_database(admin, name)
     finally:
         admin.dispose()
+
+
+def _drop_database(admin: Engine, name: str) -> None:
+    """Drop a test database once the test's own sessions are gone. Not ``WITH (FORCE)``: that
+    also tries to terminate an autovacuum worker in the database, which a non-superuser role
+    may not do (a CI run failed on it); a plain DROP lets PostgreSQL cancel autovacuum itself."""
+    for _ in range(50):
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = :name AND usename = current_user "
+                              "AND pid <> pg_backend_pid()"), {"name": name})
+            try:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+                return
+            except DBAPIError as exc:
+                if "is being accessed by other users" not in str(exc):
+                    raise
+        time.sleep(0.1)
+    raise RuntimeError(f"test database {name} is still in use")
 
 
 @contextmanager
