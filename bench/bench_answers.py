@@ -38,7 +38,7 @@ from jjg_desktop.services import inspections
 from jjg_desktop.services.context import ServiceContext
 from jjg_desktop.services.inspections import TeamEntry
 from jjg_desktop.services.startup import open_store, set_profile
-from jjg_desktop.store.inspection_queries import template_for
+from jjg_desktop.store.read.inspections import template_for
 
 TARGET_P95_MS = 5.0
 TEAM = (TeamEntry("刘晓燕", "干部", "22240400001", "bench"), TeamEntry("金哲", "专家"))

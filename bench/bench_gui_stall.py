@@ -236,8 +236,8 @@ def pdf_and_import(source: Path, scratch: Path, probe: StallProbe, rounds: int,
     from bench_inspection_pdf import fill_record
     from qt_driver import close_window, open_db, run_for, show_window, wait_until
 
-    from jjg_desktop.qt.inspection_page import OPEN_FORM
-    from jjg_desktop.qt.workspace import Destination
+    from jjg_desktop.qt.kit.presets import OPEN_FORM
+    from jjg_desktop.qt.kit.workspace import Destination
 
     db = scratch / "large-copy.sqlite"
     copy_synced(source, db)
@@ -383,7 +383,7 @@ def sync_scenario(scratch: Path, probe: StallProbe, rounds: int) -> Scenario:
     import keyring
     from qt_driver import close_window, open_db, run_for, show_window, wait_until
 
-    from jjg_desktop.qt.sync_scheduler import Phase
+    from jjg_desktop.qt.sync.sync_scheduler import Phase
     from jjg_desktop.settings import Settings, save_settings
     from jjg_desktop.sync.credentials import Credentials, Login
 

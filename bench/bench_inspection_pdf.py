@@ -43,7 +43,7 @@ from jjg_desktop.services.context import ServiceContext, Store
 from jjg_desktop.services.inspections import TeamEntry
 from jjg_desktop.services.startup import open_store, set_profile
 from jjg_desktop.store import attachments
-from jjg_desktop.store.inspection_queries import inspection_detail
+from jjg_desktop.store.read.inspections import inspection_detail
 
 TARGET_SECONDS, TARGET_BYTES = 2.0, 5 * 1024 * 1024
 TEAM = (TeamEntry("刘晓燕", "干部", "22240400001", "bench"),

@@ -58,7 +58,7 @@ def _child(db: Path, scroll: bool) -> None:
     from PySide6.QtWidgets import QApplication
     from qt_driver import open_db, run_for, show_window, start_app, wait_until
 
-    from jjg_desktop.qt.workspace import Destination
+    from jjg_desktop.qt.kit.workspace import Destination
 
     app = start_app()
     store = open_db(db)

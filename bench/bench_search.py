@@ -31,7 +31,7 @@ from timing import ms, row, stats
 
 from jjg_desktop.config import resolve_paths
 from jjg_desktop.services.startup import open_store
-from jjg_desktop.store.queries import EnterpriseFilter, enterprise_ids
+from jjg_desktop.store.read.registers import EnterpriseFilter, enterprise_ids
 
 TARGET_P95_MS, TARGET_RATIO, LIMIT = 10.0, 10.0, 200
 BASELINE = text(

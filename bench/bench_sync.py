@@ -44,7 +44,7 @@ from starlette.routing import Route  # noqa: E402
 
 from jjg_desktop.config import resolve_paths  # noqa: E402
 from jjg_desktop.services.startup import open_store  # noqa: E402
-from jjg_desktop.store.search import register_functions  # noqa: E402
+from jjg_desktop.store.read.search import register_functions  # noqa: E402
 from jjg_desktop.store.synced_rows import synced_models  # noqa: E402
 from jjg_desktop.sync.client import SyncClient  # noqa: E402
 from jjg_desktop.sync.credentials import Credentials  # noqa: E402

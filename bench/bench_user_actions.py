@@ -31,8 +31,8 @@ from jjg_desktop.services import exports, inspections, verifications
 from jjg_desktop.services.context import ServiceContext
 from jjg_desktop.services.signatures import SignatureInput
 from jjg_desktop.services.startup import open_store, set_profile
-from jjg_desktop.store import queries
-from jjg_desktop.store.inspection_queries import template_for
+from jjg_desktop.store.read import registers as queries
+from jjg_desktop.store.read.inspections import template_for
 
 TARGET_P95_MS = 300.0
 

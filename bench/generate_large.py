@@ -33,10 +33,10 @@ from jjg_desktop.demo.places import Place, jilin_places
 from jjg_desktop.demo.seeded import Seeded, china_time
 from jjg_desktop.rules.checklist import template_id
 from jjg_desktop.services.startup import open_store
-from jjg_desktop.store import search
 from jjg_desktop.store.checklists import install_shipped_templates, shipped_templates
 from jjg_desktop.store.migrate import head_revision
-from jjg_desktop.store.search import register_functions
+from jjg_desktop.store.read import search
+from jjg_desktop.store.read.search import register_functions
 
 GENERATOR_VERSION = 1
 DEFAULT_DB = Path(tempfile.gettempdir()) / "jjg-bench" / "large.sqlite"

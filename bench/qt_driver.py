@@ -12,11 +12,11 @@ from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from jjg_desktop.config import resolve_paths
-from jjg_desktop.qt.app import build_main_window, freeze_startup_heap
-from jjg_desktop.qt.fonts import install_bundled_font
-from jjg_desktop.qt.main_window import MainWindow
-from jjg_desktop.qt.qt_chinese import install_qt_chinese
-from jjg_desktop.qt.style import apply_style
+from jjg_desktop.qt.kit.style import apply_style
+from jjg_desktop.qt.shell.app import build_main_window, freeze_startup_heap
+from jjg_desktop.qt.shell.fonts import install_bundled_font
+from jjg_desktop.qt.shell.main_window import MainWindow
+from jjg_desktop.qt.shell.qt_chinese import install_qt_chinese
 from jjg_desktop.services.context import Store
 from jjg_desktop.services.startup import active_actor, open_store
 
@@ -25,7 +25,7 @@ _frozen = False
 
 
 def start_app() -> QApplication:
-    """The QApplication as `jjg_desktop.qt.app.run` sets it up (offscreen unless told)."""
+    """The QApplication as `jjg_desktop.qt.shell.app.run` sets it up (offscreen unless told)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)

@@ -3,9 +3,9 @@ fresh processes, next to an empty PySide6 window's.
 
     python bench/startup_breakdown.py [--db PATH] [--runs 5]
 
-Each child does what `jjg_desktop.qt.app.run` does, in order, and reports the wall time at
+Each child does what `jjg_desktop.qt.shell.app.run` does, in order, and reports the wall time at
 the end of each step, from the parent's spawn: the interpreter up; PySide6 imported;
-SQLAlchemy's ORM imported; the rest of our modules (`jjg_desktop.qt.app` and what it
+SQLAlchemy's ORM imported; the rest of our modules (`jjg_desktop.qt.shell.app` and what it
 pulls in); QApplication with the font, Qt's Chinese texts and the style; the store opened
 (schema check, reference data); the main window built; shown with the event loop's first
 pass (the `READY` point of bench_startup.py). The background sync's start (keyring loaded
@@ -54,10 +54,10 @@ marks["PySide6 imported"] = time.time()
 import sqlalchemy.orm
 marks["SQLAlchemy ORM imported"] = time.time()
 from jjg_desktop.config import resolve_paths
-from jjg_desktop.qt.app import build_main_window, freeze_startup_heap
-from jjg_desktop.qt.fonts import install_bundled_font
-from jjg_desktop.qt.qt_chinese import install_qt_chinese
-from jjg_desktop.qt.style import apply_style
+from jjg_desktop.qt.shell.app import build_main_window, freeze_startup_heap
+from jjg_desktop.qt.shell.fonts import install_bundled_font
+from jjg_desktop.qt.shell.qt_chinese import install_qt_chinese
+from jjg_desktop.qt.kit.style import apply_style
 from jjg_desktop.services.startup import active_actor, open_store
 marks["our modules imported"] = time.time()
 app = QApplication([])

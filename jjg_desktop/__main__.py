@@ -1,3 +1,3 @@
-from jjg_desktop.cli import main
+from jjg_desktop.cli.main import main
 
 raise SystemExit(main())

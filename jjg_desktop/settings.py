@@ -17,16 +17,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from jjg_desktop.config import APP_AUTHOR, APP_NAME
+from jjg_desktop.config import settings_path
 from jjg_desktop.sync.transport import clear_text_problem
 
 SETTINGS_VERSION = 1
-CONFIG_DIR_ENV = "JJG_CONFIG_DIR"
-SETTINGS_FILE = "settings.json"
 
 SYNC_MINUTES_RANGE = (1, 1440)
 COPIES_RANGE = (1, 20)
@@ -118,11 +115,6 @@ def problems(error: ValidationError) -> dict[str, str]:
         text = item["msg"] if item["type"] == "jjg_setting" else f"“{item['input']}”不是有效的值"
         out.setdefault(field, text)
     return out
-
-
-def settings_path() -> Path:
-    folder = os.environ.get(CONFIG_DIR_ENV) or platformdirs.user_config_dir(APP_NAME, APP_AUTHOR)
-    return Path(folder).expanduser() / SETTINGS_FILE
 
 
 def _v0_to_v1(data: dict[str, Any]) -> dict[str, Any]:

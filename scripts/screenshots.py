@@ -57,12 +57,12 @@ def _shoot(db: Path, out: Path) -> list[str]:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from jjg_desktop.config import resolve_paths
-    from jjg_desktop.qt.app import build_main_window
-    from jjg_desktop.qt.fonts import install_bundled_font
-    from jjg_desktop.qt.inspection_page import OPEN_FORM
-    from jjg_desktop.qt.qt_chinese import install_qt_chinese
-    from jjg_desktop.qt.style import apply_style
-    from jjg_desktop.qt.workspace import Destination
+    from jjg_desktop.qt.kit.presets import OPEN_FORM
+    from jjg_desktop.qt.kit.style import apply_style
+    from jjg_desktop.qt.kit.workspace import Destination
+    from jjg_desktop.qt.shell.app import build_main_window
+    from jjg_desktop.qt.shell.fonts import install_bundled_font
+    from jjg_desktop.qt.shell.qt_chinese import install_qt_chinese
     from jjg_desktop.services.startup import active_actor, open_store
 
     app = QApplication([])
@@ -116,12 +116,12 @@ def _shoot(db: Path, out: Path) -> list[str]:
 
 
 def _dialogs(window: Any, out: Path) -> list[tuple[str, Any]]:
-    from jjg_desktop.qt.draw_dialog import DrawDialog
-    from jjg_desktop.qt.new_inspection_dialog import NewInspectionDialog
-    from jjg_desktop.qt.pdf_preview import PdfPreview
-    from jjg_desktop.qt.registration_import_dialog import RegistrationImportDialog
-    from jjg_desktop.qt.settings_dialog import SettingsDialog
-    from jjg_desktop.qt.verification_form import VerificationForm
+    from jjg_desktop.qt.inspections.draw_dialog import DrawDialog
+    from jjg_desktop.qt.inspections.new_inspection_dialog import NewInspectionDialog
+    from jjg_desktop.qt.kit.pdf_preview import PdfPreview
+    from jjg_desktop.qt.registry.registration_import_dialog import RegistrationImportDialog
+    from jjg_desktop.qt.registry.verification_form import VerificationForm
+    from jjg_desktop.qt.settings.settings_dialog import SettingsDialog
     from jjg_desktop.reports.inspection_record import render_inspection_record
 
     ws = window.workspace

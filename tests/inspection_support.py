@@ -15,8 +15,8 @@ from jjg_desktop.services import inspections
 from jjg_desktop.services.context import ServiceContext, Store
 from jjg_desktop.services.inspections import TeamEntry
 from jjg_desktop.store.base import new_id
-from jjg_desktop.store.inspection_queries import InspectionDetail, inspection_detail
 from jjg_desktop.store.models import KeyPerson, Project, ProjectParty
+from jjg_desktop.store.read.inspections import InspectionDetail, inspection_detail
 from tests_support import add_enterprise, add_project
 
 TEAM = (TeamEntry("刘晓燕", "干部", "22240400001", "clerk01"), TeamEntry("金哲", "专家"))

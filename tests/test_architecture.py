@@ -38,8 +38,8 @@ def _offenders(package: str, forbidden: tuple[str, ...], skip: str | None = None
 def test_checker_sees_every_form_of_import(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text("import PySide6.QtCore\nfrom sqlalchemy import text\n"
-                      "def f():\n    from jjg_desktop.qt import app\n", encoding="utf-8")
-    assert _imports(sample) == {"PySide6.QtCore", "sqlalchemy", "jjg_desktop.qt"}
+                      "def f():\n    from jjg_desktop.qt.shell import app\n", encoding="utf-8")
+    assert _imports(sample) == {"PySide6.QtCore", "sqlalchemy", "jjg_desktop.qt.shell"}
 
 
 def test_pyside6_only_inside_qt():
@@ -83,3 +83,66 @@ def test_test_modules_have_names_of_their_own():
     """Test folders have no __init__.py, so two modules of one name would not both load."""
     names = [p.name for p in (ROOT / "tests").rglob("*.py") if p.name != "conftest.py"]
     assert sorted({n for n in names if names.count(n) > 1}) == []
+
+
+QT = ROOT / "jjg_desktop" / "qt"
+SHARED = ("kit", "shell")
+
+
+def _areas() -> list[str]:
+    return sorted(p.name for p in QT.iterdir() if (p / "__init__.py").is_file())
+
+
+def _qt_parts_used(path: Path) -> set[str]:
+    """The parts of jjg_desktop.qt a module imports (kit, shell, an area), from every form of
+    import: `from jjg_desktop.qt.cases.case_page import X`, `from jjg_desktop.qt.kit import
+    labels`, `import jjg_desktop.qt.sync.sync_page`."""
+    parts: set[str] = set()
+    for name in _imports(path):
+        pieces = name.split(".")
+        if pieces[:2] == ["jjg_desktop", "qt"]:
+            if len(pieces) == 2:
+                parts.add("<qt itself>")
+            else:
+                parts.add(pieces[2])
+    return parts
+
+
+def test_the_window_is_a_map_of_areas():
+    """Every module of the desktop layer lives in kit, shell or a feature area."""
+    assert sorted(p.name for p in QT.glob("*.py")) == ["__init__.py"]
+    assert {"kit", "shell"} <= set(_areas())
+    assert set(_areas()) - set(SHARED) >= {"dashboard", "inspections", "registry", "cases",
+                                            "sync", "settings"}
+
+
+def test_an_area_uses_only_kit_shell_and_itself():
+    bad = []
+    for area in _areas():
+        if area in SHARED:
+            continue
+        for path in sorted((QT / area).rglob("*.py")):
+            for part in _qt_parts_used(path) - {area, *SHARED}:
+                bad.append(f"{path.relative_to(ROOT).as_posix()}: {part}")
+    assert bad == []
+
+
+def test_kit_uses_no_area_and_not_the_shell():
+    bad = [f"{path.relative_to(ROOT).as_posix()}: {part}"
+           for path in sorted((QT / "kit").rglob("*.py"))
+           for part in _qt_parts_used(path) - {"kit"}]
+    assert bad == []
+
+
+def test_area_checker_sees_a_crossing(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("from jjg_desktop.qt.cases.case_page import CasePage\n"
+                      "from jjg_desktop.qt.kit import labels\n", encoding="utf-8")
+    assert _qt_parts_used(sample) == {"cases", "kit"}
+
+
+def test_cli_and_settings_form_no_cycle():
+    """The command line sits in its own package; config does not reach back into settings."""
+    assert not (ROOT / "jjg_desktop" / "cli.py").exists()
+    assert (ROOT / "jjg_desktop" / "cli" / "main.py").is_file()
+    assert "jjg_desktop.settings" not in _imports(ROOT / "jjg_desktop" / "config.py")

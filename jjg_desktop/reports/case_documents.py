@@ -15,7 +15,7 @@ from jjg_desktop.reports.document import Stamp, content_hash, para, register_fon
 from jjg_desktop.rules.decisions import document_title
 from jjg_desktop.services.context import Store
 from jjg_desktop.services.errors import InvalidInput, NotFound
-from jjg_desktop.store.case_queries import CaseDetail, case_detail
+from jjg_desktop.store.read.cases import CaseDetail, case_detail
 from jjg_desktop.store.rulebook import abnormal_list_workflow
 
 ISSUER = "吉林省住房和城乡建设厅"

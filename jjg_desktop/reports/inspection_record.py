@@ -40,7 +40,7 @@ from jjg_desktop.rules import inspection as rules
 from jjg_desktop.services.context import CHINA, Store
 from jjg_desktop.services.errors import NotFound
 from jjg_desktop.store import attachments
-from jjg_desktop.store.inspection_queries import (
+from jjg_desktop.store.read.inspections import (
     InspectionDetail,
     ItemView,
     PhotoRef,

@@ -33,7 +33,7 @@ from jjg_desktop.reports.inspection_record import chinese_date, local_time, stor
 from jjg_desktop.rules import inspection as rules
 from jjg_desktop.services.context import Store
 from jjg_desktop.services.errors import NotFound
-from jjg_desktop.store.inspection_queries import NoticeDetail, notice_detail
+from jjg_desktop.store.read.inspections import NoticeDetail, notice_detail
 
 BODY_WIDTH = 156 * mm
 RED = colors.HexColor("#C8102E")

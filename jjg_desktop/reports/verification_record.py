@@ -21,7 +21,7 @@ from jjg_desktop.rules.verification import CHECKS, WITNESS
 from jjg_desktop.services.context import Store
 from jjg_desktop.services.errors import NotFound
 from jjg_desktop.store import attachments
-from jjg_desktop.store.registry_queries import (
+from jjg_desktop.store.read.planning import (
     EvidenceRef,
     VerificationDetail,
     verification_detail,

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from jjg_desktop.services.context import Store
 from jjg_desktop.services.errors import ServiceError
-from jjg_desktop.store import queries
 from jjg_desktop.store.models import Division, Enterprise, JilinRegistration
-from jjg_desktop.store.worklists import (
+from jjg_desktop.store.read import registers as queries
+from jjg_desktop.store.read.worklists import (
     InspectionFilter,
     finding_export_rows,
     inspection_ids,

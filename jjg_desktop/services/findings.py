@@ -19,8 +19,8 @@ from jjg_desktop.services.inspection_base import (
     party_enterprise,
 )
 from jjg_desktop.store.base import new_id
-from jjg_desktop.store.inspection_queries import template_for
 from jjg_desktop.store.models import Finding, FindingReview, Inspection
+from jjg_desktop.store.read.inspections import template_for
 
 _UNSET: Any = object()
 

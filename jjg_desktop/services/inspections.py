@@ -35,11 +35,6 @@ from jjg_desktop.services.numbering import next_inspection_number
 from jjg_desktop.services.photos import prepare_photo
 from jjg_desktop.store import attachments
 from jjg_desktop.store.base import new_id
-from jjg_desktop.store.inspection_queries import (
-    inspection_detail,
-    may_see,
-    template_for,
-)
 from jjg_desktop.store.models import (
     Attachment,
     ChecklistTemplate,
@@ -49,6 +44,11 @@ from jjg_desktop.store.models import (
     InspectionAmendment,
     InspectionAnswer,
     Project,
+)
+from jjg_desktop.store.read.inspections import (
+    inspection_detail,
+    may_see,
+    template_for,
 )
 
 __all__ = ["AnswerSaved", "TeamEntry", "amend", "answer", "attach_photo", "complete", "plan",

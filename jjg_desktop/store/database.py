@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from jjg_desktop.store import record_seals
 from jjg_desktop.store.errors import DiskFull, is_disk_full
-from jjg_desktop.store.search import register_functions
+from jjg_desktop.store.read.search import register_functions
 
 BUSY_TIMEOUT_MS = 5000
 

@@ -14,9 +14,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
-from jjg_desktop.store import anchors, audit, record_seals, search
+from jjg_desktop.store import anchors, audit, record_seals
 from jjg_desktop.store.database import Database
 from jjg_desktop.store.migrate import alembic_config, is_known_revision
+from jjg_desktop.store.read import search
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from jjg_desktop.cli import main
+from jjg_desktop.cli.main import main
 from jjg_desktop.config import resolve_paths
 from jjg_desktop.services.startup import open_store
 

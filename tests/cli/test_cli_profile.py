@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from jjg_desktop.cli import main
+from jjg_desktop.cli.main import main
 from jjg_desktop.config import resolve_paths
 from jjg_desktop.services.startup import active_actor, open_store, set_profile
 

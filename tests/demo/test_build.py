@@ -16,7 +16,7 @@ from jjg_desktop.rules.credit_code import is_valid
 from jjg_desktop.services.context import Store
 from jjg_desktop.services.startup import active_actor, open_store
 from jjg_desktop.store.audit import verify_chain
-from jjg_desktop.store.search import integrity_problems, register_functions
+from jjg_desktop.store.read.search import integrity_problems, register_functions
 
 COUNTY = "222404"
 PROVINCE_TABLES = ("enterprise", "jilin_registration", "project", "project_party", "key_person",

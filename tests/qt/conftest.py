@@ -13,12 +13,12 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from jjg_desktop.qt.app import build_main_window
-from jjg_desktop.qt.fonts import install_bundled_font
-from jjg_desktop.qt.main_window import MainWindow
-from jjg_desktop.qt.qt_chinese import install_qt_chinese
-from jjg_desktop.qt.style import apply_style
-from jjg_desktop.qt.tasks import TaskRunner
+from jjg_desktop.qt.kit.style import apply_style
+from jjg_desktop.qt.kit.tasks import TaskRunner
+from jjg_desktop.qt.shell.app import build_main_window
+from jjg_desktop.qt.shell.fonts import install_bundled_font
+from jjg_desktop.qt.shell.main_window import MainWindow
+from jjg_desktop.qt.shell.qt_chinese import install_qt_chinese
 from jjg_desktop.rules.credit_code import complete
 from jjg_desktop.services.context import Actor, Store
 from jjg_desktop.store.base import new_id

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from jjg_desktop.qt.main_window import MainWindow
+from jjg_desktop.qt.shell.main_window import MainWindow
 
 
 def when_shown(act: Callable[[QWidget], None]) -> None:

@@ -13,13 +13,14 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QTreeWidget
 from pytestqt.qtbot import QtBot
 
-from jjg_desktop.qt.app import build_main_window
-from jjg_desktop.qt.case_detail import CaseDetailView
-from jjg_desktop.qt.case_page import OVERDUE_COLORS, CasePage
-from jjg_desktop.qt.case_step_dialog import CaseStepDialog
-from jjg_desktop.qt.dashboard import Dashboard
-from jjg_desktop.qt.main_window import MainWindow
-from jjg_desktop.qt.tasks import TaskRunner
+from jjg_desktop.qt.cases.case_detail import CaseDetailView
+from jjg_desktop.qt.cases.case_page import CasePage
+from jjg_desktop.qt.cases.case_step_dialog import CaseStepDialog
+from jjg_desktop.qt.dashboard.dashboard import Dashboard
+from jjg_desktop.qt.kit.presets import OVERDUE_COLORS
+from jjg_desktop.qt.kit.tasks import TaskRunner
+from jjg_desktop.qt.shell.app import build_main_window
+from jjg_desktop.qt.shell.main_window import MainWindow
 from jjg_desktop.rules.verification import FAILED, PASSED, CallAttempt, CheckResult
 from jjg_desktop.services.cases import StepInput, propose, take_step
 from jjg_desktop.services.context import Actor, ServiceContext, Store

@@ -13,8 +13,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
-from jjg_desktop.qt.crash import CrashHandler
-from jjg_desktop.qt.logging_setup import LOG_FILE, add_file_log, remove_file_log
+from jjg_desktop.qt.shell.crash import CrashHandler
+from jjg_desktop.qt.shell.logging_setup import LOG_FILE, add_file_log, remove_file_log
 
 
 @pytest.fixture

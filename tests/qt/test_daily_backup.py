@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from jjg_desktop.qt.daily_backup import back_up_when_due
-from jjg_desktop.qt.main_window import MainWindow
+from jjg_desktop.qt.shell.daily_backup import back_up_when_due
+from jjg_desktop.qt.shell.main_window import MainWindow
 from jjg_desktop.store import backups
 from jjg_desktop.store.backups import DAILY, list_backups
 

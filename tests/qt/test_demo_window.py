@@ -8,8 +8,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from jjg_desktop.demo.build import build_demo
-from jjg_desktop.qt.app import build_main_window
-from jjg_desktop.qt.tasks import TaskRunner
+from jjg_desktop.qt.kit.tasks import TaskRunner
+from jjg_desktop.qt.shell.app import build_main_window
 from jjg_desktop.services import enterprises
 from jjg_desktop.services.context import local_date
 from jjg_desktop.services.startup import active_actor
@@ -42,8 +42,8 @@ def test_the_first_draw_on_the_demo_succeeds_and_the_pool_checks_what_is_typed(
         qtbot: QtBot, store, tasks: TaskRunner) -> None:
     from PySide6.QtCore import Qt
 
-    from jjg_desktop.qt.draw_dialog import DrawDialog
-    from jjg_desktop.qt.inspection_page import InspectionPage
+    from jjg_desktop.qt.inspections.draw_dialog import DrawDialog
+    from jjg_desktop.qt.inspections.inspection_page import InspectionPage
 
     build_demo(store)
     window = build_main_window(store, active_actor(store), tasks=tasks)

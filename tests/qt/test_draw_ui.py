@@ -11,13 +11,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 
-from jjg_desktop.qt.draw_dialog import DrawDialog
-from jjg_desktop.qt.inspection_page import InspectionPage
-from jjg_desktop.qt.main_window import MainWindow
-from jjg_desktop.qt.pool_dialog import PoolDialog
+from jjg_desktop.qt.inspections.draw_dialog import DrawDialog
+from jjg_desktop.qt.inspections.inspection_page import InspectionPage
+from jjg_desktop.qt.inspections.pool_dialog import PoolDialog
+from jjg_desktop.qt.shell.main_window import MainWindow
 from jjg_desktop.services.context import Store
-from jjg_desktop.store.draw_queries import pool_members
 from jjg_desktop.store.models import InspectionDraw
+from jjg_desktop.store.read.draws import pool_members
 
 if TYPE_CHECKING:
     from conftest import Sample, TypeChinese

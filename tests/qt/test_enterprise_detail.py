@@ -10,12 +10,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
-from jjg_desktop.qt.enterprise_page import EnterprisePage
-from jjg_desktop.qt.main_window import MainWindow
-from jjg_desktop.qt.typing_pause import SAVE_PAUSE_MS
+from jjg_desktop.qt.kit.typing_pause import SAVE_PAUSE_MS
+from jjg_desktop.qt.registry.enterprise_page import EnterprisePage
+from jjg_desktop.qt.shell.main_window import MainWindow
 from jjg_desktop.services.context import Store
-from jjg_desktop.store.queries import EnterpriseDetail, enterprise_detail, pending_change_count
-from jjg_desktop.store.worklists import outbox_ids, outbox_rows
+from jjg_desktop.store.read.registers import (
+    EnterpriseDetail,
+    enterprise_detail,
+    pending_change_count,
+)
+from jjg_desktop.store.read.worklists import outbox_ids, outbox_rows
 
 if TYPE_CHECKING:
     from conftest import Sample, TypeChinese

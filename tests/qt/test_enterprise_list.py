@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
-from jjg_desktop.qt.enterprise_page import EnterprisePage
-from jjg_desktop.qt.main_window import MainWindow
+from jjg_desktop.qt.registry.enterprise_page import EnterprisePage
+from jjg_desktop.qt.shell.main_window import MainWindow
 
 if TYPE_CHECKING:
     from conftest import Sample, TypeChinese

@@ -6,9 +6,9 @@ import pytest
 from PySide6.QtCore import QFile, QIODevice
 from PySide6.QtUiTools import QUiLoader
 
-import jjg_desktop.qt.app  # noqa: F401  (imports every window, so every form is declared)
+import jjg_desktop.qt.shell.app  # noqa: F401  (imports every window, so every form is declared)
 from jjg_desktop.paths import shipped
-from jjg_desktop.qt.forms import FORMS
+from jjg_desktop.qt.kit.forms import FORMS
 
 UI_FILES = sorted(p.name for p in shipped("ui").glob("*.ui"))
 

@@ -18,17 +18,17 @@ from pytestqt.qtbot import QtBot
 from test_draw_ui import credit_code_of, draw_one
 from test_verification_ui import drag
 
-from jjg_desktop.qt.dashboard import Dashboard
-from jjg_desktop.qt.draw_dialog import DrawDialog
-from jjg_desktop.qt.inspection_dialogs import AmendDialog, NoticeDialog, StartDialog
-from jjg_desktop.qt.inspection_form import InspectionForm
-from jjg_desktop.qt.inspection_page import InspectionPage
-from jjg_desktop.qt.main_window import MainWindow
+from jjg_desktop.qt.dashboard.dashboard import Dashboard
+from jjg_desktop.qt.inspections.draw_dialog import DrawDialog
+from jjg_desktop.qt.inspections.inspection_dialogs import AmendDialog, NoticeDialog, StartDialog
+from jjg_desktop.qt.inspections.inspection_form import InspectionForm
+from jjg_desktop.qt.inspections.inspection_page import InspectionPage
+from jjg_desktop.qt.shell.main_window import MainWindow
 from jjg_desktop.rules.draw import DrawParams
 from jjg_desktop.services import draws, inspections
 from jjg_desktop.services.context import ServiceContext, Store
-from jjg_desktop.store.inspection_queries import InspectionDetail, inspection_detail
 from jjg_desktop.store.models import Inspection
+from jjg_desktop.store.read.inspections import InspectionDetail, inspection_detail
 
 if TYPE_CHECKING:
     from conftest import FixedClock, Sample, TypeChinese

@@ -10,10 +10,10 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from inspection_support import site, started
-from jjg_desktop.qt.inspection_page import InspectionPage
-from jjg_desktop.qt.main_window import MainWindow
+from jjg_desktop.qt.inspections.inspection_page import InspectionPage
+from jjg_desktop.qt.shell.main_window import MainWindow
 from jjg_desktop.services.context import ServiceContext, Store
-from jjg_desktop.store.inspection_queries import inspection_detail
+from jjg_desktop.store.read.inspections import inspection_detail
 
 OpenWindow = Callable[[], MainWindow]
 

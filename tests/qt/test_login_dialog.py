@@ -15,11 +15,11 @@ from pytestqt.qtbot import QtBot
 from qt_sync_support import PASSWORD, add_user, free_port, using_keyring
 
 from jjg_desktop.config import Paths
-from jjg_desktop.qt.logging_setup import add_file_log, remove_file_log
-from jjg_desktop.qt.login_dialog import LoginDialog
-from jjg_desktop.qt.main_window import MainWindow
-from jjg_desktop.qt.sync_page import SyncPage
-from jjg_desktop.qt.sync_scheduler import Phase
+from jjg_desktop.qt.shell.logging_setup import add_file_log, remove_file_log
+from jjg_desktop.qt.shell.main_window import MainWindow
+from jjg_desktop.qt.sync.login_dialog import LoginDialog
+from jjg_desktop.qt.sync.sync_page import SyncPage
+from jjg_desktop.qt.sync.sync_scheduler import Phase
 from jjg_desktop.settings import load_settings
 from jjg_desktop.sync.credentials import NO_KEYRING, SERVICE
 from server_support import running_server

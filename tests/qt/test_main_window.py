@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from jjg_desktop.qt.main_window import MainWindow
+from jjg_desktop.qt.shell.main_window import MainWindow
 
 PAGES = ["工作台", "检查", "项目", "入吉企业", "异常名录", "同步"]
 KEYS = ["dashboard", "inspections", "projects", "enterprises", "cases", "sync"]

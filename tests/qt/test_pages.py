@@ -10,13 +10,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTreeWidget
 from pytestqt.qtbot import QtBot
 
-from jjg_desktop.qt.case_page import OVERDUE_COLORS, CasePage
-from jjg_desktop.qt.dashboard import Dashboard
-from jjg_desktop.qt.inspection_page import InspectionPage
-from jjg_desktop.qt.lazy_model import LazyTableModel
-from jjg_desktop.qt.main_window import MainWindow
-from jjg_desktop.qt.project_page import ProjectPage
-from jjg_desktop.qt.sync_page import SyncPage
+from jjg_desktop.qt.cases.case_page import CasePage
+from jjg_desktop.qt.dashboard.dashboard import Dashboard
+from jjg_desktop.qt.inspections.inspection_page import InspectionPage
+from jjg_desktop.qt.kit.lazy_model import LazyTableModel
+from jjg_desktop.qt.kit.presets import OVERDUE_COLORS
+from jjg_desktop.qt.registry.project_page import ProjectPage
+from jjg_desktop.qt.shell.main_window import MainWindow
+from jjg_desktop.qt.sync.sync_page import SyncPage
 from jjg_desktop.services.context import ServiceContext
 from jjg_desktop.services.enterprises import update_contact
 from jjg_desktop.services.inspections import TeamEntry, plan

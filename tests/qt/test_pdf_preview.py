@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
-from jjg_desktop.qt.pdf_preview import PdfLoadError, PdfPreview
+from jjg_desktop.qt.kit.pdf_preview import PdfLoadError, PdfPreview
 from jjg_desktop.reports.case_documents import render_case_document
 from jjg_desktop.services.cases import StepInput, propose, take_step
 from jjg_desktop.services.context import Actor, ServiceContext

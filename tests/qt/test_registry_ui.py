@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QDialog, QFileDialog
 from pytest import MonkeyPatch
 from pytestqt.qtbot import QtBot
 
-from jjg_desktop.qt.enterprise_page import EnterprisePage
-from jjg_desktop.qt.main_window import MainWindow
-from jjg_desktop.qt.project_page import ProjectPage
-from jjg_desktop.qt.registration_import_dialog import RegistrationImportDialog
+from jjg_desktop.qt.registry.enterprise_page import EnterprisePage
+from jjg_desktop.qt.registry.project_page import ProjectPage
+from jjg_desktop.qt.registry.registration_import_dialog import RegistrationImportDialog
+from jjg_desktop.qt.shell.main_window import MainWindow
 from jjg_desktop.rules.credit_code import complete
 from jjg_desktop.rules.registration import RegistrationInput
 from jjg_desktop.rules.verification import CheckResult
@@ -25,7 +25,7 @@ from jjg_desktop.services.context import ServiceContext, Store
 from jjg_desktop.services.enterprise_facts import record_fact
 from jjg_desktop.services.registry import register
 from jjg_desktop.services.verifications import record_verification
-from jjg_desktop.store.queries import pending_change_count
+from jjg_desktop.store.read.registers import pending_change_count
 from tests_support import add_enterprise, signed_verification
 
 if TYPE_CHECKING:

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from jjg_desktop.qt import print_defaults
-from jjg_desktop.qt.main_window import MainWindow
-from jjg_desktop.qt.print_defaults import configured_printer, print_options
-from jjg_desktop.qt.settings_dialog import SettingsDialog
+from jjg_desktop.qt.kit import print_defaults
+from jjg_desktop.qt.kit.print_defaults import configured_printer, print_options
+from jjg_desktop.qt.settings.settings_dialog import SettingsDialog
+from jjg_desktop.qt.shell.main_window import MainWindow
 from jjg_desktop.settings import Settings, load_settings, save_settings, settings_path
 from jjg_desktop.store.backups import BEFORE_IMPORT, list_backups
 from qt_support import when_shown

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from jjg_desktop.config import Paths
-from jjg_desktop.qt.app import EXIT_CANNOT_OPEN, EXIT_OK, run
-from jjg_desktop.qt.profile_dialog import ProfileDialog
+from jjg_desktop.qt.settings.profile_dialog import ProfileDialog
+from jjg_desktop.qt.shell.app import EXIT_CANNOT_OPEN, EXIT_OK, run
 from jjg_desktop.services.context import Actor, Store
 from jjg_desktop.services.startup import active_actor, open_store
 from qt_support import when_shown

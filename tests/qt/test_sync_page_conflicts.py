@@ -17,9 +17,9 @@ from qt_sync_support import PASSWORD, add_user, free_port, using_keyring
 from sqlalchemy import update
 
 from jjg_desktop.config import resolve_paths
-from jjg_desktop.qt.conflicts_view import DIFFERENT, ConflictsView
-from jjg_desktop.qt.main_window import MainWindow
-from jjg_desktop.qt.sync_page import CONFLICTS_TAB, SyncPage
+from jjg_desktop.qt.shell.main_window import MainWindow
+from jjg_desktop.qt.sync.conflicts_view import DIFFERENT, ConflictsView
+from jjg_desktop.qt.sync.sync_page import CONFLICTS_TAB, SyncPage
 from jjg_desktop.rules.credit_code import complete
 from jjg_desktop.rules.registration import RegistrationInput
 from jjg_desktop.services import enterprises, registry
@@ -27,7 +27,7 @@ from jjg_desktop.services.context import ServiceContext, Store
 from jjg_desktop.services.startup import open_store
 from jjg_desktop.settings import Settings, save_settings
 from jjg_desktop.store.models import SyncConflict
-from jjg_desktop.store.queries import enterprise_detail
+from jjg_desktop.store.read.registers import enterprise_detail
 from jjg_desktop.sync.credentials import Credentials
 from jjg_desktop.sync.session import sign_in, sync_once
 from server_support import running_server

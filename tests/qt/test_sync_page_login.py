@@ -21,10 +21,10 @@ from qt_sync_support import (
     using_keyring,
 )
 
-from jjg_desktop.qt.login_dialog import LoginDialog
-from jjg_desktop.qt.main_window import MainWindow
-from jjg_desktop.qt.sync_page import SyncPage
-from jjg_desktop.qt.sync_scheduler import Timing
+from jjg_desktop.qt.shell.main_window import MainWindow
+from jjg_desktop.qt.sync.login_dialog import LoginDialog
+from jjg_desktop.qt.sync.sync_page import SyncPage
+from jjg_desktop.qt.sync.sync_scheduler import Timing
 from jjg_desktop.services.context import Actor, Store
 from jjg_desktop.services.enterprises import update_contact
 from jjg_desktop.settings import Settings, save_settings

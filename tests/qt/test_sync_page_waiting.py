@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from pytestqt.qtbot import QtBot
 
-from jjg_desktop.qt.main_window import MainWindow
-from jjg_desktop.qt.sync_page import SyncPage
+from jjg_desktop.qt.shell.main_window import MainWindow
+from jjg_desktop.qt.sync.sync_page import SyncPage
 from jjg_desktop.services.context import Store
 from jjg_desktop.store.models import ParkedChange
 

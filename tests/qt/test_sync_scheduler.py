@@ -20,14 +20,14 @@ from qt_sync_support import (
     using_keyring,
 )
 
-from jjg_desktop.qt.main_window import MainWindow
-from jjg_desktop.qt.sync_scheduler import Phase, SyncScheduler, Timing, backoff_ms
-from jjg_desktop.qt.tasks import TaskRunner
-from jjg_desktop.qt.workspace import Workspace
+from jjg_desktop.qt.kit.tasks import TaskRunner
+from jjg_desktop.qt.kit.workspace import Workspace
+from jjg_desktop.qt.shell.main_window import MainWindow
+from jjg_desktop.qt.sync.sync_scheduler import Phase, SyncScheduler, Timing, backoff_ms
 from jjg_desktop.services.context import Actor, Store
 from jjg_desktop.services.enterprises import update_contact
 from jjg_desktop.settings import Settings, save_settings
-from jjg_desktop.store.worklists import sync_summary
+from jjg_desktop.store.read.worklists import sync_summary
 from jjg_desktop.sync.credentials import Credentials, Login, folder_key
 from jjg_desktop.sync.session import sign_in
 from server_support import running_server

@@ -13,7 +13,7 @@ from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from jjg_desktop.qt.tasks import TaskRunner, TaskState
+from jjg_desktop.qt.kit.tasks import TaskRunner, TaskState
 
 
 @pytest.fixture

@@ -25,9 +25,9 @@ from test_verification_ui import (
     verification_count,
 )
 
-from jjg_desktop.qt.enterprise_page import EnterprisePage
-from jjg_desktop.qt.main_window import MainWindow
-from jjg_desktop.qt.verification_form import DRAFT_KIND, VerificationForm
+from jjg_desktop.qt.registry.enterprise_page import EnterprisePage
+from jjg_desktop.qt.registry.verification_form import DRAFT_KIND, VerificationForm
+from jjg_desktop.qt.shell.main_window import MainWindow
 from jjg_desktop.services.context import ServiceContext, Store
 from jjg_desktop.services.drafts import load_draft
 

@@ -15,12 +15,12 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from pytest import MonkeyPatch
 from pytestqt.qtbot import QtBot
 
-from jjg_desktop.qt.case_proposal_dialog import CaseProposalDialog
-from jjg_desktop.qt.enterprise_page import EnterprisePage
-from jjg_desktop.qt.fact_dialog import FactDialog
-from jjg_desktop.qt.main_window import MainWindow
-from jjg_desktop.qt.signature_pad import SignatureCanvas, SignaturePad
-from jjg_desktop.qt.verification_form import VerificationForm
+from jjg_desktop.qt.kit.case_proposal_dialog import CaseProposalDialog
+from jjg_desktop.qt.kit.signature_pad import SignatureCanvas, SignaturePad
+from jjg_desktop.qt.registry.enterprise_page import EnterprisePage
+from jjg_desktop.qt.registry.fact_dialog import FactDialog
+from jjg_desktop.qt.registry.verification_form import VerificationForm
+from jjg_desktop.qt.shell.main_window import MainWindow
 from jjg_desktop.rules.credit_code import complete
 from jjg_desktop.rules.registration import RegistrationInput
 from jjg_desktop.rules.verification import CheckResult
@@ -28,8 +28,8 @@ from jjg_desktop.services import drafts
 from jjg_desktop.services.context import ServiceContext, Store
 from jjg_desktop.services.registry import register
 from jjg_desktop.services.verifications import DRAFT_KIND, proposal_draft, record_verification
-from jjg_desktop.store.case_queries import case_detail
-from jjg_desktop.store.registry_queries import (
+from jjg_desktop.store.read.cases import case_detail
+from jjg_desktop.store.read.planning import (
     VerificationDetail,
     enterprise_verifications,
     verification_detail,

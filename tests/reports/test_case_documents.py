@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from jjg_desktop.cli import main
+from jjg_desktop.cli.main import main
 from jjg_desktop.reports.case_documents import render_case_document
 from jjg_desktop.services.cases import StepInput, propose, take_step
 from jjg_desktop.services.context import Actor, ServiceContext

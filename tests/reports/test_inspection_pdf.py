@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from inspection_support import completed, detail, photo_file, sign_all, signature_png, site
-from jjg_desktop.cli import main
+from jjg_desktop.cli.main import main
 from jjg_desktop.reports.inspection_record import render_inspection_record
 from jjg_desktop.reports.rectification_notice import render_rectification_notice
 from jjg_desktop.services import inspections, notices

@@ -7,7 +7,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
-from jjg_desktop.cli import main
+from jjg_desktop.cli.main import main
 from jjg_desktop.reports.verification_record import render_verification_record
 from jjg_desktop.rules.verification import BY_PHONE, CallAttempt, CheckResult
 from jjg_desktop.services import verifications

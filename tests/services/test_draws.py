@@ -9,8 +9,8 @@ from sqlalchemy import select
 from jjg_desktop.rules.draw import EXPERT, OFFICIAL, DrawParams
 from jjg_desktop.services import draws
 from jjg_desktop.services.errors import InvalidInput
-from jjg_desktop.store.draw_queries import draw_detail
 from jjg_desktop.store.models import Enterprise, Inspection, InspectionDraw
+from jjg_desktop.store.read.draws import draw_detail
 from tests_support import add_enterprise, add_project
 
 

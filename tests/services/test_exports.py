@@ -5,7 +5,7 @@ import pytest
 
 from jjg_desktop.services.errors import ServiceError
 from jjg_desktop.services.exports import export_enterprises
-from jjg_desktop.store.queries import EnterpriseFilter
+from jjg_desktop.store.read.registers import EnterpriseFilter
 from tests_support import add_enterprise
 
 

@@ -38,7 +38,7 @@ from jjg_desktop.store.models import (
     Project,
     ProjectParty,
 )
-from jjg_desktop.store.worklists import InspectionFilter, inspection_ids
+from jjg_desktop.store.read.worklists import InspectionFilter, inspection_ids
 
 TODAY = date(2026, 5, 18)
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from jjg_desktop.rules.registration import RegistrationInput
 from jjg_desktop.services import registry
 from jjg_desktop.services.errors import InvalidInput
-from jjg_desktop.store import queries
 from jjg_desktop.store.models import Enterprise, JilinRegistration, OutboxCommand
+from jjg_desktop.store.read import registers as queries
 
 
 def _reg(**over) -> RegistrationInput:

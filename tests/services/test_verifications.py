@@ -13,7 +13,7 @@ from jjg_desktop.services.errors import InvalidInput
 from jjg_desktop.services.signatures import SignatureInput
 from jjg_desktop.store import attachments
 from jjg_desktop.store.models import Attachment, Blob, OutboxCommand, Verification
-from jjg_desktop.store.registry_queries import due_for_verification, qualification_flags
+from jjg_desktop.store.read.planning import due_for_verification, qualification_flags
 from tests_support import add_enterprise, signed_verification
 
 

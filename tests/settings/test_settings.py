@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from jjg_desktop.config import resolve_paths
+from jjg_desktop.config import chosen_data_dir, resolve_paths
 from jjg_desktop.settings import (
     SETTINGS_VERSION,
     Settings,
@@ -169,3 +169,31 @@ def test_the_data_folder_from_settings_comes_after_command_line_and_environment(
     monkeypatch.delenv("JJG_DATA_DIR")
     save_settings(Settings())
     assert resolve_paths().data_dir not in (chosen, tmp_path / "env")
+
+
+@pytest.mark.parametrize("content", [
+    None,
+    '{"version": 1, "data_dir": "  {folder}  "}',
+    '{"data_dir": "{folder}", "sync_minutes": 5}',
+    '{"version": 1, "data_dir": "{file}"}',
+    '{"version": 1, "data_dir": 42}',
+    '{"version": 1, "data_dir": ""}',
+    '{"version": 1, "data_dir": "{folder}", "print_copies": 999}',
+    '["not", "an", "object"]',
+    '{"version": 1, "data_dir": "{folder}"',
+    "\ufeff" + '{"version": 1, "data_dir": "{folder}"}',
+])
+def test_the_start_reads_the_data_folder_as_the_settings_model_does(
+        config_dir: Path, tmp_path: Path, content: str | None) -> None:
+    """The start reads the data folder before pydantic is loaded; it must choose the folder
+    the validated settings name, whatever the file holds."""
+    folder, file = tmp_path / "数据", tmp_path / "a-file.txt"
+    file.write_text("x", encoding="utf-8")
+    path = settings_path()
+    if content is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content.replace("{folder}", str(folder)).replace("{file}", str(file)),
+                        encoding="utf-8")
+    light = chosen_data_dir()
+    model = load_settings().data_dir or None
+    assert light == model

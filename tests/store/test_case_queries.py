@@ -13,14 +13,14 @@ from jjg_desktop.services.cases import StepInput, propose, take_step
 from jjg_desktop.services.context import Actor, ServiceContext, Store
 from jjg_desktop.services.verifications import record_verification
 from jjg_desktop.store.base import new_id
-from jjg_desktop.store.case_queries import (
+from jjg_desktop.store.models import AbnormalCase, Finding, Inspection
+from jjg_desktop.store.read.cases import (
     case_view,
     describe_evidence,
     escalation_due,
     evidence_choices,
 )
-from jjg_desktop.store.models import AbnormalCase, Finding, Inspection
-from jjg_desktop.store.worklists import (
+from jjg_desktop.store.read.worklists import (
     CaseFilter,
     case_desk,
     case_ids,

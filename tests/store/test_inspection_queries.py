@@ -10,7 +10,7 @@ import pytest
 from inspection_support import TEAM, completed, detail, photo_file, sign_all, site
 from jjg_desktop.rules.draw import EXPERT, OFFICIAL, DrawParams
 from jjg_desktop.services import draws, inspections, notices
-from jjg_desktop.store.inspection_queries import (
+from jjg_desktop.store.read.inspections import (
     coverage,
     due_reinspections,
     overdue_rectifications,

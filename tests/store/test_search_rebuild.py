@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from jjg_desktop.store import queries, search
+from jjg_desktop.store.read import registers as queries
+from jjg_desktop.store.read import search
 from tests_support import add_enterprise
 
 

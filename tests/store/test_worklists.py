@@ -12,7 +12,7 @@ from jjg_desktop.services import enterprises
 from jjg_desktop.services.context import ServiceContext, Store
 from jjg_desktop.store.base import new_id
 from jjg_desktop.store.models import AbnormalCase, ChecklistTemplate, Inspection, Project
-from jjg_desktop.store.worklists import (
+from jjg_desktop.store.read.worklists import (
     CaseFilter,
     InspectionFilter,
     case_count,

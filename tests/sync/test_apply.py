@@ -10,7 +10,7 @@ from jjg_desktop.services import enterprises
 from jjg_desktop.services.context import ServiceContext
 from jjg_desktop.store import synced_rows
 from jjg_desktop.store.models import Enterprise, JilinRegistration, ParkedChange
-from jjg_desktop.store.queries import EnterpriseFilter, enterprise_ids
+from jjg_desktop.store.read.registers import EnterpriseFilter, enterprise_ids
 from jjg_desktop.sync.apply import Incoming, apply_changes, pending_keys
 from tests_support import add_enterprise
 

@@ -12,7 +12,7 @@ from sync_support import PASSWORD, Device, case_decided_twice
 from test_sync_loop import _registration
 
 from inspection_support import started
-from jjg_desktop.cli import main
+from jjg_desktop.cli.main import main
 from jjg_desktop.services import enterprises, registry
 from jjg_desktop.services.context import ServiceContext
 from jjg_desktop.store.models import (

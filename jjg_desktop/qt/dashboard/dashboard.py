@@ -1,0 +1,291 @@
+"""工作台: the counts a clerk watches and the nearest work, each a way into its page —
+including overdue rectifications, inspections due for a re-inspection, and the division's
+active projects not yet inspected this year (检查全覆盖)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication, Qt, Slot
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jjg_desktop.qt.kit import labels
+from jjg_desktop.qt.kit.forms import form
+from jjg_desktop.qt.kit.presets import (
+    ACTIVE,
+    ALL,
+    OPEN,
+    OPEN_FORM,
+    OUT_OF_PROVINCE,
+    OVERDUE_COLORS,
+    THIS_YEAR,
+)
+from jjg_desktop.qt.kit.tasks import TaskState
+from jjg_desktop.qt.kit.workspace import Workspace
+from jjg_desktop.store.divisions import subtree_codes
+from jjg_desktop.store.read.inspections import (
+    Coverage,
+    DueReinspectionRow,
+    OverdueRow,
+    coverage,
+    due_reinspections,
+    overdue_rectifications,
+)
+from jjg_desktop.store.read.worklists import (
+    CaseRow,
+    DashboardCounts,
+    InspectionRow,
+    case_desk,
+    dashboard_counts,
+    nearest_deadlines,
+    recent_inspections,
+    waiting_cases,
+)
+
+DASHBOARD_FORM = form("dashboard.ui", greetingLabel=QLabel, tilesGrid=QGridLayout,
+                      recentInspections=QTreeWidget, nearestDeadlines=QTreeWidget,
+                      waitingCaption=QLabel, waitingCases=QTreeWidget,
+                      overdueCaption=QLabel, overdueRectifications=QTreeWidget,
+                      reinspectionCaption=QLabel, dueReinspections=QTreeWidget,
+                      coverageCaption=QLabel, coverageList=QTreeWidget)
+TILES_PER_ROW = 6
+LIST_LENGTH = 12
+WAITING_LENGTH = 50
+MIN_COLUMN_EMS = 6
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Dashboard", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Tile:
+    caption: str
+    value: Callable[[DashboardCounts], int]
+    page: str
+    preset: str = ""
+
+
+def tiles() -> list[Tile]:
+    return [
+        Tile(_tr("在册企业"), lambda c: c.enterprises, "enterprises", ALL),
+        Tile(_tr("其中省外入吉"), lambda c: c.out_of_province, "enterprises", OUT_OF_PROVINCE),
+        Tile(_tr("在建项目"), lambda c: c.active_projects, "projects", ACTIVE),
+        Tile(_tr("本年检查"), lambda c: c.inspections_this_year, "inspections", THIS_YEAR),
+        Tile(_tr("办理中的异常名录案件"), lambda c: c.open_cases, "cases", OPEN),
+        Tile(_tr("未同步更改"), lambda c: c.pending_changes, "sync"),
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Snapshot:
+    counts: DashboardCounts
+    inspections: list[InspectionRow]
+    cases: list[CaseRow]
+    waiting: list[CaseRow]
+    """Cases waiting on this user's level in their scope, the nearest deadline first."""
+    overdue: list[OverdueRow]
+    reinspections: list[DueReinspectionRow]
+    coverage: Coverage
+
+
+class CountTile(QPushButton):
+    """A count with its caption; pressing it opens the list behind the number."""
+
+    def __init__(self, tile: Tile, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("countTile")
+        self.tile = tile
+        self.number = QLabel("—", self)
+        self.number.setObjectName("tileNumber")
+        caption = QLabel(tile.caption, self)
+        caption.setWordWrap(True)  # a narrow window (125 % on 1366×768) wraps, never clips
+        caption.setObjectName("tileCaption")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 10, 16, 10)
+        for label in (self.number, caption):
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            layout.addWidget(label)
+        layout.addStretch(1)  # numbers level across the row when one caption wraps
+        self.setAccessibleName(tile.caption)
+        self.setMinimumHeight(layout.sizeHint().height())
+
+    def show_count(self, counts: DashboardCounts) -> None:
+        value = self.tile.value(counts)
+        self.number.setText(f"{value:,}")
+        self.setAccessibleDescription(str(value))
+
+
+class Dashboard(QWidget):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ws = workspace
+        ui = DASHBOARD_FORM.load(self)
+        ui.find(QLabel, "greetingLabel").setText(self.tr("{name}，您好。今天是 {day}。").format(
+            name=workspace.actor.display_name, day=workspace.today().isoformat()))
+        grid = ui.find(QGridLayout, "tilesGrid")
+        self.tiles = [CountTile(t, self) for t in tiles()]
+        for n, tile in enumerate(self.tiles):
+            grid.addWidget(tile, n // TILES_PER_ROW, n % TILES_PER_ROW)
+            tile.clicked.connect(lambda _=False, t=tile.tile: workspace.go(t.page, preset=t.preset))
+        self.inspections = ui.find(QTreeWidget, "recentInspections")
+        self.cases = ui.find(QTreeWidget, "nearestDeadlines")
+        self.waiting = ui.find(QTreeWidget, "waitingCases")
+        self.waiting_caption = ui.find(QLabel, "waitingCaption")
+        self.overdue = ui.find(QTreeWidget, "overdueRectifications")
+        self.overdue_caption = ui.find(QLabel, "overdueCaption")
+        self.reinspections = ui.find(QTreeWidget, "dueReinspections")
+        self.reinspection_caption = ui.find(QLabel, "reinspectionCaption")
+        self.coverage = ui.find(QTreeWidget, "coverageList")
+        self.coverage_caption = ui.find(QLabel, "coverageCaption")
+        em = self.fontMetrics().horizontalAdvance("中")
+        for tree, stretch in ((self.inspections, 1), (self.cases, 0), (self.waiting, 4),
+                              (self.overdue, 2), (self.reinspections, 1), (self.coverage, 0)):
+            # a narrow window scrolls sideways rather than squeeze the names to "郑州…"
+            tree.header().setMinimumSectionSize(MIN_COLUMN_EMS * em)
+            tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            tree.header().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+            tree.header().setStretchLastSection(False)
+        self.inspections.itemActivated.connect(self._open_inspection)
+        self.cases.itemActivated.connect(self._open_case)
+        self.waiting.itemActivated.connect(self._open_case)
+        self.overdue.itemActivated.connect(self._open_inspection_form)
+        self.reinspections.itemActivated.connect(self._open_inspection_form)
+        self.coverage.itemActivated.connect(self._open_project)
+        self._stale = True
+        workspace.changed.connect(self._changed)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._stale = False
+        today = self._ws.today()
+        actor = self._ws.actor
+
+        def work(_state: TaskState) -> _Snapshot:
+            with self._ws.store.db.read() as session:
+                desk = case_desk(session, actor.role, actor.division_code)
+                scope = subtree_codes(session, actor.division_code)
+                return _Snapshot(dashboard_counts(session, year=today.year),
+                                 recent_inspections(session, today, LIST_LENGTH),
+                                 nearest_deadlines(session, LIST_LENGTH),
+                                 waiting_cases(session, desk, WAITING_LENGTH),
+                                 overdue_rectifications(session, today, scope),
+                                 due_reinspections(session, today, scope),
+                                 coverage(session, today.year, scope))
+
+        self._ws.tasks.run("dashboard", work, self._show)
+
+    def _show(self, snap: _Snapshot) -> None:
+        for tile in self.tiles:
+            tile.show_count(snap.counts)
+        self.inspections.clear()
+        for i in snap.inspections:
+            item = QTreeWidgetItem([i.number, i.project,
+                                    labels.label(labels.INSPECTION_STATUS, i.status),
+                                    labels.day(i.day)])
+            item.setData(0, Qt.ItemDataRole.UserRole, i.id)
+            self.inspections.addTopLevelItem(item)
+        self._show_cases(self.cases, snap.cases)
+        self._show_cases(self.waiting, snap.waiting)
+        self.waiting_caption.setText(
+            self.tr("待我办理的异常名录案件（{n} 件）").format(n=len(snap.waiting))
+            if snap.waiting else self.tr("待我办理的异常名录案件：暂无"))
+        self._show_inspection_work(snap)
+
+    def _show_inspection_work(self, snap: _Snapshot) -> None:
+        self.overdue.clear()
+        for o in snap.overdue:
+            item = QTreeWidgetItem([o.inspection_number, o.project,
+                                    f"{o.item_code} {o.problem}".strip(),
+                                    self.tr("{date}（逾期 {n} 天）").format(
+                                        date=labels.day(o.deadline), n=o.days_overdue)])
+            item.setData(0, Qt.ItemDataRole.UserRole, o.inspection_id)
+            item.setToolTip(2, o.problem)
+            for col in range(item.columnCount()):
+                item.setForeground(col, OVERDUE_COLORS[0])
+                item.setBackground(col, OVERDUE_COLORS[1])
+            self.overdue.addTopLevelItem(item)
+        self.overdue_caption.setText(
+            self.tr("逾期未整改的问题（{n} 个，应发督办函）").format(n=len(snap.overdue))
+            if snap.overdue else self.tr("逾期未整改的问题：暂无"))
+        self.reinspections.clear()
+        for r in snap.reinspections:
+            item = QTreeWidgetItem([r.inspection_number, r.project, str(r.open_findings),
+                                    labels.day(r.last_deadline)])
+            item.setData(0, Qt.ItemDataRole.UserRole, r.scheduled_id or r.inspection_id)
+            if r.scheduled_id:
+                item.setToolTip(0, self.tr("已安排复查 {number}").format(
+                    number=r.scheduled_number))
+            self.reinspections.addTopLevelItem(item)
+        self.reinspection_caption.setText(
+            self.tr("应复查的检查（{n} 次）").format(n=len(snap.reinspections))
+            if snap.reinspections else self.tr("应复查的检查：暂无"))
+        self.coverage.clear()
+        for c in snap.coverage.not_inspected:
+            last = labels.day(c.last_inspected) or self.tr("从未检查")
+            if c.planned:
+                last = self.tr("{last}（本年已计划）").format(last=last)
+            item = QTreeWidgetItem([c.name, c.contractor, last])
+            item.setData(0, Qt.ItemDataRole.UserRole, c.project_id)
+            self.coverage.addTopLevelItem(item)
+        cov = snap.coverage
+        self.coverage_caption.setText(self.tr(
+            "本年检查覆盖 {done}/{total}（{ratio:.0%}），尚未检查的在建项目：").format(
+            done=cov.inspected, total=cov.active_projects, ratio=cov.ratio))
+
+    def _show_cases(self, tree: QTreeWidget, cases: list[CaseRow]) -> None:
+        tree.clear()
+        today = self._ws.today()
+        for c in cases:
+            overdue = c.overdue_on(today)
+            deadline = labels.day(c.deadline)
+            if overdue:
+                deadline = self.tr("{date}（已逾期）").format(date=deadline)
+            texts = [c.enterprise, "、".join(c.grounds), c.state_label, deadline]
+            if tree is self.waiting:
+                texts.append(c.division)
+            item = QTreeWidgetItem(texts)
+            item.setData(0, Qt.ItemDataRole.UserRole, c.id)
+            if overdue:
+                for col in range(item.columnCount()):
+                    item.setForeground(col, OVERDUE_COLORS[0])
+                    item.setBackground(col, OVERDUE_COLORS[1])
+            tree.addTopLevelItem(item)
+
+    @Slot(QTreeWidgetItem, int)
+    def _open_inspection(self, item: QTreeWidgetItem, _column: int) -> None:
+        self._ws.go("inspections", item.data(0, Qt.ItemDataRole.UserRole))
+
+    @Slot(QTreeWidgetItem, int)
+    def _open_inspection_form(self, item: QTreeWidgetItem, _column: int) -> None:
+        self._ws.go("inspections", item.data(0, Qt.ItemDataRole.UserRole), OPEN_FORM)
+
+    @Slot(QTreeWidgetItem, int)
+    def _open_project(self, item: QTreeWidgetItem, _column: int) -> None:
+        self._ws.go("projects", item.data(0, Qt.ItemDataRole.UserRole))
+
+    @Slot(QTreeWidgetItem, int)
+    def _open_case(self, item: QTreeWidgetItem, _column: int) -> None:
+        self._ws.go("cases", item.data(0, Qt.ItemDataRole.UserRole))
+
+    @Slot(str, str)
+    def _changed(self, _entity: str, _entity_id: str) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
