@@ -100,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_backup(resolve_paths(db=args.db, data_dir=args.data_dir),
                           args.backup_command, getattr(args, "backup", None))
     if args.command in ("login", "sync"):
-        from jjg_desktop.cli.main import sync as sync_cli
+        from jjg_desktop.cli import sync as sync_cli
 
         paths = resolve_paths(db=args.db, data_dir=args.data_dir)
         if args.command == "login":
