@@ -20,8 +20,9 @@ from jjg_desktop.config import resolve_paths
 from jjg_desktop.services.context import audit_safe
 from jjg_desktop.store import synced_rows as rows
 from jjg_desktop.store.database import Database
-from jjg_desktop.store.migrate import SCHEMA_HEAD, current_revision
+from jjg_desktop.store.migrate import current_revision
 from jjg_desktop.store.models import Blob, SyncState, UserProfile
+from jjg_desktop.store.revision import SCHEMA_HEAD
 from jjg_server import entities, records
 from jjg_server.files import FileStore
 from jjg_server.placement import Placer

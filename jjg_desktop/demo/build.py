@@ -28,7 +28,6 @@ from jjg_desktop.demo.steps import Official, Step
 from jjg_desktop.rules.checklist import template_id
 from jjg_desktop.services.context import Change, ServiceContext, Store
 from jjg_desktop.services.errors import ServiceError
-from jjg_desktop.services.startup import DEMO_AS_OF_KEY
 from jjg_desktop.store import synced_rows as rows
 from jjg_desktop.store.checklists import install_shipped_templates, shipped_templates
 from jjg_desktop.store.models import (
@@ -51,6 +50,7 @@ from jjg_desktop.store.models import (
     UserProfile,
     Verification,
 )
+from jjg_desktop.store.read.first_screen import DEMO_AS_OF_KEY
 from jjg_desktop.store.rulebook import abnormal_list_workflow
 
 TODAY = date(2023, 11, 20)

@@ -24,8 +24,8 @@ from jjg_desktop.rules.workflow import (
 from jjg_desktop.services.context import Actor, Change, ServiceContext, change
 from jjg_desktop.services.errors import InvalidInput, NotFound
 from jjg_desktop.store.base import new_id
-from jjg_desktop.store.divisions import subtree_codes
 from jjg_desktop.store.models import AbnormalCase, CaseTransition, Division, Enterprise
+from jjg_desktop.store.read.worklists import subtree_codes
 from jjg_desktop.store.rulebook import abnormal_list_workflow, work_calendar
 
 

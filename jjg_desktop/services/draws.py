@@ -19,7 +19,6 @@ from jjg_desktop.services.context import ServiceContext, change
 from jjg_desktop.services.errors import InvalidInput, NotFound
 from jjg_desktop.services.numbering import next_inspection_serial
 from jjg_desktop.store.base import new_id
-from jjg_desktop.store.divisions import subtree_codes
 from jjg_desktop.store.models import (
     ChecklistTemplate,
     Enterprise,
@@ -30,6 +29,7 @@ from jjg_desktop.store.models import (
     Project,
     ProjectParty,
 )
+from jjg_desktop.store.read.worklists import subtree_codes
 
 KINDS = (rules.OFFICIAL, rules.EXPERT)
 

@@ -31,7 +31,8 @@ from jjg_desktop import __version__
 from jjg_desktop.config import Paths
 from jjg_desktop.services.errors import ServiceError
 from jjg_desktop.store import backups
-from jjg_desktop.store.migrate import SCHEMA_HEAD, alembic_config, is_known_revision
+from jjg_desktop.store.migrate import alembic_config, is_known_revision
+from jjg_desktop.store.revision import SCHEMA_HEAD
 
 FORMAT = "jjg-profile"
 FORMAT_VERSION = 1

@@ -27,7 +27,8 @@ from jjg_desktop.store.checklists import install_shipped_templates
 from jjg_desktop.store.database import Database
 from jjg_desktop.store.errors import is_disk_full
 from jjg_desktop.store.migrate import ensure_schema
-from jjg_desktop.store.models import Division, LocalSetting, SyncState, UserProfile
+from jjg_desktop.store.models import Division, SyncState, UserProfile
+from jjg_desktop.store.read import first_screen
 
 ROLES = {
     "inspector": "执法检查人员",
@@ -100,23 +101,21 @@ def restore_and_open(paths: Paths, backup: Path) -> Store:
     return open_store(paths)
 
 
-DEMO_AS_OF_KEY = "demo.as_of"
-
-
 def demo_as_of(store: Store) -> date | None:
     """The date a demo database is frozen at; None for real data."""
     with store.db.read() as session:
-        setting = session.get(LocalSetting, DEMO_AS_OF_KEY)
-        return date.fromisoformat(str(setting.value["date"])) if setting else None
+        return first_screen.demo_as_of(session)
 
 
 def active_actor(store: Store) -> Actor | None:
     with store.db.read() as session:
-        profile = session.scalars(select(UserProfile).where(UserProfile.active)).first()
-        if profile is None:
-            return None
-        return Actor(username=profile.username, display_name=profile.display_name,
-                     role=profile.role, division_code=profile.division_code)
+        profile = first_screen.active_profile(session)
+    return actor_of(profile) if profile else None
+
+
+def actor_of(profile: first_screen.Profile) -> Actor:
+    return Actor(username=profile.username, display_name=profile.display_name,
+                 role=profile.role, division_code=profile.division_code)
 
 
 def set_profile(store: Store, *, username: str, display_name: str, role: str,

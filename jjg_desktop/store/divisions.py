@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from jjg_desktop.rules.divisions import DivisionRow, reference_rows
 from jjg_desktop.store.models import Division
 
-__all__ = ["DivisionRow", "full_name", "load_reference", "reference_rows", "subtree_codes"]
+__all__ = ["DivisionRow", "full_name", "load_reference", "reference_rows"]
 
 
 def load_reference(session: Session) -> int:
@@ -28,20 +28,6 @@ def load_reference(session: Session) -> int:
                 setattr(current, k, v)
             changed += 1
     return changed
-
-
-def subtree_codes(session: Session, code: str) -> list[str]:
-    """`code` and every division below it: a user's scope."""
-    rows = session.execute(select(Division.code, Division.parent_code)).all()
-    children: dict[str | None, list[str]] = {}
-    for c, parent in rows:
-        children.setdefault(parent, []).append(c)
-    out, todo = [], [code]
-    while todo:
-        c = todo.pop()
-        out.append(c)
-        todo.extend(children.get(c, []))
-    return out
 
 
 def full_name(session: Session, code: str) -> str:

@@ -17,9 +17,8 @@ from jjg_desktop.services.context import Store
 from jjg_desktop.store.read.registers import (
     EnterpriseDetail,
     enterprise_detail,
-    pending_change_count,
 )
-from jjg_desktop.store.read.worklists import outbox_ids, outbox_rows
+from jjg_desktop.store.read.worklists import outbox_ids, outbox_rows, pending_change_count
 
 if TYPE_CHECKING:
     from conftest import Sample, TypeChinese

@@ -25,7 +25,7 @@ from jjg_desktop.services.context import ServiceContext, Store
 from jjg_desktop.services.enterprise_facts import record_fact
 from jjg_desktop.services.registry import register
 from jjg_desktop.services.verifications import record_verification
-from jjg_desktop.store.read.registers import pending_change_count
+from jjg_desktop.store.read.worklists import pending_change_count
 from tests_support import add_enterprise, signed_verification
 
 if TYPE_CHECKING:

@@ -13,8 +13,9 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from jjg_desktop.config import Paths
-from jjg_desktop.qt.shell.app import EXIT_CANNOT_OPEN, EXIT_OK, open_for_gui, run
+from jjg_desktop.qt.shell.app import EXIT_CANNOT_OPEN, EXIT_OK, run
 from jjg_desktop.qt.shell.main_window import MainWindow
+from jjg_desktop.qt.shell.opening import open_for_gui
 from jjg_desktop.qt.shell.restore_dialog import RestoreDialog
 from jjg_desktop.services.context import Store
 from jjg_desktop.services.startup import open_store, restore_and_open, set_profile

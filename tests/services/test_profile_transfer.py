@@ -26,7 +26,7 @@ from jjg_desktop.services.profile_transfer import (
 )
 from jjg_desktop.services.startup import active_actor, open_store
 from jjg_desktop.store.backups import BEFORE_IMPORT, list_backups
-from jjg_desktop.store.migrate import SCHEMA_HEAD
+from jjg_desktop.store.revision import SCHEMA_HEAD
 
 
 def _files(folder: Path) -> dict[str, str]:

@@ -24,7 +24,7 @@ from jjg_desktop.store.backups import (
     restore,
     rotate,
 )
-from jjg_desktop.store.migrate import SCHEMA_HEAD
+from jjg_desktop.store.revision import SCHEMA_HEAD
 
 
 def _notes(db: Path) -> list[str]:

@@ -17,7 +17,6 @@ from jjg_desktop.store.models import AbnormalCase, Finding, Inspection
 from jjg_desktop.store.read.cases import (
     case_view,
     describe_evidence,
-    escalation_due,
     evidence_choices,
 )
 from jjg_desktop.store.read.worklists import (
@@ -27,6 +26,7 @@ from jjg_desktop.store.read.worklists import (
     case_rows,
     waiting_cases,
 )
+from jjg_desktop.store.rulebook import escalation_due
 from tests_support import add_enterprise, add_project, shipped_template_id, signed_verification
 
 NOW = datetime(2026, 5, 18, 1, 30)

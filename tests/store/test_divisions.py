@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from jjg_desktop.store.divisions import full_name, reference_rows, subtree_codes
+from jjg_desktop.store.divisions import full_name, reference_rows
 from jjg_desktop.store.models import Division
+from jjg_desktop.store.read.worklists import subtree_codes
 
 PREFECTURES = {"220100": "长春市", "220200": "吉林市", "220300": "四平市", "220400": "辽源市",
                "220500": "通化市", "220600": "白山市", "220700": "松原市", "220800": "白城市",

@@ -10,10 +10,8 @@ import pytest
 from inspection_support import TEAM, completed, detail, photo_file, sign_all, site
 from jjg_desktop.rules.draw import EXPERT, OFFICIAL, DrawParams
 from jjg_desktop.services import draws, inspections, notices
+from jjg_desktop.store.read.dashboard import coverage, due_reinspections, overdue_rectifications
 from jjg_desktop.store.read.inspections import (
-    coverage,
-    due_reinspections,
-    overdue_rectifications,
     template_for,
 )
 from tests_support import add_project

@@ -43,11 +43,9 @@ from jjg_desktop.store.read.cases import (
     CaseView,
     EvidenceView,
     case_view,
-    escalation_due,
-    escalation_years,
     evidence_choices,
 )
-from jjg_desktop.store.rulebook import abnormal_list_workflow
+from jjg_desktop.store.rulebook import abnormal_list_workflow, escalation_due, escalation_years
 
 _VALUES = ("creditCodeValue", "enterpriseStatusValue", "divisionValue", "groundsValue",
            "waitingValue", "deadlineValue", "decisionNoValue", "decisionDateValue")

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Slot
 from PySide6.QtGui import QShowEvent
@@ -30,28 +32,14 @@ from jjg_desktop.qt.kit.presets import (
     OUT_OF_PROVINCE,
     OVERDUE_COLORS,
     THIS_YEAR,
+    Destination,
 )
-from jjg_desktop.qt.kit.tasks import TaskState
-from jjg_desktop.qt.kit.workspace import Workspace
-from jjg_desktop.store.divisions import subtree_codes
-from jjg_desktop.store.read.inspections import (
-    Coverage,
-    DueReinspectionRow,
-    OverdueRow,
-    coverage,
-    due_reinspections,
-    overdue_rectifications,
-)
-from jjg_desktop.store.read.worklists import (
-    CaseRow,
-    DashboardCounts,
-    InspectionRow,
-    case_desk,
-    dashboard_counts,
-    nearest_deadlines,
-    recent_inspections,
-    waiting_cases,
-)
+from jjg_desktop.store.read.dashboard import DashboardSnapshot, read_dashboard
+from jjg_desktop.store.read.worklists import CaseRow, DashboardCounts
+
+if TYPE_CHECKING:
+    from jjg_desktop.qt.kit.tasks import TaskState
+    from jjg_desktop.qt.kit.workspace import Workspace
 
 DASHBOARD_FORM = form("dashboard.ui", greetingLabel=QLabel, tilesGrid=QGridLayout,
                       recentInspections=QTreeWidget, nearestDeadlines=QTreeWidget,
@@ -60,8 +48,6 @@ DASHBOARD_FORM = form("dashboard.ui", greetingLabel=QLabel, tilesGrid=QGridLayou
                       reinspectionCaption=QLabel, dueReinspections=QTreeWidget,
                       coverageCaption=QLabel, coverageList=QTreeWidget)
 TILES_PER_ROW = 6
-LIST_LENGTH = 12
-WAITING_LENGTH = 50
 MIN_COLUMN_EMS = 6
 
 
@@ -86,18 +72,6 @@ def tiles() -> list[Tile]:
         Tile(_tr("办理中的异常名录案件"), lambda c: c.open_cases, "cases", OPEN),
         Tile(_tr("未同步更改"), lambda c: c.pending_changes, "sync"),
     ]
-
-
-@dataclass(frozen=True, slots=True)
-class _Snapshot:
-    counts: DashboardCounts
-    inspections: list[InspectionRow]
-    cases: list[CaseRow]
-    waiting: list[CaseRow]
-    """Cases waiting on this user's level in their scope, the nearest deadline first."""
-    overdue: list[OverdueRow]
-    reinspections: list[DueReinspectionRow]
-    coverage: Coverage
 
 
 class CountTile(QPushButton):
@@ -128,17 +102,25 @@ class CountTile(QPushButton):
 
 
 class Dashboard(QWidget):
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    """Painted first, before the store is open: it shows the snapshot the start read with
+    `sqlite3` (`show_snapshot`) and navigates through `go`; once the window has a workspace
+    (`attach`) it refreshes itself from the read model whenever a record changes."""
+
+    def __init__(self, name: str, today: date, go: Callable[[Destination], None],
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._ws = workspace
+        self._ws: Workspace | None = None
+        self._go = go
+        self._today = today
         ui = DASHBOARD_FORM.load(self)
         ui.find(QLabel, "greetingLabel").setText(self.tr("{name}，您好。今天是 {day}。").format(
-            name=workspace.actor.display_name, day=workspace.today().isoformat()))
+            name=name, day=today.isoformat()))
         grid = ui.find(QGridLayout, "tilesGrid")
         self.tiles = [CountTile(t, self) for t in tiles()]
         for n, tile in enumerate(self.tiles):
             grid.addWidget(tile, n // TILES_PER_ROW, n % TILES_PER_ROW)
-            tile.clicked.connect(lambda _=False, t=tile.tile: workspace.go(t.page, preset=t.preset))
+            tile.clicked.connect(
+                lambda _=False, t=tile.tile: go(Destination(t.page, preset=t.preset)))
         self.inspections = ui.find(QTreeWidget, "recentInspections")
         self.cases = ui.find(QTreeWidget, "nearestDeadlines")
         self.waiting = ui.find(QTreeWidget, "waitingCases")
@@ -164,33 +146,44 @@ class Dashboard(QWidget):
         self.reinspections.itemActivated.connect(self._open_inspection_form)
         self.coverage.itemActivated.connect(self._open_project)
         self._stale = True
+        self._from_read_model = False
+
+    def attach(self, workspace: Workspace) -> None:
+        self._ws = workspace
         workspace.changed.connect(self._changed)
+        if self._stale and self.isVisible():
+            self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._stale:
+        if self._stale and self._ws is not None:
             self.refresh()
 
     def refresh(self) -> None:
+        assert self._ws is not None
         self._stale = False
         today = self._ws.today()
         actor = self._ws.actor
+        store = self._ws.store
 
-        def work(_state: TaskState) -> _Snapshot:
-            with self._ws.store.db.read() as session:
-                desk = case_desk(session, actor.role, actor.division_code)
-                scope = subtree_codes(session, actor.division_code)
-                return _Snapshot(dashboard_counts(session, year=today.year),
-                                 recent_inspections(session, today, LIST_LENGTH),
-                                 nearest_deadlines(session, LIST_LENGTH),
-                                 waiting_cases(session, desk, WAITING_LENGTH),
-                                 overdue_rectifications(session, today, scope),
-                                 due_reinspections(session, today, scope),
-                                 coverage(session, today.year, scope))
+        def work(_state: TaskState) -> DashboardSnapshot:
+            with store.db.read() as session:
+                return read_dashboard(session, actor.role, actor.division_code, today)
 
-        self._ws.tasks.run("dashboard", work, self._show)
+        self._ws.tasks.run("dashboard", work, self._show_from_read_model)
 
-    def _show(self, snap: _Snapshot) -> None:
+    def _show_from_read_model(self, snap: DashboardSnapshot) -> None:
+        self._from_read_model = True
+        self.show_snapshot(snap)
+
+    def show_first_snapshot(self, snap: DashboardSnapshot) -> None:
+        """The start's own read: shown unless the read model has answered already."""
+        if self._from_read_model:
+            return
+        self._stale = False
+        self.show_snapshot(snap)
+
+    def show_snapshot(self, snap: DashboardSnapshot) -> None:
         for tile in self.tiles:
             tile.show_count(snap.counts)
         self.inspections.clear()
@@ -207,7 +200,7 @@ class Dashboard(QWidget):
             if snap.waiting else self.tr("待我办理的异常名录案件：暂无"))
         self._show_inspection_work(snap)
 
-    def _show_inspection_work(self, snap: _Snapshot) -> None:
+    def _show_inspection_work(self, snap: DashboardSnapshot) -> None:
         self.overdue.clear()
         for o in snap.overdue:
             item = QTreeWidgetItem([o.inspection_number, o.project,
@@ -250,7 +243,7 @@ class Dashboard(QWidget):
 
     def _show_cases(self, tree: QTreeWidget, cases: list[CaseRow]) -> None:
         tree.clear()
-        today = self._ws.today()
+        today = self._ws.today() if self._ws else self._today
         for c in cases:
             overdue = c.overdue_on(today)
             deadline = labels.day(c.deadline)
@@ -269,19 +262,19 @@ class Dashboard(QWidget):
 
     @Slot(QTreeWidgetItem, int)
     def _open_inspection(self, item: QTreeWidgetItem, _column: int) -> None:
-        self._ws.go("inspections", item.data(0, Qt.ItemDataRole.UserRole))
+        self._go(Destination("inspections", item.data(0, Qt.ItemDataRole.UserRole)))
 
     @Slot(QTreeWidgetItem, int)
     def _open_inspection_form(self, item: QTreeWidgetItem, _column: int) -> None:
-        self._ws.go("inspections", item.data(0, Qt.ItemDataRole.UserRole), OPEN_FORM)
+        self._go(Destination("inspections", item.data(0, Qt.ItemDataRole.UserRole), OPEN_FORM))
 
     @Slot(QTreeWidgetItem, int)
     def _open_project(self, item: QTreeWidgetItem, _column: int) -> None:
-        self._ws.go("projects", item.data(0, Qt.ItemDataRole.UserRole))
+        self._go(Destination("projects", item.data(0, Qt.ItemDataRole.UserRole)))
 
     @Slot(QTreeWidgetItem, int)
     def _open_case(self, item: QTreeWidgetItem, _column: int) -> None:
-        self._ws.go("cases", item.data(0, Qt.ItemDataRole.UserRole))
+        self._go(Destination("cases", item.data(0, Qt.ItemDataRole.UserRole)))
 
     @Slot(str, str)
     def _changed(self, _entity: str, _entity_id: str) -> None:

@@ -3,7 +3,19 @@ and other areas open a list through these names, never through the page's module
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtGui import QColor
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """A place in the window: a page, optionally one record on it or a preset filter."""
+
+    page: str
+    record_id: str = ""
+    preset: str = ""
+
 
 # 检查
 THIS_YEAR = "this_year"

@@ -4,22 +4,13 @@ signals that tell the window something changed, something should be said, or whe
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from PySide6.QtCore import QObject, Signal
 
+from jjg_desktop.qt.kit.presets import Destination
 from jjg_desktop.qt.kit.tasks import TaskRunner
 from jjg_desktop.services.context import Actor, ServiceContext, Store, utc_now
-
-
-@dataclass(frozen=True, slots=True)
-class Destination:
-    """A place in the window: a page, optionally one record on it or a preset filter."""
-
-    page: str
-    record_id: str = ""
-    preset: str = ""
 
 
 class Workspace(QObject):

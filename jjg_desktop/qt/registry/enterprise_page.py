@@ -30,7 +30,6 @@ from jjg_desktop.qt.registry.registration_import_dialog import (
     choose_sheet,
 )
 from jjg_desktop.services.exports import export_enterprises
-from jjg_desktop.store.divisions import subtree_codes
 from jjg_desktop.store.read.planning import ProvinceChoice, home_province_choices
 from jjg_desktop.store.read.registers import (
     EnterpriseFilter,
@@ -39,7 +38,7 @@ from jjg_desktop.store.read.registers import (
     enterprise_ids,
     enterprise_rows,
 )
-from jjg_desktop.store.read.worklists import division_choices
+from jjg_desktop.store.read.worklists import division_choices, subtree_codes
 
 SOURCE = ListSource(ids=enterprise_ids, rows=enterprise_rows, count=enterprise_count,
                     default_sort="registered", default_order="desc")

@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 from jjg_desktop.qt.kit.detail_tables import fill_table
 from jjg_desktop.qt.kit.tasks import TaskState
 from jjg_desktop.qt.kit.workspace import Workspace
-from jjg_desktop.store.divisions import subtree_codes
 from jjg_desktop.store.read.planning import (
     DueRow,
     FlaggedEnterprise,
@@ -33,6 +32,7 @@ from jjg_desktop.store.read.planning import (
     qualification_flags,
     verification_period,
 )
+from jjg_desktop.store.read.worklists import subtree_codes
 
 REGISTER, DUE, FLAGS = "register", "due", "qualification"
 """The 入吉企业 page's lists (also the presets that open them)."""

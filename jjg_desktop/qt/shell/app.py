@@ -1,4 +1,11 @@
-"""Starting the desktop application."""
+"""Starting the desktop application.
+
+When the database is already at this program's schema and someone works on this machine, the
+window is painted first — navigation, status bar and the 工作台 read with `sqlite3` — and the
+rest (SQLAlchemy, the services, every page, opening the store) loads on a worker thread while
+it shows (`StartLoader`). Otherwise (a first start, an upgrade, a damaged file) the store is
+opened before the window, with its dialogs.
+"""
 
 from __future__ import annotations
 
@@ -6,44 +13,41 @@ import gc
 import logging
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from jjg_desktop.config import APP_AUTHOR, APP_NAME, Paths
 from jjg_desktop.paths import resource
 from jjg_desktop.qt.kit.style import apply_style
-from jjg_desktop.qt.kit.tasks import TaskRunner
-from jjg_desktop.qt.kit.workspace import Workspace
-from jjg_desktop.qt.settings.profile_dialog import ask_profile
 from jjg_desktop.qt.shell.crash import CrashHandler
-from jjg_desktop.qt.shell.daily_backup import back_up_when_due
 from jjg_desktop.qt.shell.fonts import install_bundled_font
 from jjg_desktop.qt.shell.logging_setup import add_file_log, remove_file_log
 from jjg_desktop.qt.shell.main_window import MainWindow
 from jjg_desktop.qt.shell.qt_chinese import install_qt_chinese
-from jjg_desktop.qt.shell.restore_dialog import RestoreDialog
-from jjg_desktop.services.context import Actor, Store, clock_on, utc_now
-from jjg_desktop.services.startup import (
-    active_actor,
-    demo_as_of,
-    open_store,
-    restore_and_open,
-)
-from jjg_desktop.store.backups import DamagedDatabase, list_backups
-from jjg_desktop.store.errors import DiskFull
-from jjg_desktop.store.migrate import SchemaError
+from jjg_desktop.store.read.first_screen import FirstScreen, read_first_dashboard, read_first_screen
+
+if TYPE_CHECKING:
+    from jjg_desktop.qt.kit.tasks import TaskRunner
+    from jjg_desktop.services.context import Actor, Store
 
 log = logging.getLogger("jjg_desktop.app")
 
 EXIT_OK = 0
 EXIT_CANNOT_START = 1
 EXIT_CANNOT_OPEN = 2
+
+READY_PROBE = "JJG_READY_PROBE"
+"""Set in the environment, the app prints `PAINTED <epoch seconds>` when its first paint is
+on screen and `READY <epoch seconds>` once every page is built and the event loop runs, then
+quits: start-up benchmarks and smoke tests time a real start."""
 
 
 def _tr(text: str) -> str:
@@ -52,16 +56,13 @@ def _tr(text: str) -> str:
 
 def build_main_window(store: Store, actor: Actor, *, tasks: TaskRunner | None = None,
                       today: Callable[[], date] | None = None) -> MainWindow:
-    """The main window on an opened store, not yet shown (for `run`, tests and benchmarks).
+    """The main window on an opened store, not yet shown (for the start, tests and
+    benchmarks). A demo database lives on its as-of date: the views and every action use it."""
+    from jjg_desktop.qt.shell.opening import make_workspace
 
-    A demo database lives on its as-of date: the views and every action use that day.
-    """
-    as_of = demo_as_of(store)
-    if today is None:
-        today = (lambda: as_of) if as_of else date.today
-    clock = clock_on(as_of) if as_of else utc_now
-    workspace = Workspace(store, actor, tasks or TaskRunner(), today, clock, as_of)
-    window = MainWindow(workspace)
+    workspace = make_workspace(store, actor, tasks, today)
+    window = MainWindow(actor.display_name, workspace.today())
+    window.attach(workspace)
     workspace.setParent(window)
     workspace.tasks.setParent(window)
     return window
@@ -82,65 +83,124 @@ def run(paths: Paths, argv: list[str] | None = None) -> int:
         install_bundled_font(app)
         install_qt_chinese(app)
         apply_style(app)
-        store = open_for_gui(paths, log_handler.baseFilename)
-        if store is None:
-            return EXIT_CANNOT_OPEN
+        first = read_first_screen(paths.db_path)
         try:
-            return _run_window(app, store)
+            if first is not None:
+                return _start_painted(app, paths, first, log_handler.baseFilename)
+            return _start_opened(app, paths, log_handler.baseFilename)
         except Exception as exc:
             log.exception("吉建管无法启动")
             QMessageBox.critical(None, _tr("无法启动"), _tr(
                 "吉建管无法启动：{error}\n\n请重新安装吉建管；如果问题仍然存在，请把日志 {log} "
                 "发给技术支持。").format(error=exc, log=log_handler.baseFilename))
             return EXIT_CANNOT_START
-        finally:
-            store.close()
     finally:
         crash.uninstall()
         remove_file_log(log_handler)
 
 
-def open_for_gui(paths: Paths, log_file: str,
-                 recover: Callable[[Paths, DamagedDatabase], Store | None] | None = None,
-                 ) -> Store | None:
-    """The opened store, or None after telling the user why it cannot be opened.
+def _start_opened(app: QApplication, paths: Paths, log_file: str) -> int:
+    """Open (create, upgrade, recover) the store first, then show the window."""
+    from jjg_desktop.qt.settings.profile_dialog import ask_profile
+    from jjg_desktop.qt.shell.opening import active_actor, open_for_gui
 
-    A damaged database goes to `recover` (by default the restore dialog), which returns the
-    store opened on a restored backup, or None when the user quits.
-    """
+    store = open_for_gui(paths, log_file)
+    if store is None:
+        return EXIT_CANNOT_OPEN
     try:
-        return open_store(paths, defer_large_backup=True)
-    except SchemaError as exc:
-        log.error("数据库无法打开：%s", exc)
-        QMessageBox.critical(None, _tr("无法打开数据库"), str(exc))
-    except DiskFull as exc:
-        log.error("磁盘空间不足：%s", exc)
-        QMessageBox.critical(None, _tr("磁盘空间不足"), str(exc))
-    except DamagedDatabase as exc:
-        log.error("数据库已损坏：%s", exc, exc_info=exc.__cause__)
-        return (recover or recover_damaged)(paths, exc)
-    except Exception as exc:
-        log.exception("数据库无法打开：%s", paths.db_path)
-        QMessageBox.critical(None, _tr("无法打开数据库"), _tr(
-            "无法打开数据库 {db}：{error}\n\n请确认该文件存在、未被其他程序占用，"
-            "并且磁盘有剩余空间。详细信息已记录到日志 {log}。").format(
-                db=paths.db_path, error=exc, log=log_file))
-    return None
+        actor = active_actor(store) or ask_profile(store)
+        if actor is None:
+            return EXIT_OK
+        window = build_main_window(store, actor)
+        window.show()
+        _when_ready(window)
+        return _serve(app, window)
+    finally:
+        store.close()
 
 
-def recover_damaged(paths: Paths, error: DamagedDatabase) -> Store | None:
-    """Offer the backups in a dialog; the store on the restored one, or None to quit."""
-    dialog = RestoreDialog(error, list_backups(paths.backups_dir),
-                           lambda info: restore_and_open(paths, info.path), paths.backups_dir)
-    dialog.exec()
-    if dialog.store is not None:
-        log.info("已从备份恢复数据库：%s", paths.db_path)
-    return dialog.store
+class StartLoader(QObject):
+    """The heavy half of the start on a worker thread: the 工作台's figures (plain sqlite3),
+    then SQLAlchemy, the services and the pages, then the opened store."""
+
+    snapshot = Signal(object)
+    opened = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, paths: Paths, first: FirstScreen) -> None:
+        super().__init__()
+        self._paths = paths
+        self._first = first
+        self.store: Store | None = None
+        """The store the worker opened (closed by the start when the window is done)."""
+        self._thread = threading.Thread(target=self._load, name="jjg-start", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wait(self) -> None:
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _load(self) -> None:
+        figures = read_first_dashboard(self._paths.db_path, self._first)
+        if figures is not None:
+            self.snapshot.emit(figures)
+        try:
+            from jjg_desktop.qt.shell.opening import open_store
+
+            self.store = open_store(self._paths, defer_large_backup=True)
+        except Exception as exc:  # the GUI thread explains it, with the usual dialogs
+            self.failed.emit(exc)
+            return
+        self.opened.emit(self.store)
 
 
-READY_PROBE = "JJG_READY_PROBE"
-"""Set in the environment, the app prints `READY <epoch seconds>` once its window is up and
-the event loop runs, then quits: start-up benchmarks and smoke tests time a real start."""
+def _start_painted(app: QApplication, paths: Paths, first: FirstScreen, log_file: str) -> int:
+    window = MainWindow(first.profile.display_name, first.today())
+    window.show()
+    if os.environ.get(READY_PROBE):
+        QTimer.singleShot(0, lambda: print(f"PAINTED {time.time()}", flush=True))
+    loader = StartLoader(paths, first)
+    stores: list[Store] = []
+
+    def opened(store: Store) -> None:
+        from jjg_desktop.qt.settings.profile_dialog import ask_profile
+        from jjg_desktop.qt.shell.opening import active_actor, make_workspace
+
+        actor = active_actor(store) or ask_profile(store)
+        if actor is None:
+            app.exit(EXIT_OK)
+            return
+        workspace = make_workspace(store, actor)
+        window.attach(workspace)
+        workspace.setParent(window)
+        workspace.tasks.setParent(window)
+        _when_ready(window)
+
+    def failed(error: Exception) -> None:
+        from jjg_desktop.qt.shell.opening import open_for_gui
+
+        log.warning("数据库在首屏之后无法打开：%s", error)
+        window.hide()
+        store = open_for_gui(paths, log_file)  # says why, or offers the backups
+        if store is None:
+            app.exit(EXIT_CANNOT_OPEN)
+            return
+        stores.append(store)
+        window.show()
+        opened(store)
+
+    loader.snapshot.connect(window.dashboard.show_first_snapshot)
+    loader.opened.connect(opened)
+    loader.failed.connect(failed)
+    loader.start()
+    try:
+        return _serve(app, window)
+    finally:
+        loader.wait()
+        for store in [*stores, *([loader.store] if loader.store else [])]:
+            store.close()
 
 
 def freeze_startup_heap() -> None:
@@ -151,26 +211,30 @@ def freeze_startup_heap() -> None:
     gc.freeze()
 
 
-def _report_ready(app: QApplication) -> None:
-    print(f"READY {time.time()}", flush=True)
-    app.quit()
+def _when_ready(window: MainWindow) -> None:
+    """Once every page is built: freeze the start-up heap, start syncing, make the day's
+    backup if it is due, and answer the start-up probe."""
+    from jjg_desktop.qt.shell.daily_backup import back_up_when_due
+
+    def ready() -> None:
+        freeze_startup_heap()
+        assert window.sync is not None and window.workspace is not None
+        window.sync.start()
+        back_up_when_due(window.workspace)
+        if os.environ.get(READY_PROBE):
+            print(f"READY {time.time()}", flush=True)
+            QApplication.instance().quit()  # type: ignore[union-attr]
+
+    window.ready.connect(ready)
 
 
-def _run_window(app: QApplication, store: Store) -> int:
-    actor = active_actor(store) or ask_profile(store)
-    if actor is None:
-        return EXIT_OK
-    window = build_main_window(store, actor)
+def _serve(app: QApplication, window: MainWindow) -> int:
     app.aboutToQuit.connect(window.commit_edits)
-    window.show()
-    freeze_startup_heap()
-    window.sync.start()
-    QTimer.singleShot(0, window, lambda: back_up_when_due(window.workspace))
-    if os.environ.get(READY_PROBE):
-        QTimer.singleShot(0, lambda: _report_ready(app))
     try:
         return app.exec()
     finally:
-        window.sync.shutdown()
-        window.workspace.tasks.cancel_all()
-        window.workspace.tasks.wait()
+        if window.sync is not None:
+            window.sync.shutdown()
+        if window.workspace is not None:
+            window.workspace.tasks.cancel_all()
+            window.workspace.tasks.wait()

@@ -1,14 +1,21 @@
-"""The main window: navigation on the left, one page at a time, the status bar below."""
+"""The main window: navigation on the left, one page at a time, the status bar below.
+
+It is painted before the store is open, with the 工作台 and a “正在载入” stand-in for every
+other page. `attach` gives it the workspace; each page is then built the first time it is
+shown, and the rest one per turn of the event loop, so no step holds the window long. What a
+user asks for before then (a page, a tile, a row) is remembered and opened when it can be.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -17,17 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jjg_desktop.qt.cases.case_page import CasePage
 from jjg_desktop.qt.dashboard.dashboard import Dashboard
-from jjg_desktop.qt.inspections.inspection_page import InspectionPage
 from jjg_desktop.qt.kit.forms import form
-from jjg_desktop.qt.kit.workspace import Destination, Workspace
-from jjg_desktop.qt.registry.enterprise_page import EnterprisePage
-from jjg_desktop.qt.registry.project_page import ProjectPage
-from jjg_desktop.qt.settings.settings_dialog import SettingsDialog
-from jjg_desktop.qt.shell.status_bar import StatusFields
-from jjg_desktop.qt.sync.sync_page import SyncPage
-from jjg_desktop.qt.sync.sync_scheduler import SyncScheduler
+from jjg_desktop.qt.kit.presets import Destination
+
+if TYPE_CHECKING:
+    from jjg_desktop.qt.kit.workspace import Workspace
+    from jjg_desktop.qt.registry.enterprise_page import EnterprisePage
+    from jjg_desktop.qt.sync.sync_scheduler import SyncScheduler
 
 MAIN_FORM = form("main_window.ui", navList=QListWidget, pages=QStackedWidget,
                  statusbar=QStatusBar)
@@ -40,70 +44,158 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("MainWindow", text)
 
 
+def page_titles() -> list[tuple[str, str]]:
+    """(key, title) of the pages, in navigation order (Ctrl+1 … Ctrl+6)."""
+    return [
+        ("dashboard", _tr("工作台")),
+        ("inspections", _tr("检查")),
+        ("projects", _tr("项目")),
+        ("enterprises", _tr("入吉企业")),
+        ("cases", _tr("异常名录")),
+        ("sync", _tr("同步")),
+    ]
+
+
 @runtime_checkable
 class ShowsDestinations(Protocol):
     def show_destination(self, dest: Destination) -> None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class PageEntry:
-    key: str
-    title: str
-    make: Callable[[Workspace], QWidget]
+class Loading(QLabel):
+    """Stands in for a page until it is built."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__(_tr("正在载入“{title}”…").format(title=title))
+        self.setObjectName("loadingPage")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
 
-def page_entries() -> list[PageEntry]:
-    """The pages, in navigation order (Ctrl+1 … Ctrl+6)."""
-    return [
-        PageEntry("dashboard", _tr("工作台"), Dashboard),
-        PageEntry("inspections", _tr("检查"), InspectionPage),
-        PageEntry("projects", _tr("项目"), ProjectPage),
-        PageEntry("enterprises", _tr("入吉企业"), EnterprisePage),
-        PageEntry("cases", _tr("异常名录"), CasePage),
-        PageEntry("sync", _tr("同步"), SyncPage),
-    ]
+class Pages(Mapping[str, QWidget]):
+    """The window's pages by key; asking for one builds it if it is not built yet."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+
+    def __getitem__(self, key: str) -> QWidget:
+        return self._window.page(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._window.keys)
+
+    def __len__(self) -> int:
+        return len(self._window.keys)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, workspace: Workspace) -> None:
+    ready = Signal()
+    """Every page is built: anything a user can reach opens at once."""
+
+    def __init__(self, name: str, today: date) -> None:
         super().__init__()
-        self.workspace = workspace
         ui = MAIN_FORM.load(self)
         self.nav = ui.find(QListWidget, "navList")
         self.stack = ui.find(QStackedWidget, "pages")
         self.stack.setContentsMargins(*PAGE_MARGINS)
-        self.pages: dict[str, QWidget] = {}
+        self.status_bar = ui.find(QStatusBar, "statusbar")
+        self.workspace: Workspace | None = None
+        self.sync: SyncScheduler | None = None
+        self.keys = [key for key, _ in page_titles()]
+        self._built: dict[str, QWidget] = {}
+        self._pending: Destination | None = None
+        self._makers: Mapping[str, Callable[[Workspace, SyncScheduler], QWidget]] = {}
+        self.pages = Pages(self)
         em = self.fontMetrics().horizontalAdvance("中")
         self.nav.setFixedWidth(NAV_WIDTH_EM * em)
-        for n, entry in enumerate(page_entries(), start=1):
-            page = entry.make(workspace)
-            page.setObjectName(f"{entry.key}Page")
-            self.pages[entry.key] = page
-            self.stack.addWidget(page)
-            item = QListWidgetItem(entry.title, self.nav)
+        for n, (_key, title) in enumerate(page_titles(), start=1):
+            self.stack.addWidget(Loading(title))
+            item = QListWidgetItem(title, self.nav)
             item.setSizeHint(QSize(0, NAV_ITEM_HEIGHT))
-            item.setToolTip(f"{entry.title}（Ctrl+{n}）")
+            item.setToolTip(f"{title}（Ctrl+{n}）")
             QShortcut(QKeySequence(f"Ctrl+{n}"), self, lambda row=n - 1: self.show_page(row))
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.dashboard = Dashboard(name, today, self.go)
+        self._place("dashboard", self.dashboard)
+        self.nav.currentRowChanged.connect(self._row_changed)
         self.nav.setCurrentRow(0)
-        self.sync = SyncScheduler(workspace, parent=self)
-        sync_page = self.pages["sync"]
-        assert isinstance(sync_page, SyncPage)
-        sync_page.attach(self.sync)
-        self.status = StatusFields(ui.find(QStatusBar, "statusbar"), workspace, self.sync)
-        workspace.navigate.connect(self.go)
         self.settings_action = QAction(_tr("设置(&S)…"), self, shortcut=QKeySequence("Ctrl+,"),
                                        triggered=self.open_settings)
+        self.settings_action.setEnabled(False)
         self.menuBar().addAction(self.settings_action)
+        self.status_bar.showMessage(_tr("正在打开数据库…"))
+
+    # --- after the store is open -----------------------------------------------------------
+
+    def attach(self, workspace: Workspace) -> None:
+        """Give the window its workspace: sync, status fields and settings come alive, the
+        page on screen is built, and the others follow one per turn of the event loop."""
+        from jjg_desktop.qt.shell import pages
+
+        self.workspace = workspace
+        self._makers = pages.PAGE_MAKERS
+        workspace.navigate.connect(self.go)
+        self.sync = pages.SyncScheduler(workspace, parent=self)
+        self.status_bar.clearMessage()
+        self.status = pages.StatusFields(self.status_bar, workspace, self.sync)
+        self.dashboard.attach(workspace)
+        self.settings_action.setEnabled(True)
+        if self._pending is not None:
+            dest, self._pending = self._pending, None
+            self.go(dest)
+        else:
+            self._row_changed(self.nav.currentRow())
+        QTimer.singleShot(0, self, self._build_next)
+
+    def page(self, key: str) -> QWidget:
+        """The page, built now if it was not (needs the workspace)."""
+        built = self._built.get(key)
+        if built is not None:
+            return built
+        if self.workspace is None:
+            raise RuntimeError(f"page {key} asked for before the store is open")
+        assert self.sync is not None
+        page = self._makers[key](self.workspace, self.sync)
+        self._place(key, page)
+        return page
+
+    def built_pages(self) -> dict[str, QWidget]:
+        return dict(self._built)
+
+    def _place(self, key: str, page: QWidget) -> None:
+        page.setObjectName(f"{key}Page")
+        row = self.keys.index(key)
+        stand_in = self.stack.widget(row)
+        showing = self.stack.currentIndex() == row
+        self.stack.insertWidget(row, page)
+        self.stack.removeWidget(stand_in)
+        stand_in.deleteLater()
+        if showing:
+            self.stack.setCurrentIndex(row)
+        self._built[key] = page
+
+    @Slot()
+    def _build_next(self) -> None:
+        missing = [k for k in self.keys if k not in self._built]
+        if not missing:
+            self.ready.emit()
+            return
+        self.page(missing[0])
+        QTimer.singleShot(0, self, self._build_next)
+
+    # --- navigation ---------------------------------------------------------------------
 
     @property
     def enterprises(self) -> EnterprisePage:
-        page = self.pages["enterprises"]
-        assert isinstance(page, EnterprisePage)
-        return page
+        return cast("EnterprisePage", self.pages["enterprises"])
 
     def page_key(self) -> str:
-        return list(self.pages)[self.stack.currentIndex()]
+        return self.keys[self.stack.currentIndex()]
+
+    @Slot(int)
+    def _row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        if self.workspace is not None:
+            self.page(self.keys[row])
+        self.stack.setCurrentIndex(row)
 
     @Slot(int)
     def show_page(self, row: int) -> None:
@@ -112,13 +204,23 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def go(self, dest: Destination) -> None:
+        """Show a destination; before the store is open, show its page's stand-in and open
+        the destination as soon as the page can be built."""
+        if self.workspace is None:
+            self._pending = dest
+            self.show_page(self.keys.index(dest.page))
+            self.status_bar.showMessage(_tr("正在打开数据库，稍后自动打开…"))
+            return
         page = self.pages[dest.page]
-        self.show_page(list(self.pages).index(dest.page))
+        self.show_page(self.keys.index(dest.page))
         if isinstance(page, ShowsDestinations):
             page.show_destination(dest)
 
     @Slot()
     def open_settings(self) -> None:
+        from jjg_desktop.qt.shell.pages import SettingsDialog
+
+        assert self.sync is not None
         dialog = SettingsDialog(self, workspace=self.workspace)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.exec()
@@ -126,10 +228,14 @@ class MainWindow(QMainWindow):
 
     def commit_edits(self) -> None:
         """Save whatever is being typed (before the window closes or the program quits)."""
-        self.enterprises.detail.flush()
-        self.pages["inspections"].form.flush()
+        built = self._built
+        if "enterprises" in built:
+            self.enterprises.detail.flush()
+        if "inspections" in built:
+            built["inspections"].form.flush()  # type: ignore[attr-defined]
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.commit_edits()
-        self.sync.shutdown()
+        if self.sync is not None:
+            self.sync.shutdown()
         super().closeEvent(event)

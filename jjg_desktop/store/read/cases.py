@@ -90,23 +90,6 @@ def _dt(value: str) -> datetime:
 # --- escalation --------------------------------------------------------------------------
 
 
-def escalation_years() -> int | None:
-    """After how many years on the list a case goes to the serious-violation list."""
-    years = abnormal_list_workflow().periods.get("escalate_after_years")
-    return int(years) if years else None
-
-
-def escalation_due(listed_on: date | None, today: date) -> bool:
-    """Whether a case listed on `listed_on` (and still listed) has been on the list for the
-    published number of years by `today`."""
-    years = escalation_years()
-    if listed_on is None or years is None:
-        return False
-    try:
-        due = listed_on.replace(year=listed_on.year + years)
-    except ValueError:  # listed on 29 February; due on 1 March
-        due = date(listed_on.year + years, 3, 1)
-    return today >= due
 
 
 def listed_on(detail: CaseDetail) -> date | None:

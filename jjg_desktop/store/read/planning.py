@@ -10,10 +10,10 @@ from datetime import date, timedelta
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from jjg_desktop.rules.divisions import PROVINCE_CODE
 from jjg_desktop.rules.qualification import EnterpriseSituation, Fact, Trigger, triggers
 from jjg_desktop.rules.verification import DEFAULT_PERIOD_DAYS, FAILED
 from jjg_desktop.store.models import LocalSetting
-from jjg_desktop.store.read.registers import JILIN
 from jjg_desktop.store.sql import in_list
 
 VERIFICATION_PERIOD_KEY = "verification.period_days"
@@ -144,7 +144,7 @@ def home_province_choices(session: Session) -> list[ProvinceChoice]:
         "SELECT home_province_code, max(home_province), count(*) FROM enterprise "
         "WHERE deleted_at IS NULL AND home_province_code != :jilin "
         "GROUP BY home_province_code ORDER BY count(*) DESC, home_province_code"),
-        {"jilin": JILIN}).all()
+        {"jilin": PROVINCE_CODE}).all()
     return [ProvinceChoice(code, name, n) for code, name, n in rows]
 
 

@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from jjg_desktop.rules.divisions import PROVINCE_CODE
 from jjg_desktop.store.read.search import (
     enterprise_branches,
     enterprise_match_sql,
@@ -22,8 +23,6 @@ from jjg_desktop.store.read.search import (
     project_match_sql,
 )
 from jjg_desktop.store.sql import SortOrder, direction, in_list, page
-
-JILIN = "220000"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +78,7 @@ def _enterprise_filters(f: EnterpriseFilter) -> tuple[str, dict[str, object]]:
     if f.out_of_province is not None:
         where.append("e.home_province_code != :jilin" if f.out_of_province
                      else "e.home_province_code = :jilin")
-        params["jilin"] = JILIN
+        params["jilin"] = PROVINCE_CODE
     if f.division_codes:
         placeholders, p = in_list("d", f.division_codes)
         where.append(f"e.division_code IN ({placeholders})")
@@ -320,8 +319,3 @@ def project_detail(session: Session, project_id: str) -> ProjectDetail | None:
         start_date=date.fromisoformat(p[2]) if p[2] else None,
         planned_completion=date.fromisoformat(p[3]) if p[3] else None,
         contract_amount=amount, parties=parties, people=people)
-
-
-def pending_change_count(session: Session) -> int:
-    return session.execute(text(
-        "SELECT count(*) FROM outbox WHERE state = 'pending'")).scalar_one()

@@ -18,8 +18,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import text
-from sqlalchemy.orm import Session
+from jjg_desktop.store.read.raw import Reader, rows, value
 
 MIN_SUFFIX = 3
 INDEXES = ("enterprise_search", "project_search")
@@ -124,12 +123,12 @@ def enterprise_branches(q: TextQuery, filters: str, direction: str,
     return branches, params
 
 
-def is_common_prefix(session: Session, prefix: str, threshold: int = 8000) -> bool:
+def is_common_prefix(session: Reader, prefix: str, threshold: int = 8000) -> bool:
     """Whether so many codes share `prefix` that scanning in registration order is cheaper."""
     params = _prefix_range(prefix) | {"n": str(threshold)}
-    found = session.execute(text(
-        "SELECT count(*) FROM (SELECT 1 FROM enterprise WHERE credit_code >= :code_lo "
-        "AND credit_code < :code_hi LIMIT :n)"), params).scalar_one()
+    found = value(session,
+                  "SELECT count(*) FROM (SELECT 1 FROM enterprise WHERE credit_code >= :code_lo "
+                  "AND credit_code < :code_hi LIMIT :n)", params)
     return found >= threshold
 
 
@@ -144,12 +143,12 @@ def rebuild(conn: sqlite3.Connection, indexes: Sequence[str] = INDEXES) -> None:
         conn.execute(f"INSERT INTO {name}({name}) VALUES('rebuild')")
 
 
-def integrity_problems(session: Session) -> list[str]:
+def integrity_problems(session: Reader) -> list[str]:
     """The indexes that disagree with their tables, as messages for `db check`."""
     problems: list[str] = []
     for name in INDEXES:
         try:
-            session.execute(text(f"INSERT INTO {name}({name}, rank) VALUES('integrity-check', 1)"))
+            rows(session, f"INSERT INTO {name}({name}, rank) VALUES('integrity-check', 1)")
         except Exception as exc:  # the index says what is wrong in its own words
             problems.append(f"搜索索引 {name} 与数据不一致：{exc}")
     return problems

@@ -13,16 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.orm import Session
-
 from jjg_desktop.rules.china_time import utc_start_of, year_bounds_utc
+from jjg_desktop.rules.divisions import PROVINCE_CODE
 from jjg_desktop.rules.inspection import FINDING_LABELS, spoken_inspection_number
-from jjg_desktop.store.divisions import subtree_codes
-from jjg_desktop.store.read.cases import escalation_due
-from jjg_desktop.store.read.registers import JILIN, pending_change_count
+from jjg_desktop.store.read.raw import Reader, column, rows, value
 from jjg_desktop.store.read.search import enterprise_match_sql, parse_query, project_match_sql
-from jjg_desktop.store.rulebook import abnormal_list_workflow
+from jjg_desktop.store.rulebook import abnormal_list_workflow, escalation_due
 from jjg_desktop.store.sql import SortOrder, in_list, page
 
 
@@ -115,27 +111,27 @@ def _inspection_where(f: InspectionFilter) -> tuple[str, dict[str, object]]:
     return " AND ".join(where), params
 
 
-def inspection_ids(session: Session, f: InspectionFilter, *, sort: str = "day",
+def inspection_ids(session: Reader, f: InspectionFilter, *, sort: str = "day",
                    order: SortOrder = "desc", limit: int = 200, offset: int = 0) -> list[str]:
     where, params = _inspection_where(f)
     sql = page("SELECT i.id FROM inspection i", where, INSPECTION_SORT[sort], order, "i.rowid")
-    return list(session.execute(text(sql), params | {"limit": limit, "offset": offset}).scalars())
+    return column(session, sql, params | {"limit": limit, "offset": offset})
 
 
-def inspection_count(session: Session, f: InspectionFilter) -> int:
+def inspection_count(session: Reader, f: InspectionFilter) -> int:
     where, params = _inspection_where(f)
-    return session.execute(text(f"SELECT count(*) FROM inspection i WHERE {where}"),
-                           params).scalar_one()
+    return value(session, f"SELECT count(*) FROM inspection i WHERE {where}", params)
 
 
-def finding_export_rows(session: Session, inspection_ids: Sequence[str]) -> list[tuple[Any, ...]]:
+def finding_export_rows(session: Reader, inspection_ids: Sequence[str]) -> list[tuple[Any, ...]]:
     """The findings of these inspections (in their order), as the findings export writes
     them: number, project, item, problem, basis, requirement, unit, deadline, state, notices."""
     if not inspection_ids:
         return []
     names, params = in_list("i", inspection_ids)
     order = {i: n for n, i in enumerate(inspection_ids)}
-    found = session.execute(text(
+    found = rows(
+        session,
         "SELECT f.inspection_id, i.number, coalesce(p.name, ''), f.item_code, f.problem, "
         "f.legal_basis, f.requirement, coalesce(e.name, f.responsible_role), f.deadline, "
         "f.status, (SELECT group_concat(n.number, '、') FROM rectification_notice n "
@@ -145,7 +141,7 @@ def finding_export_rows(session: Session, inspection_ids: Sequence[str]) -> list
         "LEFT JOIN project p ON p.id = i.project_id "
         "LEFT JOIN enterprise e ON e.id = f.enterprise_id "
         f"WHERE f.deleted_at IS NULL AND f.inspection_id IN ({names}) "
-        "ORDER BY f.created_at, f.item_code"), params).all()
+        "ORDER BY f.created_at, f.item_code", params)
     found.sort(key=lambda r: order[r[0]])
     return [(number, project, item, problem, basis, requirement, unit, deadline,
              FINDING_LABELS.get(status, status), notices or "")
@@ -153,7 +149,7 @@ def finding_export_rows(session: Session, inspection_ids: Sequence[str]) -> list
             status, notices in found]
 
 
-def inspection_rows(session: Session, ids: Sequence[str]) -> list[InspectionRow]:
+def inspection_rows(session: Reader, ids: Sequence[str]) -> list[InspectionRow]:
     """Rows in the order of `ids` (ids no longer present are left out)."""
     if not ids:
         return []
@@ -162,19 +158,20 @@ def inspection_rows(session: Session, ids: Sequence[str]) -> list[InspectionRow]
            "i.completed_at, i.started_at, i.planned_on FROM inspection i "
            f"LEFT JOIN project p ON p.id = i.project_id WHERE i.id IN ({names})")
     found = {r[0]: InspectionRow(*r[:6], day=_local_date(r[6] or r[7] or r[8]))
-             for r in session.execute(text(sql), params)}
+             for r in rows(session, sql, params)}
     return [found[i] for i in ids if i in found]
 
 
-def recent_inspections(session: Session, today: date, limit: int = 8) -> list[InspectionRow]:
+def recent_inspections(session: Reader, today: date, limit: int = 8) -> list[InspectionRow]:
     """The latest inspections up to today (later planned ones are not recent)."""
     where, params = _inspection_where(InspectionFilter())
-    ids = session.execute(text(
+    ids = column(
+        session,
         f"SELECT i.id FROM inspection i WHERE {where} AND {_INSPECTION_DAY} < :tomorrow "
-        f"ORDER BY {_INSPECTION_DAY} DESC, i.rowid DESC LIMIT :limit"),
+        f"ORDER BY {_INSPECTION_DAY} DESC, i.rowid DESC LIMIT :limit",
         params | {"tomorrow": utc_start_of(today + timedelta(days=1)).isoformat(" "),
                   "limit": limit})
-    return inspection_rows(session, list(ids.scalars()))
+    return inspection_rows(session, ids)
 
 
 # --- abnormal-list cases -----------------------------------------------------------------
@@ -234,10 +231,10 @@ class CaseDesk:
     division_codes: tuple[str, ...]
 
 
-def case_desk(session: Session, role: str, division_code: str) -> CaseDesk:
+def case_desk(session: Reader, role: str, division_code: str) -> CaseDesk:
     acts = any(role in t.roles for t in abnormal_list_workflow().transitions)
-    level = session.execute(text("SELECT level FROM division WHERE code = :code"),
-                            {"code": division_code}).scalar()
+    level = value(session, "SELECT level FROM division WHERE code = :code",
+                  {"code": division_code})
     return CaseDesk(level=level if acts else None,
                     division_codes=tuple(subtree_codes(session, division_code)))
 
@@ -302,20 +299,19 @@ def _case_where(f: CaseFilter) -> tuple[str, dict[str, object]]:
     return " AND ".join(where), params
 
 
-def case_ids(session: Session, f: CaseFilter, *, sort: str = "deadline",
+def case_ids(session: Reader, f: CaseFilter, *, sort: str = "deadline",
              order: SortOrder = "asc", limit: int = 200, offset: int = 0) -> list[str]:
     where, params = _case_where(f)
     sql = page("SELECT c.id FROM abnormal_case c", where, CASE_SORT[sort], order, "c.rowid")
-    return list(session.execute(text(sql), params | {"limit": limit, "offset": offset}).scalars())
+    return column(session, sql, params | {"limit": limit, "offset": offset})
 
 
-def case_count(session: Session, f: CaseFilter) -> int:
+def case_count(session: Reader, f: CaseFilter) -> int:
     where, params = _case_where(f)
-    return session.execute(text(f"SELECT count(*) FROM abnormal_case c WHERE {where}"),
-                           params).scalar_one()
+    return value(session, f"SELECT count(*) FROM abnormal_case c WHERE {where}", params)
 
 
-def case_rows(session: Session, ids: Sequence[str]) -> list[CaseRow]:
+def case_rows(session: Reader, ids: Sequence[str]) -> list[CaseRow]:
     """Rows in the order of `ids` (ids no longer present are left out)."""
     if not ids:
         return []
@@ -326,7 +322,7 @@ def case_rows(session: Session, ids: Sequence[str]) -> list[CaseRow]:
            "FROM abnormal_case c LEFT JOIN enterprise e ON e.id = c.enterprise_id "
            f"LEFT JOIN division d ON d.code = c.division_code WHERE c.id IN ({names})")
     found: dict[str, CaseRow] = {}
-    for r in session.execute(text(sql), params):
+    for r in rows(session, sql, params):
         state = states.get(r[5])
         is_open = not (state and state.terminal)
         found[r[0]] = CaseRow(
@@ -340,18 +336,19 @@ def case_rows(session: Session, ids: Sequence[str]) -> list[CaseRow]:
     return [found[i] for i in ids if i in found]
 
 
-def nearest_deadlines(session: Session, limit: int = 8) -> list[CaseRow]:
+def nearest_deadlines(session: Reader, limit: int = 8) -> list[CaseRow]:
     """Open cases with an official's deadline, the nearest (or most overdue) first."""
     where, params = _case_where(CaseFilter(open=True))
     windows, p = in_list("window", _party_window_states() or [""])
-    ids = session.execute(text(
+    ids = column(
+        session,
         f"SELECT c.id FROM abnormal_case c WHERE {where} AND c.deadline IS NOT NULL "
-        f"AND c.state NOT IN ({windows}) ORDER BY c.deadline, c.rowid LIMIT :limit"),
-        params | p | {"limit": limit}).scalars()
-    return case_rows(session, list(ids))
+        f"AND c.state NOT IN ({windows}) ORDER BY c.deadline, c.rowid LIMIT :limit",
+        params | p | {"limit": limit})
+    return case_rows(session, ids)
 
 
-def waiting_cases(session: Session, desk: CaseDesk, limit: int = 8) -> list[CaseRow]:
+def waiting_cases(session: Reader, desk: CaseDesk, limit: int = 8) -> list[CaseRow]:
     """Open cases in the desk's scope waiting on its level, the nearest deadline first
     (cases without one last)."""
     if desk.level is None:
@@ -374,12 +371,12 @@ class DashboardCounts:
     pending_changes: int
 
 
-def dashboard_counts(session: Session, *, year: int) -> DashboardCounts:
-    enterprises, out_of_province = session.execute(text(
-        "SELECT count(*), coalesce(sum(home_province_code != :jilin), 0) FROM enterprise "
-        "WHERE deleted_at IS NULL"), {"jilin": JILIN}).one()
-    active_projects = session.execute(text(
-        "SELECT count(*) FROM project WHERE deleted_at IS NULL AND status = '在建'")).scalar_one()
+def dashboard_counts(session: Reader, *, year: int) -> DashboardCounts:
+    enterprises, out_of_province = rows(
+        session, "SELECT count(*), coalesce(sum(home_province_code != :jilin), 0) "
+        "FROM enterprise WHERE deleted_at IS NULL", {"jilin": PROVINCE_CODE})[0]
+    active_projects = value(
+        session, "SELECT count(*) FROM project WHERE deleted_at IS NULL AND status = '在建'")
     return DashboardCounts(
         enterprises=enterprises, out_of_province=out_of_province,
         active_projects=active_projects,
@@ -407,18 +404,17 @@ class OutboxRow:
     last_error: str
 
 
-def outbox_ids(session: Session, *, limit: int = 200, offset: int = 0) -> list[int]:
+def outbox_ids(session: Reader, *, limit: int = 200, offset: int = 0) -> list[int]:
     """Newest first."""
-    return list(session.execute(text(
-        "SELECT id FROM outbox ORDER BY id DESC LIMIT :limit OFFSET :offset"),
-        {"limit": limit, "offset": offset}).scalars())
+    return column(session, "SELECT id FROM outbox ORDER BY id DESC LIMIT :limit OFFSET :offset",
+                  {"limit": limit, "offset": offset})
 
 
-def outbox_count(session: Session) -> int:
-    return session.execute(text("SELECT count(*) FROM outbox")).scalar_one()
+def outbox_count(session: Reader) -> int:
+    return value(session, "SELECT count(*) FROM outbox")
 
 
-def outbox_rows(session: Session, ids: Sequence[int]) -> list[OutboxRow]:
+def outbox_rows(session: Reader, ids: Sequence[int]) -> list[OutboxRow]:
     if not ids:
         return []
     names, params = in_list("i", ids)
@@ -438,7 +434,7 @@ def outbox_rows(session: Session, ids: Sequence[int]) -> list[OutboxRow]:
            "JOIN enterprise e ON e.id = f.enterprise_id WHERE f.id = o.entity_id) END, ''), "
            f"o.state, o.attempts, o.last_error FROM outbox o WHERE o.id IN ({names})")
     found: dict[int, OutboxRow] = {}
-    for r in session.execute(text(sql), params):
+    for r in rows(session, sql, params):
         found[r[0]] = OutboxRow(r[0], datetime.fromisoformat(r[1]), *r[2:])
     return [found[i] for i in ids if i in found]
 
@@ -455,12 +451,12 @@ class SyncSummary:
     """Records pulled from the server that could not be written here yet (parked)."""
 
 
-def sync_summary(session: Session) -> SyncSummary:
-    row = session.execute(text(
-        "SELECT client_id, server_url, last_success_at, last_attempt_at, last_error "
-        "FROM sync_state WHERE id = 1")).first()
+def sync_summary(session: Reader) -> SyncSummary:
+    found = rows(session, "SELECT client_id, server_url, last_success_at, last_attempt_at, "
+                 "last_error FROM sync_state WHERE id = 1")
+    row = found[0] if found else None
     pending = pending_change_count(session)
-    waiting = session.scalar(text("SELECT count(*) FROM sync_parked")) or 0
+    waiting = value(session, "SELECT count(*) FROM sync_parked") or 0
     if row is None:
         return SyncSummary("", "", None, None, "", pending, waiting)
     return SyncSummary(client_id=row[0], server_url=row[1], last_success_at=_utc(row[2]),
@@ -479,12 +475,11 @@ class DivisionChoice:
     level: int
 
 
-def division_choices(session: Session) -> list[DivisionChoice]:
+def division_choices(session: Reader) -> list[DivisionChoice]:
     """Every division, each followed by the ones below it (tree order)."""
-    rows = session.execute(text(
-        "SELECT code, name, level, parent_code FROM division ORDER BY level, code")).all()
     children: dict[str | None, list[Any]] = {}
-    for row in rows:
+    for row in rows(session, "SELECT code, name, level, parent_code FROM division "
+                             "ORDER BY level, code"):
         children.setdefault(row[3], []).append(row)
     out: list[DivisionChoice] = []
 
@@ -495,4 +490,21 @@ def division_choices(session: Session) -> list[DivisionChoice]:
             visit(code, full)
 
     visit(None, "")
+    return out
+
+
+def pending_change_count(session: Reader) -> int:
+    return value(session, "SELECT count(*) FROM outbox WHERE state = 'pending'")
+
+
+def subtree_codes(session: Reader, code: str) -> list[str]:
+    """`code` and every division below it: a user's scope."""
+    children: dict[str | None, list[str]] = {}
+    for c, parent in rows(session, "SELECT code, parent_code FROM division"):
+        children.setdefault(parent, []).append(c)
+    out, todo = [], [code]
+    while todo:
+        c = todo.pop()
+        out.append(c)
+        todo.extend(children.get(c, []))
     return out
