@@ -9,6 +9,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -181,3 +182,8 @@ def write_pdf(path: Path, stamp: Stamp, story: list[Flowable]) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def chinese_date(day: date | None) -> str:
+    """2023年11月20日, as dates are written in an official document's text."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PIL import Image as PILImage
@@ -29,6 +29,7 @@ from reportlab.platypus import (
 
 from jjg_desktop.reports.document import (
     Stamp,
+    chinese_date,
     content_hash,
     grid,
     para,
@@ -98,10 +99,6 @@ def render_inspection_record(store: Store, inspection_id: str, path: Path) -> Pa
 def local_time(value: datetime | None) -> datetime | None:
     """A stored (UTC) moment as the clock on the wall in China shows it."""
     return value.replace(tzinfo=UTC).astimezone(CHINA) if value else None
-
-
-def chinese_date(day: date | None) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
 def _when(d: InspectionDetail) -> tuple[str, str]:

@@ -22,6 +22,7 @@ from reportlab.platypus import (
 
 from jjg_desktop.reports.document import (
     Stamp,
+    chinese_date,
     content_hash,
     grid,
     para,
@@ -29,7 +30,7 @@ from jjg_desktop.reports.document import (
     signature,
     write_pdf,
 )
-from jjg_desktop.reports.inspection_record import chinese_date, local_time, stored_image
+from jjg_desktop.reports.inspection_record import local_time, stored_image
 from jjg_desktop.rules import inspection as rules
 from jjg_desktop.services.context import Store
 from jjg_desktop.services.errors import NotFound

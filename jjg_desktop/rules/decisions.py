@@ -1,10 +1,15 @@
-"""Which decision document a case's state calls for (the province issues it)."""
+"""Which decision document a case's state calls for (the province issues it). What each says
+is the province's data (the workflow file's `documents`), never text in the program."""
 
 from __future__ import annotations
 
-DOCUMENTS = {"listed": "入吉企业列入异常名录决定书", "removed": "入吉企业移出异常名录决定书",
-             "cleared": "入吉企业清出吉林省建筑市场通知书"}
+from jjg_desktop.rules.workflow import DocumentDef, Workflow
 
 
-def document_title(state: str) -> str | None:
-    return DOCUMENTS.get(state)
+def document_for(workflow: Workflow, state: str) -> DocumentDef | None:
+    return workflow.documents.get(state)
+
+
+def document_title(workflow: Workflow, state: str) -> str | None:
+    doc = document_for(workflow, state)
+    return doc.title if doc else None

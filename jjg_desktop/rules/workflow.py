@@ -67,6 +67,24 @@ class TransitionDef:
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentDef:
+    """What the province's decision in a state says, as the province publishes it: the
+    document's title, the provisions it rests on, what is decided, what follows from it, how
+    the enterprise gets out (or back in), and its remedies. `conditions` may name the
+    periods ({rectification_days}, {objection_days}) and the handling {division}."""
+
+    title: str
+    basis: tuple[str, ...]
+    decision: str
+    consequences: str = ""
+    conditions: str = ""
+    remedies: str = ""
+
+
+DOCUMENT_FIELDS = ("rectification_days", "objection_days", "division")
+
+
+@dataclass(frozen=True, slots=True)
 class Workflow:
     code: str
     version: str
@@ -75,6 +93,7 @@ class Workflow:
     states: Mapping[str, StateDef]
     transitions: tuple[TransitionDef, ...]
     periods: Mapping[str, int] = field(default_factory=dict)
+    documents: Mapping[str, DocumentDef] = field(default_factory=dict)
 
     def transition(self, action: str) -> TransitionDef | None:
         return next((t for t in self.transitions if t.action == action), None)
@@ -93,11 +112,24 @@ def parse_workflow(data: Mapping[str, Any]) -> Workflow:
         grounds = tuple(str(g) for g in data["grounds"])
         workflow = Workflow(code=str(data["code"]), version=str(data["version"]),
                             title=str(data.get("title", "")), grounds=grounds, states=states,
-                            transitions=transitions, periods=dict(data.get("periods", {})))
+                            transitions=transitions, periods=dict(data.get("periods", {})),
+                            documents={state: _document(doc) for state, doc
+                                       in data.get("documents", {}).items()})
     except (KeyError, TypeError, AttributeError) as exc:
         raise WorkflowError(f"流程定义缺少或错误的字段：{exc}") from exc
     _validate(workflow)
     return workflow
+
+
+def _document(d: Mapping[str, Any]) -> DocumentDef:
+    basis = d["basis"]
+    if not isinstance(basis, list) or not basis or not all(isinstance(b, str) and b
+                                                           for b in basis):
+        raise WorkflowError("文书的依据（basis）应为至少一条条文")
+    return DocumentDef(title=str(d["title"]), basis=tuple(basis), decision=str(d["decision"]),
+                       consequences=str(d.get("consequences", "")),
+                       conditions=str(d.get("conditions", "")),
+                       remedies=str(d.get("remedies", "")))
 
 
 def _transition(t: Mapping[str, Any]) -> TransitionDef:
@@ -112,6 +144,13 @@ def _transition(t: Mapping[str, Any]) -> TransitionDef:
 
 
 def _validate(wf: Workflow) -> None:
+    for state, doc in wf.documents.items():
+        if state not in wf.states:
+            raise WorkflowError(f"文书“{doc.title}”对应的状态“{state}”不在流程中")
+        try:
+            doc.conditions.format(**{name: "" for name in DOCUMENT_FIELDS})
+        except (KeyError, IndexError, ValueError) as exc:
+            raise WorkflowError(f"文书“{doc.title}”的条件中有无法填写的占位：{exc}") from exc
     actions = [t.action for t in wf.transitions]
     duplicates = {a for a in actions if actions.count(a) > 1}
     if duplicates:

@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from pypdf import PdfReader
 
 from jjg_desktop.cli.main import main
+from jjg_desktop.reports import case_documents
 from jjg_desktop.reports.case_documents import render_case_document
 from jjg_desktop.services.cases import StepInput, propose, take_step
 from jjg_desktop.services.context import Actor, ServiceContext
 from jjg_desktop.services.errors import InvalidInput
-from jjg_desktop.store.models import AbnormalCase
+from jjg_desktop.store.models import AbnormalCase, Enterprise
+from jjg_desktop.store.rulebook import abnormal_list_workflow
 from tests_support import add_enterprise
 
 
@@ -25,11 +28,18 @@ def _step(ctx, case, who, action, **fields):
     take_step(who, case, action, base_version=version, step=StepInput(**fields))
 
 
+FOUND = "2026年5月6日到登记的驻吉办公地址核查，未见办公场所，登记的联系电话无人接听"
+
+
 def _listed_case(ctx, store, clock) -> str:
     ent = add_enterprise(store, clock.now, name="江苏华泰建设工程有限公司",
                          home_province="江苏省", home_province_code="320000")
+    with store.db.write() as s:
+        enterprise = s.get(Enterprise, ent)
+        enterprise.address = "南京市建邺区江东中路 88 号"
+        enterprise.legal_representative = "王建华"
     case = propose(ctx, ent, grounds=["没有固定办公场所", "联系不上"], step=StepInput(
-        comment="核查未见办公场所", evidence=[{"kind": "verification", "id": "v1"}]))
+        comment=FOUND, evidence=[{"kind": "verification", "id": "v1"}]))
     _step(ctx, case, _as(ctx, "yb01", "prefecture_reviewer", "222400"), "agree", comment="同意")
     _step(ctx, case, _as(ctx, "st01", "province_admin", "220000"), "list",
           decision_no="吉建管异〔2026〕3号", decision_date=date(2026, 5, 18))
@@ -47,8 +57,30 @@ def test_the_listing_decision_carries_what_the_law_requires(ctx, store, clock, t
     text = _text(out)
     for expected in ("吉林省住房和城乡建设厅", "吉建管异〔2026〕3号", "入吉企业列入异常名录决定书",
                      "江苏华泰建设工程有限公司", "没有固定办公场所、联系不上", "吉建管〔2023〕8号",
-                     "六十日内", "行政复议", "六个月内", "行政诉讼", "2026年5月18日"):
+                     "六十日内", "行政复议", "六个月内", "行政诉讼", "2026年5月18日",
+                     "住所：南京市建邺区江东中路 88 号", "法定代表人：王建华", f"经查，{FOUND}。",
+                     "90日内完成整改", "30日内提出异议"):
         assert expected in text, expected
+    assert "2026-05-18" not in text
+    # 文号 above the red line, as GB/T 9704 places it: the number comes before the title
+    assert text.index("吉建管异〔2026〕3号", 30) < text.index("入吉企业列入异常名录决定书", 30)
+
+
+def test_what_a_decision_cites_and_decides_is_the_published_data(
+        ctx, store, clock, tmp_path, monkeypatch):
+    case = _listed_case(ctx, store, clock)
+    shipped = abnormal_list_workflow()
+    listed = replace(shipped.documents["listed"], basis=("《某某条例》第十条", "第十二条"),
+                     decision="将你单位列入异常名录", consequences="列入期间不得参加评优。",
+                     conditions="自公示之日起{rectification_days}日内向{division}住房城乡建设局申请核实。")
+    published = replace(shipped, documents={**shipped.documents, "listed": listed},
+                        periods={**shipped.periods, "rectification_days": 60})
+    monkeypatch.setattr(case_documents, "abnormal_list_workflow", lambda: published)
+    text = _text(render_case_document(store, case, tmp_path / "列入.pdf"))
+    assert "依据《某某条例》第十条、第十二条的规定，本厅决定将你单位列入异常名录。" in text
+    assert "列入期间不得参加评优。" in text
+    assert "自公示之日起60日内向珲春市住房城乡建设局申请核实。" in text
+    assert "吉建管〔2023〕8号" not in text and "逾期未整改" not in text
 
 
 def test_removal_and_clearing_documents(ctx, store, clock, tmp_path):
@@ -63,6 +95,23 @@ def test_removal_and_clearing_documents(ctx, store, clock, tmp_path):
     text = _text(render_case_document(store, case, tmp_path / "移出.pdf"))
     assert "入吉企业移出异常名录决定书" in text and "已按要求完成整改" in text
     assert "吉建管异〔2026〕9号" in text
+
+
+def test_a_clearing_states_the_facts_found_not_a_template_alternative(
+        ctx, store, clock, tmp_path):
+    case = _listed_case(ctx, store, clock)
+    reasons = "列入异常名录后逾期未申请整改核实，再次核查仍无固定办公场所"
+    _step(ctx, case, _as(ctx, "st01", "province_admin", "220000"), "clear_out",
+          decision_no="吉建管异〔2026〕11号", decision_date=date(2026, 5, 18), comment=reasons)
+    out = render_case_document(store, case, tmp_path / "清出.pdf")
+    text = _text(out)
+    assert "入吉企业清出吉林省建筑市场通知书" in text
+    assert f"经查，{reasons}。" in text
+    assert "或情节严重" not in text and "（或" not in text
+    assert "被列入吉林省入吉企业异常名录" in text and "年" in text.split("被列入")[0][-12:]
+    assert "重新办理入吉信息登记" in text and "不得在我省承揽" in text
+    assert "不服本通知" in text
+    assert len(PdfReader(out).pages) == 1
 
 
 def test_no_document_before_the_province_decides(ctx, store, clock, tmp_path):

@@ -60,6 +60,16 @@ def test_the_shipped_definition_is_read_field_by_field():
     assert WF.label(None) == "（新案件）" and WF.label("listed") == WF.states["listed"].label
 
 
+def test_each_decision_document_is_the_provinces_data():
+    WF = wf()
+    assert set(WF.documents) == {"listed", "removed", "cleared"}
+    for state, doc in WF.documents.items():
+        shipped = SHIPPED["documents"][state]
+        assert (doc.title, list(doc.basis), doc.decision) == (
+            shipped["title"], shipped["basis"], shipped["decision"])
+        assert doc.remedies and "行政复议" in doc.remedies
+
+
 def _broken(change) -> dict:
     data = copy.deepcopy(SHIPPED)
     change(data)
@@ -80,6 +90,13 @@ def _broken(change) -> dict:
     (lambda d: d["transitions"][1].update({"levels": [0]}), "动作 return 的层级应为 1、2 或 3"),
     (lambda d: d.update({"transitions": d["transitions"][1:]}),
      "流程缺少立案动作（from 含 null）"),
+    (lambda d: d["documents"].update({"limbo": d["documents"]["listed"]}),
+     "文书“入吉企业列入异常名录决定书”对应的状态“limbo”不在流程中"),
+    (lambda d: d["documents"]["listed"].update({"basis": []}),
+     "文书的依据（basis）应为至少一条条文"),
+    (lambda d: d["documents"]["listed"].update({"conditions": "自{公示}起"}),
+     "文书“入吉企业列入异常名录决定书”的条件中有无法填写的占位：'公示'"),
+    (lambda d: d["documents"]["cleared"].pop("decision"), "流程定义缺少或错误的字段：'decision'"),
 ])
 def test_a_broken_definition_is_refused_naming_its_fault(change, message: str):
     with pytest.raises(WorkflowError) as raised:

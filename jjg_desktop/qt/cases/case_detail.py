@@ -179,7 +179,7 @@ class CaseDetailView(QWidget):
         due = escalation_due(v.listed_on, today)
         self.escalation.setText(escalation_text() if due else "")
         self.escalation.setVisible(due)
-        title = document_title(d.state)
+        title = document_title(abnormal_list_workflow(), d.state)
         self.print_button.setVisible(bool(title and d.decision_no))
         self.print_button.setToolTip(title or "")
         self._fill_actions(state.waiting_level if is_open and state else None, is_open)
@@ -299,7 +299,7 @@ class CaseDetailView(QWidget):
     def print_decision(self) -> None:
         if self.view is not None:
             d = self.view.detail
-            print_case_decision(self._ws, d.id, document_title(d.state) or "", self,
+            print_case_decision(self._ws, d.id, document_title(abnormal_list_workflow(), d.state) or "", self,
                                 self._previewing, self.show_notice)
 
     @Slot()

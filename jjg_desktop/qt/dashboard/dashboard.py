@@ -34,12 +34,12 @@ from jjg_desktop.qt.kit.presets import (
     THIS_YEAR,
     Destination,
 )
-from jjg_desktop.store.read.dashboard import DashboardSnapshot, read_dashboard
-from jjg_desktop.store.read.worklists import CaseRow, DashboardCounts
 
 if TYPE_CHECKING:
     from jjg_desktop.qt.kit.tasks import TaskState
     from jjg_desktop.qt.kit.workspace import Workspace
+    from jjg_desktop.store.read.dashboard import DashboardSnapshot
+    from jjg_desktop.store.read.worklists import CaseRow, DashboardCounts
 
 DASHBOARD_FORM = form("dashboard.ui", greetingLabel=QLabel, tilesGrid=QGridLayout,
                       recentInspections=QTreeWidget, nearestDeadlines=QTreeWidget,
@@ -167,6 +167,8 @@ class Dashboard(QWidget):
         store = self._ws.store
 
         def work(_state: TaskState) -> DashboardSnapshot:
+            from jjg_desktop.store.read.dashboard import read_dashboard
+
             with store.db.read() as session:
                 return read_dashboard(session, actor.role, actor.division_code, today)
 

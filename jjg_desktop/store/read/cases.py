@@ -38,6 +38,7 @@ class CaseDetail:
     credit_code: str
     home_province: str
     address: str
+    legal_representative: str
     division_code: str
     division: str
     prefecture: str
@@ -53,7 +54,8 @@ class CaseDetail:
 
 def case_detail(session: Session, case_id: str) -> CaseDetail | None:
     row = session.execute(text(
-        "SELECT c.id, e.id, e.name, e.credit_code, e.home_province, e.address, c.division_code, "
+        "SELECT c.id, e.id, e.name, e.credit_code, e.home_province, e.address, "
+        "e.legal_representative, c.division_code, "
         "coalesce(d.name, ''), coalesce(p.name, ''), c.state, c.version, c.grounds, c.evidence, "
         "c.deadline, c.decision_no, c.decision_date FROM abnormal_case c "
         "JOIN enterprise e ON e.id = c.enterprise_id "
@@ -76,20 +78,16 @@ def case_detail(session: Session, case_id: str) -> CaseDetail | None:
             {"id": case_id})]
     return CaseDetail(
         id=row[0], enterprise_id=row[1], enterprise=row[2], credit_code=row[3],
-        home_province=row[4], address=row[5], division_code=row[6], division=row[7],
-        prefecture=row[8], state=row[9], version=row[10], grounds=json.loads(row[11] or "[]"),
-        evidence=json.loads(row[12] or "[]"),
-        deadline=date.fromisoformat(row[13]) if row[13] else None, decision_no=row[14],
-        decision_date=date.fromisoformat(row[15]) if row[15] else None, timeline=timeline)
+        home_province=row[4], address=row[5], legal_representative=row[6] or "",
+        division_code=row[7], division=row[8], prefecture=row[9], state=row[10],
+        version=row[11], grounds=json.loads(row[12] or "[]"),
+        evidence=json.loads(row[13] or "[]"),
+        deadline=date.fromisoformat(row[14]) if row[14] else None, decision_no=row[15],
+        decision_date=date.fromisoformat(row[16]) if row[16] else None, timeline=timeline)
 
 
 def _dt(value: str) -> datetime:
     return datetime.fromisoformat(value)
-
-
-# --- escalation --------------------------------------------------------------------------
-
-
 
 
 def listed_on(detail: CaseDetail) -> date | None:

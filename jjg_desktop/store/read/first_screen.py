@@ -9,10 +9,13 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jjg_desktop.store.read.dashboard import DashboardSnapshot, read_dashboard
 from jjg_desktop.store.read.raw import Reader, rows, value
 from jjg_desktop.store.revision import SCHEMA_HEAD
+
+if TYPE_CHECKING:
+    from jjg_desktop.store.read.dashboard import DashboardSnapshot
 
 DEMO_AS_OF_KEY = "demo.as_of"
 
@@ -85,7 +88,10 @@ def read_first_screen(db_path: Path) -> FirstScreen | None:
 
 
 def read_first_dashboard(db_path: Path, first: FirstScreen) -> DashboardSnapshot | None:
-    """The 工作台 as the page's read model shows it, or None if the file cannot be read."""
+    """The 工作台 as the page's read model shows it, or None if the file cannot be read.
+    (Runs on the start's worker thread: the read models load there, not before the paint.)"""
+    from jjg_desktop.store.read.dashboard import read_dashboard
+
     conn = _connect(db_path)
     if conn is None:
         return None
