@@ -151,10 +151,11 @@ def _check(workflow: Workflow, caller: Caller, args: dict[str, Any], stored: dic
                      decision_no=_text(args.get("decision_no"), "决定文号"),
                      decision_date=_date(args.get("decision_date"), "决定日期"))
     listed_on = _date(stored.get("decision_date"), "决定日期") if state == "listed" else None
+    deadline = _date(stored.get("deadline"), "办理期限")
     actor = ActorRef(role=caller.role, level=level_of(caller.division_code),
                      in_scope=in_scope(caller.division_code, division))
     try:
-        return check(workflow, CaseState(state, made_on, listed_on), actor, sub)
+        return check(workflow, CaseState(state, made_on, listed_on, deadline), actor, sub)
     except TransitionRefused as exc:
         raise Rejected(str(exc), current=records.current(record)) from exc
 

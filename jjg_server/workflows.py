@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from jjg_desktop.rules.workflow import Workflow, WorkflowError, parse_workflow
 from jjg_server.store import PublishedWorkflow
 
-ABNORMAL_LIST = ("workflows", "abnormal-list.v1.json")
+ABNORMAL_LIST = ("workflows", "abnormal-list.v2.json")
 
 
 def resources_dir() -> Path:

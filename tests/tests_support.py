@@ -5,16 +5,16 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-from datetime import datetime
+from datetime import date, datetime
 
 import keyring.errors
 from keyring.backend import KeyringBackend
 
 from jjg_desktop.rules.credit_code import complete
-from jjg_desktop.services.context import Store
+from jjg_desktop.services.context import ServiceContext, Store
 from jjg_desktop.store import audit
 from jjg_desktop.store.base import new_id
-from jjg_desktop.store.models import Enterprise
+from jjg_desktop.store.models import AbnormalCase, Enterprise
 
 _serial = itertools.count(1)
 
@@ -111,3 +111,19 @@ def signed_verification(verifiers: list[str], method: str,
     if method == ON_SITE:
         out.append(SignatureInput(REPRESENTATIVE, representative, png))
     return out
+
+
+def notify_and_hear(province: ServiceContext, case_id: str, *, number: str = "吉建告〔2026〕1号",
+                    day: date = date(2026, 5, 18), clearing: bool = False) -> None:
+    """The prior notice (告知) served and the party heard: what must come before a listing
+    (or, with `clearing`, before a clearing)."""
+    from jjg_desktop.services.cases import StepInput, take_step
+
+    notify, hear = ("notify_clearing", "hear_clearing") if clearing else (
+        "notify_listing", "hear_listing")
+    for action, step in ((notify, StepInput(decision_no=number, decision_date=day,
+                                            comment="逾期未整改" if clearing else "")),
+                         (hear, StepInput(comment="企业陈述申辩：无新的事实和理由"))):
+        with province.store.db.read() as s:
+            version = s.get(AbnormalCase, case_id).version
+        take_step(province, case_id, action, base_version=version, step=step)

@@ -14,6 +14,7 @@ from jjg_desktop.demo.market import Firm, Market
 from jjg_desktop.demo.places import Place
 from jjg_desktop.demo.seeded import Seeded, china_time
 from jjg_desktop.demo.steps import Official, Step, row_data
+from jjg_desktop.rules.decisions import NOTICE
 from jjg_desktop.rules.verification import CHECK_BY_KEY, CHECKS, FAILED, NOT_CHECKED, PASSED
 from jjg_desktop.rules.workflow import due_date
 from jjg_desktop.store.models import AbnormalCase, CaseTransition, Finding, Verification
@@ -21,7 +22,8 @@ from jjg_desktop.store.rulebook import abnormal_list_workflow, work_calendar
 
 RECTIFY_DAYS = 90
 SERVER_DELAY = timedelta(minutes=3)
-PROVINCE_ACTIONS = ("list", "remove", "clear_out")
+PROVINCE_ACTIONS = ("notify_listing", "lapse_listing", "list", "remove", "notify_clearing",
+                    "lapse_clearing", "clear_out")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +111,9 @@ class CaseworkMaker:
                             server_version=0 if server else None)
 
     def _transition(self, case: AbnormalCase, action: str, at: datetime, comment: str,
-                    server: bool) -> CaseTransition:
+                    server: bool, notices: dict[str, list[dict[str, str]]] | None = None,
+                    ) -> CaseTransition:
+        notices = notices or {}
         step = abnormal_list_workflow().transition(action)
         assert step is not None and (case.state or None) in step.sources, action
         before, made_on = case.state or None, case.version
@@ -124,7 +128,7 @@ class CaseworkMaker:
             actor_name=official.display_name, actor_role=official.role,
             actor_division=official.division_code, at=at,
             server_at=at + SERVER_DELAY if server else None, comment=comment,
-            evidence=case.evidence if action == "propose" else [],
+            evidence=case.evidence if action == "propose" else notices.get(action, []),
             server_version=1 if server else None, created_at=at, updated_at=at)
 
     def _old_case(self, firm: Firm, day: date, grounds: tuple[str, ...], decision_no: str,
@@ -133,11 +137,19 @@ class CaseworkMaker:
         v = self._verification(firm, day, method, failed, notes, server=True)
         case = self._case(firm, grounds, [_evidence(v)], v.created_at, server=True)
         listed = day + timedelta(days=24)
+        serial = decision_no.split("〕")[1]
+        notified = day + timedelta(days=10)
+        notices = {"notify_listing": [_notice("入吉企业拟列入异常名录告知书",
+                                              f"吉建告〔{notified.year}〕{serial}", notified)]}
         history = [
             ("propose", china_time(day + timedelta(days=1), 9, 30),
              f"经动态核查，{notes}，建议列入异常名录"),
             ("agree", china_time(day + timedelta(days=8), 10, 20),
              "经审核，事实清楚，证据充分，同意列入"),
+            ("notify_listing", china_time(notified, 10, 0),
+             "已向企业送达拟列入告知书，告知陈述申辩的权利和期限"),
+            ("lapse_listing", china_time(listed - timedelta(days=1), 9, 0),
+             "陈述申辩期满，企业未提出陈述申辩"),
             ("list", china_time(listed, 14, 0),
              f"决定列入异常名录（{decision_no}），整改期限{RECTIFY_DAYS}日"),
         ]
@@ -151,10 +163,19 @@ class CaseworkMaker:
                  "经核查已整改到位，决定移出异常名录"),
             ]
         elif ending == "clear_out":
-            history.append(("clear_out",
-                            china_time(listed + timedelta(days=RECTIFY_DAYS + 30), 14, 30),
-                            "整改期满未整改，清出吉林省建筑市场"))
-        transitions = [self._transition(case, action, at, comment, server=True)
+            warned = listed + timedelta(days=RECTIFY_DAYS + 10)
+            notices["notify_clearing"] = [_notice("入吉企业拟清出吉林省建筑市场告知书",
+                                                  f"吉建告〔{warned.year}〕{serial}1", warned)]
+            history += [
+                ("notify_clearing", china_time(warned, 10, 0),
+                 f"列入后{RECTIFY_DAYS}日整改期满，未申请整改核实，经再次核查仍无固定办公场所"),
+                ("lapse_clearing", china_time(warned + timedelta(days=18), 9, 0),
+                 "陈述申辩期满，企业未提出陈述申辩"),
+                ("clear_out", china_time(warned + timedelta(days=20), 14, 30),
+                 f"列入后{RECTIFY_DAYS}日整改期满未整改，经告知后未陈述申辩，清出吉林省建筑市场"),
+            ]
+        transitions = [self._transition(case, action, at, comment, server=True,
+                                        notices=notices)
                        for action, at, comment in history]
         case.decision_no, case.decision_date = decision_no, listed
         if ending == "":
@@ -204,3 +225,9 @@ def _evidence(v: Verification) -> dict[str, str]:
 def _transition_data(t: CaseTransition) -> dict[str, object]:
     return {"transition": row_data(t, "id", "action", "from_state", "to_state", "case_version",
                                    "at", "comment", "evidence")}
+
+
+def _notice(title: str, number: str, day: date) -> dict[str, str]:
+    """A prior notice served, as the step that served it records it."""
+    return {"kind": NOTICE, "id": number, "date": day.isoformat(),
+            "summary": f"{title} {number}（{day.isoformat()}）"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 
 from reportlab.lib import colors
@@ -24,11 +25,13 @@ from jjg_desktop.rules.decisions import document_for
 from jjg_desktop.rules.workflow import DocumentDef, Workflow
 from jjg_desktop.services.context import Store
 from jjg_desktop.services.errors import InvalidInput, NotFound
-from jjg_desktop.store.read.cases import CaseDetail, case_detail
+from jjg_desktop.store.read.cases import CaseDetail, case_detail, document_reference
 from jjg_desktop.store.rulebook import abnormal_list_workflow
 
 ISSUER = "吉林省住房和城乡建设厅"
-FACT_STEPS = {"listed": ("propose", "resubmit"), "cleared": ("clear_out",),
+FACT_STEPS = {"listed": ("propose", "resubmit"), "notified": ("propose", "resubmit"),
+              "cleared": ("notify_clearing", "clear_out"),
+              "clearing_notified": ("notify_clearing",),
               "removed": ("accept_objection", "verify_rectification")}
 """Whose words are the facts a document states: the county's proposal for a listing, the
 province's reasons for a clearing, the finding that let the enterprise off the list."""
@@ -41,18 +44,20 @@ def render_case_document(store: Store, case_id: str, path: Path) -> Path:
         raise NotFound(f"找不到异常名录案件 {case_id}")
     workflow = abnormal_list_workflow()
     document = document_for(workflow, detail.state)
-    if document is None or not detail.decision_no:
+    number, day = document_reference(detail, workflow)
+    if document is None or not number:
         label = workflow.label(detail.state)
         raise InvalidInput(f"案件当前为“{label}”，尚无可打印的决定文书（省厅作出决定后方可打印）")
-    stamp = Stamp(document.title, detail.decision_no, detail.id, content_hash(asdict(detail)))
-    return write_pdf(path, stamp, _story(detail, document, workflow))
+    stamp = Stamp(document.title, number, detail.id, content_hash(asdict(detail)))
+    return write_pdf(path, stamp, _story(detail, document, workflow, number, day))
 
 
 def _style(name: str, **kw: object) -> ParagraphStyle:
     return ParagraphStyle(name, fontName=register_font(), wordWrap="CJK", **kw)
 
 
-def _story(d: CaseDetail, doc: DocumentDef, wf: Workflow) -> list[Flowable]:
+def _story(d: CaseDetail, doc: DocumentDef, wf: Workflow, number: str,
+           day: date | None) -> list[Flowable]:
     red = colors.HexColor("#C8102E")
     body = _style("doc-body", fontSize=14, leading=22, firstLineIndent=28)
     party = _style("party", fontSize=14, leading=22)
@@ -60,7 +65,7 @@ def _story(d: CaseDetail, doc: DocumentDef, wf: Workflow) -> list[Flowable]:
         Paragraph(ISSUER, _style("issuer", fontSize=26, leading=34, alignment=TA_CENTER,
                                  textColor=red)),
         Spacer(1, 3 * mm),
-        Paragraph(d.decision_no, _style("docno", fontSize=13, leading=20, alignment=TA_CENTER)),
+        Paragraph(number, _style("docno", fontSize=13, leading=20, alignment=TA_CENTER)),
         HRFlowable(width="100%", thickness=1.5, color=red, spaceBefore=2 * mm,
                    spaceAfter=4 * mm),
         Paragraph(doc.title, _style("doctitle", fontSize=20, leading=30, alignment=TA_CENTER)),
@@ -77,7 +82,7 @@ def _story(d: CaseDetail, doc: DocumentDef, wf: Workflow) -> list[Flowable]:
     # the last paragraph, the issuer and the date stay on one page: a date never stands alone
     story.append(KeepTogether([
         Paragraph(texts[-1], body), Spacer(1, 5 * mm), Paragraph(ISSUER, right),
-        Paragraph(chinese_date(d.decision_date), right), Spacer(1, 3 * mm),
+        Paragraph(chinese_date(day), right), Spacer(1, 3 * mm),
         para(f"抄送：{d.prefecture}住房城乡建设部门、{d.division}住房城乡建设局。", "small")]))
     return story
 
@@ -98,11 +103,18 @@ def _listed_on(d: CaseDetail) -> str:
 def _paragraphs(d: CaseDetail, doc: DocumentDef, wf: Workflow) -> list[str]:
     grounds = "、".join(d.grounds)
     basis = "、".join(doc.basis)
+    notice = next((t for t in wf.transitions if t.notice and t.target == d.state), None)
     conditions = doc.conditions.format(
         rectification_days=wf.periods.get("rectification_days", ""),
-        objection_days=wf.periods.get("objection_days", ""), division=d.division)
-    decided = f"依据{basis}的规定，本厅决定{doc.decision}。"
-    if d.state == "listed":
+        objection_days=wf.periods.get("objection_days", ""), division=d.division,
+        statement_days=notice.deadline.days if notice and notice.deadline else "")
+    if doc.announces:
+        announced = wf.documents[doc.announces]
+        decided = (f"依据{'、'.join(announced.basis)}的规定，本厅{doc.decision}。"
+                   f"依据{basis}的规定，现将本厅拟作出决定的事实、理由和依据告知你单位。")
+    else:
+        decided = f"依据{basis}的规定，本厅决定{doc.decision}。"
+    if d.state in ("listed", "notified"):
         found = (f"经{d.division}住房城乡建设局动态核查、{d.prefecture}住房城乡建设部门审核，"
                  f"你单位在我省承揽业务期间存在{grounds}的情形。{_facts(d)}")
     elif d.state == "removed":

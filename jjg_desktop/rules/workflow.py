@@ -64,6 +64,11 @@ class TransitionDef:
     deadline: Deadline | None = None
     within_days_of_listing: int | None = None
     sets_enterprise_status: str | None = None
+    notice: bool = False
+    """A prior notice (告知): its 文号 and date name the notice served, recorded with the step,
+    not the case's decision."""
+    after_deadline: bool = False
+    """Only once the case's deadline has passed (a period the party let lapse)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +76,8 @@ class DocumentDef:
     """What the province's decision in a state says, as the province publishes it: the
     document's title, the provisions it rests on, what is decided, what follows from it, how
     the enterprise gets out (or back in), and its remedies. `conditions` may name the
-    periods ({rectification_days}, {objection_days}) and the handling {division}."""
+    periods ({rectification_days}, {objection_days}), the days a notice gives to state one's
+    case ({statement_days}: the notice step's deadline) and the handling {division}."""
 
     title: str
     basis: tuple[str, ...]
@@ -79,9 +85,12 @@ class DocumentDef:
     consequences: str = ""
     conditions: str = ""
     remedies: str = ""
+    announces: str = ""
+    """For a prior notice (告知书): the state whose decision it announces, whose basis it
+    cites for what is proposed."""
 
 
-DOCUMENT_FIELDS = ("rectification_days", "objection_days", "division")
+DOCUMENT_FIELDS = ("rectification_days", "objection_days", "statement_days", "division")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +138,8 @@ def _document(d: Mapping[str, Any]) -> DocumentDef:
     return DocumentDef(title=str(d["title"]), basis=tuple(basis), decision=str(d["decision"]),
                        consequences=str(d.get("consequences", "")),
                        conditions=str(d.get("conditions", "")),
-                       remedies=str(d.get("remedies", "")))
+                       remedies=str(d.get("remedies", "")),
+                       announces=str(d.get("announces", "")))
 
 
 def _transition(t: Mapping[str, Any]) -> TransitionDef:
@@ -140,13 +150,16 @@ def _transition(t: Mapping[str, Any]) -> TransitionDef:
         requires=tuple(t.get("requires", ())),
         deadline=Deadline(int(deadline["days"]), bool(deadline["working"])) if deadline else None,
         within_days_of_listing=t.get("within_days_of_listing"),
-        sets_enterprise_status=t.get("sets_enterprise_status"))
+        sets_enterprise_status=t.get("sets_enterprise_status"),
+        notice=bool(t.get("notice", False)), after_deadline=bool(t.get("after_deadline", False)))
 
 
 def _validate(wf: Workflow) -> None:
     for state, doc in wf.documents.items():
         if state not in wf.states:
             raise WorkflowError(f"文书“{doc.title}”对应的状态“{state}”不在流程中")
+        if doc.announces and doc.announces not in wf.documents:
+            raise WorkflowError(f"文书“{doc.title}”告知的决定“{doc.announces}”没有对应的文书")
         try:
             doc.conditions.format(**{name: "" for name in DOCUMENT_FIELDS})
         except (KeyError, IndexError, ValueError) as exc:
@@ -173,6 +186,7 @@ class CaseState:
     state: str | None
     version: int
     listed_on: date | None = None
+    deadline: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +240,11 @@ def check(wf: Workflow, case: CaseState, actor: ActorRef, sub: Submission) -> Tr
             sub.today > case.listed_on + timedelta(days=t.within_days_of_listing)):
         raise TransitionRefused(
             f"已超过列入后 {t.within_days_of_listing} 日的期限（列入日期 {case.listed_on}）")
+    if t.after_deadline and (case.deadline is None or sub.today <= case.deadline):
+        state = wf.states.get(case.state or "")
+        period = (state.deadline_label if state else "") or "期限"
+        until = f"（至 {case.deadline.isoformat()}）" if case.deadline else ""
+        raise TransitionRefused(f"{period}{until}尚未届满，届满后方可“{t.label}”")
     if sub.decision_date is not None and sub.decision_date > sub.today:
         raise TransitionRefused("决定日期不能晚于今天")
     if sub.decision_no.strip():

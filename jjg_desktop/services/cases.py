@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jjg_desktop.rules.decisions import NOTICE
 from jjg_desktop.rules.workflow import (
     ActorRef,
     CaseState,
@@ -86,7 +87,7 @@ def take_step(ctx: ServiceContext, case_id: str, action: str, *, base_version: i
         assert ent is not None
         sub = _submission(action, base_version, ch, step, ())
         listed_on = case.decision_date if case.state == "listed" else None
-        t = _checked(wf, CaseState(case.state, case.version, listed_on),
+        t = _checked(wf, CaseState(case.state, case.version, listed_on, case.deadline),
                      actor_ref(ch.session, ctx.actor, case.division_code), sub)
         _apply(ch, wf, case, ent, t, sub)
         return case.state
@@ -100,7 +101,7 @@ def actions_for(ctx: ServiceContext, case_id: str) -> list[TransitionDef]:
         if case is None:
             raise NotFound("该案件不存在或已被删除")
         listed_on = case.decision_date if case.state == "listed" else None
-        return available(wf, CaseState(case.state, case.version, listed_on),
+        return available(wf, CaseState(case.state, case.version, listed_on, case.deadline),
                          actor_ref(session, ctx.actor, case.division_code))
 
 
@@ -136,7 +137,10 @@ def _apply(ch: Change, wf: Workflow, case: AbnormalCase, ent: Enterprise, t: Tra
     case.deadline = due_date(t, sub.today, work_calendar())
     if sub.evidence and t.action != "propose":
         case.evidence = [*case.evidence, *sub.evidence]
-    if sub.decision_no:
+    evidence = list(sub.evidence)
+    if t.notice:
+        evidence.append(_notice(wf, t, sub))
+    elif sub.decision_no:
         case.decision_no = sub.decision_no
         case.decision_date = sub.decision_date
     if t.sets_enterprise_status:
@@ -148,15 +152,23 @@ def _apply(ch: Change, wf: Workflow, case: AbnormalCase, ent: Enterprise, t: Tra
         case_version=made_on, actor=actor.username, actor_name=actor.display_name,
         actor_role=actor.role,
         actor_division=actor.division_code, at=ch.now, comment=sub.comment.strip(),
-        evidence=list(sub.evidence), created_at=ch.now, updated_at=ch.now)
+        evidence=evidence, created_at=ch.now, updated_at=ch.now)
     ch.session.add(step)
     args = {"case_id": case.id, "transition_id": step.id, "action": t.action,
             "actor_name": actor.display_name,
             "case_version": made_on, "enterprise_id": ent.id, "comment": step.comment,
-            "evidence": list(sub.evidence), "grounds": list(sub.grounds),
+            "evidence": evidence, "grounds": list(sub.grounds),
             "decision_no": sub.decision_no,
             "decision_date": sub.decision_date.isoformat() if sub.decision_date else None,
             "division_code": case.division_code, "workflow": f"{wf.code}@{wf.version}"}
     ch.record(action=f"case.{t.action}", entity="abnormal_case", entity_id=case.id,
               data={**args, "from": before, "to": t.target}, args=args, command="case.transition",
               base_version=case.server_version)
+
+
+def _notice(wf: Workflow, t: TransitionDef, sub: Submission) -> dict[str, str]:
+    document = wf.documents.get(t.target)
+    title = document.title if document else t.label
+    day = sub.decision_date.isoformat() if sub.decision_date else ""
+    return {"kind": NOTICE, "id": sub.decision_no, "date": day,
+            "summary": f"{title} {sub.decision_no}（{day}）"}

@@ -11,7 +11,7 @@ from jjg_desktop.paths import resource
 from jjg_desktop.rules.workdays import CalendarError, WorkCalendar, parse_calendar
 from jjg_desktop.rules.workflow import Workflow, WorkflowError, parse_workflow
 
-WORKFLOW_FILE = ("workflows", "abnormal-list.v1.json")
+WORKFLOW_FILE = ("workflows", "abnormal-list.v2.json")
 CALENDAR_FILE = ("calendar", "holidays-cn.json")
 
 

@@ -27,7 +27,7 @@ from jjg_desktop.services.context import Actor, ServiceContext, Store
 from jjg_desktop.services.verifications import record_verification
 from jjg_desktop.store.base import new_id
 from jjg_desktop.store.models import AbnormalCase
-from tests_support import signed_verification
+from tests_support import notify_and_hear, signed_verification
 
 if TYPE_CHECKING:
     from conftest import Sample, TypeChinese
@@ -201,12 +201,24 @@ def test_a_case_from_proposal_to_removal_with_each_level_in_its_role(
     confirm(qtbot, dialog)
     assert detail.status.text() == "拟列入（待市州审核）"
 
-    # 市州 agrees; 省厅 lists with a decision number and date
+    # 市州 agrees; 省厅 first tells the enterprise and hears it, then lists with a number
     step(qtbot, type_chinese, open_case(open_as(PREFECTURE), case), "agree",
          comment="事实清楚，同意列入")
     detail = open_case(open_as(PROVINCE), case)
-    assert offered(detail) == ["决定列入", "不予列入"]
+    assert offered(detail) == ["告知拟列入", "不予列入"]
     assert not detail.print_button.isVisible()
+    step(qtbot, type_chinese, detail, "notify_listing", decision_no="吉建告〔2026〕3号")
+    assert detail.status.text() == "已告知拟列入（陈述申辩期）"
+    assert detail.values["enterpriseStatusValue"].text() == "正常"
+    print_decision(qtbot, detail, "入吉企业拟列入异常名录告知书")
+    assert offered(detail) == ["登记陈述申辩", "期满未陈述申辩"]
+    dialog = begin(qtbot, detail, "lapse_listing")
+    confirm(qtbot, dialog)
+    assert "陈述申辩期（至 2026-05-25）尚未届满，届满后方可“期满未陈述申辩”" in (
+        detail.notice.text()), detail.notice.text()
+    assert detail.status.text() == "已告知拟列入（陈述申辩期）"
+    step(qtbot, type_chinese, detail, "hear_listing", comment="企业陈述已恢复联系，未提交证明")
+    assert offered(detail) == ["决定列入", "不予列入"]
     dialog = begin(qtbot, detail, "list")
     assert not dialog.comment.isVisibleTo(dialog)
     assert dialog.decision_date.date().toPython() == TODAY
@@ -246,6 +258,8 @@ def test_a_case_from_proposal_to_removal_with_each_level_in_its_role(
         ("退回补充证据", reviewer, "请补充实地核查记录"),
         ("补充后重新报送", county_clerk, "已补充实地核查记录"),
         ("同意列入", reviewer, "事实清楚，同意列入"),
+        ("告知拟列入", admin, ""),
+        ("登记陈述申辩", admin, "企业陈述已恢复联系，未提交证明"),
         ("决定列入", admin, ""),
         ("登记整改申请", county_clerk, "企业已在珲春设立办公场所"),
         ("整改核实通过", county_clerk, "经电话核查可正常联系"),
@@ -254,8 +268,8 @@ def test_a_case_from_proposal_to_removal_with_each_level_in_its_role(
         "证据 · 核查记录：2026-05-11 电话核查：能够取得联系不通过"]
     assert evidence_of_step(detail, 2) == [
         "证据 · 核查记录：2026-05-15 实地核查：固定办公场所不通过"]
-    assert evidence_of_step(detail, 5) == ["证据 · 书面材料：企业提交的整改报告（纸质）"]
-    assert timeline(detail)[7][0].endswith("· 本机办理，待上传")
+    assert evidence_of_step(detail, 7) == ["证据 · 书面材料：企业提交的整改报告（纸质）"]
+    assert timeline(detail)[9][0].endswith("· 本机办理，待上传")
     assert detail.evidence.rowCount() == 4
 
     # the enterprise page and the list show the new status
@@ -305,7 +319,7 @@ def test_each_role_is_offered_only_its_own_steps(
     step(qtbot, type_chinese, open_case(prefecture, case), "agree", comment="同意")
     assert offered(open_case(county, case)) == []
     assert offered(open_case(prefecture, case)) == []
-    assert offered(open_case(province, case)) == ["决定列入", "不予列入"]
+    assert offered(open_case(province, case)) == ["告知拟列入", "不予列入"]
 
 
 def test_dashboard_reminds_each_level_of_the_cases_waiting_on_it(
@@ -433,9 +447,11 @@ def test_the_decision_number_is_checked_as_the_province_writes_it(
         type_chinese: TypeChinese) -> None:
     _ent, _failed, case = proposed_case(store, sample)
     _other_ent, _f, other = proposed_case(store, sample, "浙江恒达建设有限公司")
-    for proposal in (case, other):
+    for n, proposal in enumerate((case, other), start=1):
         take_step(ServiceContext(store, PREFECTURE, lambda: NOW), proposal, "agree",
                   base_version=1, step=StepInput(comment="同意"))
+        notify_and_hear(ServiceContext(store, PROVINCE, lambda: NOW), proposal,
+                        number=f"吉建告〔2026〕{n}号")
     detail = open_case(open_as(PROVINCE), case)
     dialog = begin(qtbot, detail, "list")
     assert dialog.decision_no.placeholderText() == "如：吉建管异〔2026〕3号"
@@ -457,7 +473,7 @@ def test_the_decision_number_is_checked_as_the_province_writes_it(
     confirm(qtbot, dialog)
     assert "决定文号 吉建管异〔2026〕3号 已用于“江苏华泰建设工程有限公司”的异常名录案件" in (
         detail.notice.text())
-    assert detail.status.text() == "市州同意（待省厅决定）"
+    assert detail.status.text() == "陈述申辩已听取（待省厅决定）"
 
 
 def test_a_new_proposal_from_the_case_page_with_evidence_to_tick(

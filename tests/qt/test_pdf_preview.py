@@ -26,6 +26,10 @@ def _decision(ctx, store, clock, tmp_path: Path) -> Path:
     for actor, action, step in [
             (Actor("yb01", "金哲", "prefecture_reviewer", "222400"), "agree",
              StepInput(comment="同意")),
+            (Actor("st01", "孙伟", "province_admin", "220000"), "notify_listing",
+             StepInput(decision_no="吉建告〔2026〕3号", decision_date=date(2026, 5, 18))),
+            (Actor("st01", "孙伟", "province_admin", "220000"), "hear_listing",
+             StepInput(comment="企业未提出新的事实")),
             (Actor("st01", "孙伟", "province_admin", "220000"), "list",
              StepInput(decision_no="吉建管异〔2026〕3号", decision_date=date(2026, 5, 18)))]:
         with store.db.read() as s:

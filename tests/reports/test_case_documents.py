@@ -14,7 +14,7 @@ from jjg_desktop.services.context import Actor, ServiceContext
 from jjg_desktop.services.errors import InvalidInput
 from jjg_desktop.store.models import AbnormalCase, Enterprise
 from jjg_desktop.store.rulebook import abnormal_list_workflow
-from tests_support import add_enterprise
+from tests_support import add_enterprise, notify_and_hear
 
 
 def _as(ctx, username, role, division) -> ServiceContext:
@@ -41,6 +41,7 @@ def _listed_case(ctx, store, clock) -> str:
     case = propose(ctx, ent, grounds=["没有固定办公场所", "联系不上"], step=StepInput(
         comment=FOUND, evidence=[{"kind": "verification", "id": "v1"}]))
     _step(ctx, case, _as(ctx, "yb01", "prefecture_reviewer", "222400"), "agree", comment="同意")
+    notify_and_hear(_as(ctx, "st01", "province_admin", "220000"), case)
     _step(ctx, case, _as(ctx, "st01", "province_admin", "220000"), "list",
           decision_no="吉建管异〔2026〕3号", decision_date=date(2026, 5, 18))
     return case
@@ -64,6 +65,27 @@ def test_the_listing_decision_carries_what_the_law_requires(ctx, store, clock, t
     assert "2026-05-18" not in text
     # 文号 above the red line, as GB/T 9704 places it: the number comes before the title
     assert text.index("吉建管异〔2026〕3号", 30) < text.index("入吉企业列入异常名录决定书", 30)
+
+
+def test_the_party_is_told_before_it_is_listed(ctx, store, clock, tmp_path):
+    ent = add_enterprise(store, clock.now, name="江苏华泰建设工程有限公司",
+                         home_province="江苏省", home_province_code="320000")
+    case = propose(ctx, ent, grounds=["联系不上"], step=StepInput(
+        comment=FOUND, evidence=[{"kind": "verification", "id": "v1"}]))
+    _step(ctx, case, _as(ctx, "yb01", "prefecture_reviewer", "222400"), "agree", comment="同意")
+    _step(ctx, case, _as(ctx, "st01", "province_admin", "220000"), "notify_listing",
+          decision_no="吉建告〔2026〕5号", decision_date=date(2026, 5, 18))
+    out = render_case_document(store, case, tmp_path / "告知.pdf")
+    text = _text(out)
+    for expected in ("入吉企业拟列入异常名录告知书", "吉建告〔2026〕5号", "2026年5月18日",
+                     f"经查，{FOUND}。", "本厅拟将你单位列入吉林省入吉企业异常名录",
+                     "吉建管〔2023〕8号", "行政处罚法》第四十四条、第四十五条",
+                     "国办发〔2020〕49号",
+                     "自收到本告知书之日起5个工作日内向本厅提出陈述和申辩",
+                     "逾期未提出的，视为放弃陈述和申辩的权利"):
+        assert expected in text, expected
+    assert "行政复议" not in text and "决定书" not in text
+    assert len(PdfReader(out).pages) == 1
 
 
 def test_what_a_decision_cites_and_decides_is_the_published_data(
@@ -101,7 +123,16 @@ def test_a_clearing_states_the_facts_found_not_a_template_alternative(
         ctx, store, clock, tmp_path):
     case = _listed_case(ctx, store, clock)
     reasons = "列入异常名录后逾期未申请整改核实，再次核查仍无固定办公场所"
-    _step(ctx, case, _as(ctx, "st01", "province_admin", "220000"), "clear_out",
+    province = _as(ctx, "st01", "province_admin", "220000")
+    _step(ctx, case, province, "notify_clearing", comment=reasons,
+          decision_no="吉建告〔2026〕12号", decision_date=date(2026, 5, 18))
+    told = _text(render_case_document(store, case, tmp_path / "告知.pdf"))
+    assert "入吉企业拟清出吉林省建筑市场告知书" in told and "吉建告〔2026〕12号" in told
+    assert f"经查，{reasons}。" in told and "拟将你单位清出吉林省建筑市场" in told
+    assert "5个工作日内向本厅提出陈述和申辩" in told and "行政处罚法》第四十四条" in told
+    assert "行政复议" not in told
+    _step(ctx, case, province, "hear_clearing", comment="企业称已另租办公场所，未提交租赁合同")
+    _step(ctx, case, province, "clear_out",
           decision_no="吉建管异〔2026〕11号", decision_date=date(2026, 5, 18), comment=reasons)
     out = render_case_document(store, case, tmp_path / "清出.pdf")
     text = _text(out)

@@ -11,7 +11,7 @@ RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 
 
 def workflow_json() -> dict[str, Any]:
-    return json.loads((RESOURCES / "workflows" / "abnormal-list.v1.json")
+    return json.loads((RESOURCES / "workflows" / "abnormal-list.v2.json")
                       .read_text(encoding="utf-8"))
 
 

@@ -46,7 +46,7 @@ def test_the_shipped_definition_is_read_field_by_field():
     assert (listing.sources, listing.target, listing.roles, listing.levels, listing.requires,
             listing.deadline, listing.within_days_of_listing,
             listing.sets_enterprise_status) == (
-        ("reviewed",), "listed", ("province_admin",), (1,), ("decision_no", "decision_date"),
+        ("heard",), "listed", ("province_admin",), (1,), ("decision_no", "decision_date"),
         Deadline(30, False), None, "异常名录")
     objection = WF.transition("object")
     assert objection is not None
@@ -62,12 +62,19 @@ def test_the_shipped_definition_is_read_field_by_field():
 
 def test_each_decision_document_is_the_provinces_data():
     WF = wf()
-    assert set(WF.documents) == {"listed", "removed", "cleared"}
+    assert set(WF.documents) == {"listed", "removed", "cleared", "notified",
+                                 "clearing_notified"}
+    assert WF.documents["notified"].announces == "listed"
+    assert WF.documents["clearing_notified"].announces == "cleared"
     for state, doc in WF.documents.items():
         shipped = SHIPPED["documents"][state]
         assert (doc.title, list(doc.basis), doc.decision) == (
             shipped["title"], shipped["basis"], shipped["decision"])
-        assert doc.remedies and "行政复议" in doc.remedies
+        # a decision tells the remedies; a notice (not yet a decision) the right to be heard
+        if doc.announces:
+            assert "陈述和申辩" in doc.conditions and not doc.remedies
+        else:
+            assert doc.remedies and "行政复议" in doc.remedies
 
 
 def _broken(change) -> dict:
@@ -138,7 +145,7 @@ def test_each_refusal_says_why():
 
 def test_a_decision_may_be_dated_today_not_tomorrow():
     WF = wf()
-    reviewed = CaseState("reviewed", 2)
+    reviewed = CaseState("heard", 2)
     listing = _sub("list", 2, decision_no="吉建管〔2026〕1号", decision_date=TODAY)
     assert check(WF, reviewed, PROVINCE, listing).target == "listed"
     tomorrow = _sub("list", 2, decision_no="吉建管〔2026〕1号", decision_date=date(2026, 5, 19))
@@ -150,7 +157,7 @@ def test_an_objection_is_taken_up_to_the_thirtieth_day_after_listing():
     listed_on = date(2026, 4, 18)
     objection = _sub("object", 3, comment="企业申辩", evidence=({"id": "v2"},))
     last_day = CaseState("listed", 3, listed_on)
-    assert check(WF, last_day, COUNTY, objection).target == "objection"
+    assert check(WF, last_day, COUNTY, objection).target == "objection_received"
     late = CaseState("listed", 3, date(2026, 4, 17))
     assert _refused(late, COUNTY, objection) == (
         "已超过列入后 30 日的期限（列入日期 2026-04-17）")
@@ -163,7 +170,10 @@ def test_the_steps_an_actor_may_take_now():
     assert [t.action for t in available(WF, CaseState("proposed", 1), COUNTY)] == ["withdraw"]
     assert available(WF, CaseState("proposed", 1), ActorRef("prefecture_reviewer", 2, False)) == []
     assert available(WF, CaseState("proposed", 1), ActorRef("prefecture_reviewer", 3, True)) == []
-    assert [t.action for t in available(WF, CaseState("listed", 3), PROVINCE)] == ["clear_out"]
+    assert [t.action for t in available(WF, CaseState("listed", 3), PROVINCE)] == [
+        "notify_clearing"]
+    assert [t.action for t in available(WF, CaseState("notified", 3), PROVINCE)] == [
+        "hear_listing", "lapse_listing"]
 
 
 def test_the_next_step_is_due_in_calendar_or_working_days():

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -9,6 +9,7 @@ import shipped
 from jjg_desktop.rules.workflow import (
     ActorRef,
     CaseState,
+    Deadline,
     Submission,
     TransitionRefused,
     WorkflowError,
@@ -42,7 +43,8 @@ def test_every_role_and_level_is_allowed_or_refused_as_the_workflow_says(action:
     t = WF.transition(action)
     assert t is not None
     source = t.sources[0]
-    case = CaseState(state=source, version=3, listed_on=TODAY)
+    lapsed = TODAY - timedelta(days=1) if t.after_deadline else None
+    case = CaseState(state=source, version=3, listed_on=TODAY, deadline=lapsed)
     for role, level in itertools.product(ROLES, (1, 2, 3)):
         actor = ActorRef(role=role, level=level, in_scope=True)
         allowed = role in t.roles and level in t.levels
@@ -57,15 +59,59 @@ def test_every_role_and_level_is_allowed_or_refused_as_the_workflow_says(action:
 
 def test_the_shipped_life_cycle_runs_from_proposal_to_removal_or_clearing():
     WF = _wf()
-    path = ["propose", "return", "resubmit", "agree", "list", "apply_rectification",
-            "verify_rectification", "remove"]
-    state = None
-    for action in path:
-        t = WF.transition(action)
-        assert state in t.sources, action
-        state = t.target
-    assert WF.states[state].terminal and state == "removed"
-    assert "listed" in WF.transition("clear_out").sources
+    def run(path: list[str], state: str | None = None) -> str | None:
+        for action in path:
+            t = WF.transition(action)
+            assert state in t.sources, action
+            state = t.target
+        return state
+
+    listed = run(["propose", "return", "resubmit", "agree", "notify_listing", "hear_listing",
+                  "list"])
+    assert listed == "listed"
+    assert run(["apply_rectification", "verify_rectification", "remove"], listed) == "removed"
+    assert run(["object", "accept_objection_review", "accept_objection"], listed) == "removed"
+    assert run(["object", "refuse_objection"], listed) == "listed"
+    assert run(["object", "accept_objection_review", "uphold"], listed) == "listed"
+    assert run(["notify_clearing", "lapse_clearing", "clear_out"], listed) == "cleared"
+    assert run(["notify_clearing", "hear_clearing", "keep_listed"], listed) == "listed"
+    assert WF.states["removed"].terminal and WF.states["cleared"].terminal
+
+
+def test_no_listing_or_clearing_without_the_prior_notice():
+    """行政处罚法 第四十四、四十五条: the party is told first and may state its case."""
+    WF = _wf()
+    province = ActorRef("province_admin", 1, in_scope=True)
+    with pytest.raises(TransitionRefused, match="不能“决定列入”"):
+        check(WF, CaseState("reviewed", version=3), province, _complete("list"))
+    with pytest.raises(TransitionRefused, match="不能“决定列入”"):
+        check(WF, CaseState("notified", version=3), province, _complete("list"))
+    with pytest.raises(TransitionRefused, match="不能“清出吉林市场”"):
+        check(WF, CaseState("listed", version=3), province, _complete("clear_out"))
+    assert WF.transition("notify_listing").notice and WF.transition("notify_clearing").notice
+    notified = WF.transition("notify_listing")
+    assert notified.deadline.days == 5 and notified.deadline.working
+    assert WF.states["notified"].deadline_label == "陈述申辩期"
+
+
+def test_a_lapse_is_recorded_only_once_the_statement_period_has_passed():
+    WF = _wf()
+    province = ActorRef("province_admin", 1, in_scope=True)
+    waiting = CaseState("notified", version=3, deadline=TODAY)
+    with pytest.raises(TransitionRefused, match=f"陈述申辩期（至 {TODAY.isoformat()}）尚未届满"):
+        check(WF, waiting, province, _complete("lapse_listing"))
+    passed = CaseState("notified", version=3, deadline=TODAY - timedelta(days=1))
+    assert check(WF, passed, province, _complete("lapse_listing")).target == "heard"
+    # the party's statement may be recorded at any time
+    assert check(WF, waiting, province, _complete("hear_listing")).target == "heard"
+
+
+def test_an_objection_is_accepted_within_five_working_days_and_answered_within_twenty():
+    WF = _wf()
+    assert WF.transition("object").target == "objection_received"
+    assert WF.transition("object").deadline == Deadline(5, True)
+    assert WF.transition("accept_objection_review").deadline == Deadline(20, True)
+    assert WF.states["objection_received"].waiting_level == 1
 
 
 def test_out_of_scope_stale_wrong_state_and_missing_fields_are_refused():
@@ -93,7 +139,7 @@ def test_objection_only_within_thirty_days_of_listing():
     WF = _wf()
     county = ActorRef("county_clerk", 3, in_scope=True)
     listed = CaseState("listed", version=3, listed_on=date(2026, 4, 18))
-    assert check(WF, listed, county, _complete("object")).target == "objection"
+    assert check(WF, listed, county, _complete("object")).target == "objection_received"
     late = CaseState("listed", version=3, listed_on=date(2026, 4, 17))
     with pytest.raises(TransitionRefused, match="已超过列入后 30 日的期限"):
         check(WF, late, county, _complete("object"))

@@ -30,10 +30,12 @@ def _step(client: SyncClient, case_id: str, action: str, made_on: int, to: str, 
     step_args = {"case_id": case_id, "action": action, "case_version": made_on,
                  "enterprise_id": "e1", "comment": "", "evidence": [], "grounds": [],
                  "decision_no": "", "decision_date": None, "division_code": division, **args}
+    notice = action.startswith("notify_")  # a notice's 文号 stays with its step
     case = row("abnormal_case", case_id, base=made_on or None, enterprise_id="e1",
                division_code=division, state=to, version=made_on + 1,
                grounds=step_args["grounds"] or ["联系不上"], evidence=EVIDENCE,
-               decision_no=step_args["decision_no"], decision_date=step_args["decision_date"])
+               decision_no="" if notice else step_args["decision_no"],
+               decision_date=None if notice else step_args["decision_date"])
     step = row("case_transition", f"{case_id}-t{made_on + 1}", case_id=case_id, action=action,
                to_state=to, case_version=made_on, actor=client.token[:8],
                actor_role="x", actor_division=division, at="2026-03-02T01:30:00",
@@ -105,7 +107,14 @@ def test_a_step_that_lists_sets_the_status_on_the_servers_enterprise_record(
     # someone updates the contact meanwhile; the listing must not undo it
     assert inspector.do("enterprise.update_contact",
                         _enterprise(phone="0433-9", base=1)) == "applied"
-    listed = _step(admin, "c1", "list", 2, "listed", enterprise=_enterprise("异常名录"),
+    for action, made_on, to, fields in (
+            ("notify_listing", 2, "notified",
+             {"decision_no": "吉建告〔2026〕3号", "decision_date": "2026-03-02"}),
+            ("hear_listing", 3, "heard", {"comment": "企业未提出新的事实"})):
+        [told] = admin.push(_step(admin, "c1", action, made_on, to, **fields)).results
+        assert told.status == "applied", told.reason
+    assert _record(engine, "enterprise", "e1").data["status"] == "正常"  # told, not listed
+    listed = _step(admin, "c1", "list", 4, "listed", enterprise=_enterprise("异常名录"),
                    decision_no="吉建管异〔2026〕3号", decision_date="2026-03-02")
     [result] = admin.push(listed).results
     assert result.status == "applied", result.reason
@@ -187,8 +196,19 @@ def test_a_decision_number_names_one_decision_province_wide(server: str, engine:
             [result] = client.push(cmd).results
             assert result.status == "applied", result.reason
     decided = []
-    for case in ("c1", "c2"):
-        cmd = _step(province, case, "list", 2, "listed", comment="决定列入",
+    for n, case in enumerate(("c1", "c2"), start=1):
+        for action, made_on, to, fields in (
+                ("notify_listing", 2, "notified",
+                 {"decision_no": f"吉建告〔2026〕{n}号", "decision_date": "2026-03-02"}),
+                ("hear_listing", 3, "heard", {"comment": "企业未提出新的事实"})):
+            told = _step(province, case, action, made_on, to, **fields)
+            for r in told["rows"]:
+                if r["entity"] == "abnormal_case":
+                    r["data"]["enterprise_id"] = f"e{n}"
+            told["args"]["enterprise_id"] = f"e{n}"
+            [result] = province.push(told).results
+            assert result.status == "applied", result.reason
+        cmd = _step(province, case, "list", 4, "listed", comment="决定列入",
                     decision_no="吉建管〔2026〕7号", decision_date="2026-03-02")
         decided.append(province.push(cmd).results[0])
     assert decided[0].status == "applied", decided[0].reason

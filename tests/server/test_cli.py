@@ -29,7 +29,7 @@ from server_support import SyncClient, add_user, row, running_server
 TIMEOUT = 60
 REPO = Path(__file__).resolve().parents[2]
 CHECKLIST = REPO / "resources" / "checklists" / "jzsc-zfjcb-2023.v1.json"
-WORKFLOW = REPO / "resources" / "workflows" / "abnormal-list.v1.json"
+WORKFLOW = REPO / "resources" / "workflows" / "abnormal-list.v2.json"
 
 
 def _cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

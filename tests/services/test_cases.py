@@ -52,6 +52,9 @@ def test_a_case_goes_from_proposal_through_listing_to_removal(people, store, clo
              ("county", "resubmit", StepInput(comment="已补充", evidence=[
                  {"kind": "verification", "id": "v-2", "check": "office_present"}])),
              ("prefecture", "agree", StepInput(comment="事实清楚，同意列入")),
+             ("province", "notify_listing", StepInput(decision_no="吉建告〔2026〕3号",
+                                                      decision_date=date(2026, 5, 18))),
+             ("province", "hear_listing", StepInput(comment="企业陈述已恢复联系，未提交证明")),
              ("province", "list", StepInput(decision_no="吉建管异〔2026〕3号",
                                             decision_date=date(2026, 5, 18))),
              ("county", "apply_rectification", StepInput(comment="企业已恢复办公", evidence=[
@@ -66,7 +69,8 @@ def test_a_case_goes_from_proposal_through_listing_to_removal(people, store, clo
         take_step(people[who], case, action, base_version=_version(store, case), step=step)
         with store.db.read() as s:
             statuses.append(s.get(Enterprise, ent).status)
-    assert statuses[3] == "异常名录" and statuses[-1] == "正常"
+    assert statuses[3] == statuses[4] == "正常"  # told, heard: not yet listed
+    assert statuses[5] == "异常名录" and statuses[-1] == "正常"
     with store.db.read() as s:
         c = s.get(AbnormalCase, case)
         history = s.scalars(select(CaseTransition).where(CaseTransition.case_id == case)
@@ -74,10 +78,10 @@ def test_a_case_goes_from_proposal_through_listing_to_removal(people, store, clo
         commands = s.scalar(select(func.count()).select_from(OutboxCommand).where(
             OutboxCommand.command == "case.transition"))
         assert verify_chain(s).ok
-    assert c.state == "removed" and c.version == 8 and c.decision_no == "吉建管异〔2026〕9号"
+    assert c.state == "removed" and c.version == 10 and c.decision_no == "吉建管异〔2026〕9号"
     assert [h.action for h in history] == ["propose", *[a for _, a, _ in steps]]
     assert [h.actor for h in history[:3]] == ["clerk01", "yb01", "clerk01"]
-    assert history[1].comment == "请补充实地核查记录" and commands == 8
+    assert history[1].comment == "请补充实地核查记录" and commands == 10
     assert len(c.evidence) == 4
 
 
@@ -123,15 +127,38 @@ def test_clearing_out_marks_the_enterprise(people, store, clock):
                    step=StepInput(comment="x", evidence=EVIDENCE))
     for who, action, step in [
             ("prefecture", "agree", StepInput(comment="同意")),
+            ("province", "notify_listing", StepInput(decision_no="吉建告〔2026〕4号",
+                                                     decision_date=date(2026, 5, 18))),
+            ("province", "hear_listing", StepInput(comment="企业未提出新的事实")),
             ("province", "list", StepInput(decision_no="吉建管异〔2026〕4号",
                                            decision_date=date(2026, 5, 18)))]:
         take_step(people[who], case, action, base_version=_version(store, case), step=step)
     clock.now = datetime(2026, 9, 1, 9, 0)
-    take_step(people["province"], case, "clear_out", base_version=_version(store, case),
-              step=StepInput(comment="逾期未整改", decision_no="吉建管异〔2026〕21号",
+    take_step(people["province"], case, "notify_clearing", base_version=_version(store, case),
+              step=StepInput(comment="逾期未整改", decision_no="吉建告〔2026〕21号",
                              decision_date=date(2026, 9, 1)))
     with store.db.read() as s:
+        told = s.get(AbnormalCase, case)
+        assert (told.state, told.decision_no) == ("clearing_notified", "吉建管异〔2026〕4号")
+        assert told.deadline == date(2026, 9, 8)  # five working days: 2–4, 7, 8 Sept
+        assert s.get(Enterprise, ent).status == "异常名录"
+    with pytest.raises(InvalidInput, match="陈述申辩期（至 2026-09-08）尚未届满"):
+        take_step(people["province"], case, "lapse_clearing",
+                  base_version=_version(store, case), step=StepInput())
+    clock.now = datetime(2026, 9, 9, 1, 0)
+    take_step(people["province"], case, "lapse_clearing", base_version=_version(store, case),
+              step=StepInput())
+    clock.now = datetime(2026, 9, 10, 1, 0)
+    take_step(people["province"], case, "clear_out", base_version=_version(store, case),
+              step=StepInput(comment="逾期未整改", decision_no="吉建管异〔2026〕21号",
+                             decision_date=date(2026, 9, 10)))
+    with store.db.read() as s:
         assert s.get(Enterprise, ent).status == "清出"
+        served = [t.evidence for t in s.scalars(select(CaseTransition).where(
+            CaseTransition.case_id == case, CaseTransition.action == "notify_clearing"))]
+    title = "入吉企业拟清出吉林省建筑市场告知书"
+    assert served == [[{"kind": "notice", "id": "吉建告〔2026〕21号", "date": "2026-09-01",
+                        "summary": f"{title} 吉建告〔2026〕21号（2026-09-01）"}]]
 
 
 def test_early_morning_in_jilin_counts_as_that_day(people, store, clock):
@@ -141,6 +168,10 @@ def test_early_morning_in_jilin_counts_as_that_day(people, store, clock):
                    step=StepInput(comment="x", evidence=EVIDENCE))
     take_step(people["prefecture"], case, "agree", base_version=_version(store, case),
               step=StepInput(comment="同意"))
+    take_step(people["province"], case, "notify_listing", base_version=_version(store, case),
+              step=StepInput(decision_no="吉建告〔2026〕7号", decision_date=date(2026, 5, 10)))
+    take_step(people["province"], case, "hear_listing", base_version=_version(store, case),
+              step=StepInput(comment="企业陈述：电话已恢复"))
     clock.now = datetime(2026, 5, 17, 23, 30)  # 2026-05-18 07:30 in Jilin
     take_step(people["province"], case, "list", base_version=_version(store, case),
               step=StepInput(decision_no="吉建管异〔2026〕7号", decision_date=date(2026, 5, 18)))

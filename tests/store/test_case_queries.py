@@ -27,7 +27,13 @@ from jjg_desktop.store.read.worklists import (
     waiting_cases,
 )
 from jjg_desktop.store.rulebook import escalation_due
-from tests_support import add_enterprise, add_project, shipped_template_id, signed_verification
+from tests_support import (
+    add_enterprise,
+    add_project,
+    notify_and_hear,
+    shipped_template_id,
+    signed_verification,
+)
 
 NOW = datetime(2026, 5, 18, 1, 30)
 
@@ -119,6 +125,7 @@ def test_the_case_view_follows_the_case(ctx, store):
         comment="三次电话均未接通", evidence=[{"kind": "verification", "id": v}]))
     take_step(_as(ctx, "yb01", "金哲", "prefecture_reviewer", "222400"), case, "agree",
               base_version=_version(store, case), step=StepInput(comment="同意"))
+    notify_and_hear(_as(ctx, "st01", "孙伟", "province_admin", "220000"), case)
     take_step(_as(ctx, "st01", "孙伟", "province_admin", "220000"), case, "list",
               base_version=_version(store, case),
               step=StepInput(decision_no="吉建管异〔2026〕3号", decision_date=date(2026, 5, 18)))
@@ -128,8 +135,10 @@ def test_the_case_view_follows_the_case(ctx, store):
     assert view is not None
     assert view.enterprise_status == "异常名录" and view.listed_on == date(2026, 5, 18)
     assert [e.text for e in view.evidence] == ["2026-05-11 电话核查：能够取得联系不通过"]
-    assert [len(e) for e in view.step_evidence] == [1, 0, 0]
-    assert [t.actor for t in view.detail.timeline] == ["刘晓燕", "金哲", "孙伟"]
+    assert [len(e) for e in view.step_evidence] == [1, 0, 1, 0, 0]  # the notice served
+    assert [e.text for e in view.step_evidence[2]] == [
+        "入吉企业拟列入异常名录告知书 吉建告〔2026〕1号（2026-05-18）"]
+    assert [t.actor for t in view.detail.timeline] == ["刘晓燕", "金哲", "孙伟", "孙伟", "孙伟"]
     # listed: the case waits on the enterprise (an objection or an application), no level
     assert row.listed_on == date(2026, 5, 18) and row.waiting_level is None
     assert not row.overdue_on(date(2026, 7, 1))  # the objection period passes, never overdue

@@ -163,22 +163,32 @@ class Soak:
         return action
 
     def decide(self, d: Device) -> str:
+        """The province's next step on a reviewed case: tell the enterprise, hear it, then
+        list or not."""
         with d.store.db.read() as s:
-            waiting = list(s.execute(select(AbnormalCase.id, AbnormalCase.version).where(
-                AbnormalCase.state == "reviewed", AbnormalCase.deleted_at.is_(None))
-                .order_by(AbnormalCase.id)))
+            waiting = list(s.execute(select(
+                AbnormalCase.id, AbnormalCase.version, AbnormalCase.state).where(
+                AbnormalCase.state.in_(("reviewed", "notified", "heard")),
+                AbnormalCase.deleted_at.is_(None)).order_by(AbnormalCase.id)))
         if not waiting:
             return "nothing"
-        case_id, version = self.rng.choice(waiting)
+        case_id, version, state = self.rng.choice(waiting)
         assert d.ctx is not None
-        if self.rng.random() < 0.7:
-            cases.take_step(d.ctx, case_id, "list", base_version=version, step=StepInput(
-                comment="经审核，决定列入", decision_no=f"吉建管〔{d.ctx.today().year}〕{self.n}号",
-                decision_date=d.ctx.today()))
-            return "list"
-        cases.take_step(d.ctx, case_id, "reject", base_version=version,
-                        step=StepInput(comment="证据不足，不予列入"))
-        return "reject"
+        year = d.ctx.today().year
+        go_on = self.rng.random() < 0.7
+        if state == "notified":
+            action, step = "hear_listing", StepInput(comment="企业陈述申辩，未提出新的事实")
+        elif state == "reviewed" and go_on:
+            action, step = "notify_listing", StepInput(
+                decision_no=f"吉建告〔{year}〕{self.n}号", decision_date=d.ctx.today())
+        elif state == "heard" and go_on:
+            action, step = "list", StepInput(
+                comment="经审核，决定列入", decision_no=f"吉建管〔{year}〕{self.n}号",
+                decision_date=d.ctx.today())
+        else:
+            action, step = "reject", StepInput(comment="证据不足，不予列入")
+        cases.take_step(d.ctx, case_id, action, base_version=version, step=step)
+        return action
 
     def verify(self, d: Device) -> str:
         known = self._enterprises(d)

@@ -43,6 +43,7 @@ from jjg_desktop.store.read.cases import (
     CaseView,
     EvidenceView,
     case_view,
+    document_reference,
     evidence_choices,
 )
 from jjg_desktop.store.rulebook import abnormal_list_workflow, escalation_due, escalation_years
@@ -180,7 +181,7 @@ class CaseDetailView(QWidget):
         self.escalation.setText(escalation_text() if due else "")
         self.escalation.setVisible(due)
         title = document_title(abnormal_list_workflow(), d.state)
-        self.print_button.setVisible(bool(title and d.decision_no))
+        self.print_button.setVisible(bool(document_reference(d, abnormal_list_workflow())[0]))
         self.print_button.setToolTip(title or "")
         self._fill_actions(state.waiting_level if is_open and state else None, is_open)
         self._fill_evidence(v.evidence)
@@ -299,8 +300,8 @@ class CaseDetailView(QWidget):
     def print_decision(self) -> None:
         if self.view is not None:
             d = self.view.detail
-            print_case_decision(self._ws, d.id, document_title(abnormal_list_workflow(), d.state) or "", self,
-                                self._previewing, self.show_notice)
+            title = document_title(abnormal_list_workflow(), d.state) or ""
+            print_case_decision(self._ws, d.id, title, self, self._previewing, self.show_notice)
 
     @Slot()
     def open_evidence(self) -> None:

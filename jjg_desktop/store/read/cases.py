@@ -12,7 +12,9 @@ from datetime import date, datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from jjg_desktop.rules.decisions import document_for, served_notice
 from jjg_desktop.rules.verification import CHECK_BY_KEY, FAILED
+from jjg_desktop.rules.workflow import Workflow
 from jjg_desktop.store.rulebook import abnormal_list_workflow
 
 
@@ -240,3 +242,14 @@ def case_view(session: Session, case_id: str) -> CaseView | None:
                                    for t in detail.timeline],
                     listed_on=listed_on(detail))
 
+
+def document_reference(detail: CaseDetail, workflow: Workflow) -> tuple[str, date | None]:
+    """The 文号 and date of the document the case's state calls for: a notice's are those of
+    the notice served (recorded with its step), a decision's those of the case's decision;
+    ('', None) when there is none to print."""
+    doc = document_for(workflow, detail.state)
+    if doc is None:
+        return "", None
+    if doc.announces:
+        return served_notice(e for t in detail.timeline for e in t.evidence)
+    return detail.decision_no, detail.decision_date
