@@ -43,6 +43,11 @@ class WorkCalendar:
     def covers(self, day: date) -> bool:
         return day.year in self.years
 
+    def unknown_years(self, start: date, end: date) -> list[int]:
+        """The years from `start` to `end` whose holidays this calendar does not hold: a
+        working-day count through them treats only weekends as days off."""
+        return [y for y in range(start.year, end.year + 1) if y not in self.years]
+
 
 def parse_calendar(data: dict[str, Any]) -> WorkCalendar:
     """From the file's JSON: {"years": {"2024": {"holidays": [dates], "workdays": [dates]}}}."""

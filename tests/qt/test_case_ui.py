@@ -507,3 +507,29 @@ def test_a_new_proposal_from_the_case_page_with_evidence_to_tick(
         case = session.get_one(AbnormalCase, proposal.case_id)
         assert case.state == "proposed" and [e["id"] for e in case.evidence] == [failed]
     assert not open_as(PREFECTURE).pages["cases"].new_button.isVisible()
+
+
+def test_a_deadline_running_into_a_year_without_its_holidays_says_so(
+        qtbot: QtBot, store: Store, sample: Sample, open_as: OpenAs) -> None:
+    """The shipped calendar holds 2023–2026: a working-day deadline in 2027 was counted with
+    weekends only, and the screen says so (nothing does for one inside 2026)."""
+    late = sample.case(sample.enterprise("江苏华泰建设工程有限公司", home=("320000", "江苏省")),
+                       deadline=date(2027, 1, 8))
+    near = sample.case(sample.enterprise("浙江恒达建设有限公司", home=("330000", "浙江省")),
+                       deadline=date(2026, 6, 1))
+    window = open_as(PREFECTURE)
+    detail = open_case(window, late)
+    assert detail.values["deadlineValue"].text() == (
+        "2027-01-08（2027年法定节假日安排尚未公布，期限暂按双休日推算，以国务院公布的安排为准）")
+    detail = open_case(window, near)
+    assert detail.values["deadlineValue"].text() == "2026-06-01"
+    page = window.pages["cases"]
+    assert isinstance(page, CasePage)
+    qtbot.mouseClick(detail.back_button, Qt.MouseButton.LeftButton)
+    page.list.search.clear()
+    page.list.apply_filter()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2)
+    shown = {page.model.data(page.model.index(n, 0)): page.model.data(page.model.index(n, 4))
+             for n in range(page.model.rowCount())}
+    assert shown.get("江苏华泰建设工程有限公司") == "2027-01-08（2027年假日未公布，按双休日计）", shown
+    assert shown["浙江恒达建设有限公司"] == "2026-06-01"

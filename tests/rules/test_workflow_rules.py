@@ -171,3 +171,13 @@ def test_a_broken_workflow_definition_is_refused_with_the_fault():
         parse_workflow(bad_state)
     with pytest.raises(WorkflowError, match="缺少"):
         parse_workflow({"code": "x"})
+
+
+def test_the_years_a_deadline_runs_through_without_their_holidays():
+    cal = work_calendar()
+    assert cal.years == frozenset({2023, 2024, 2025, 2026})
+    assert cal.unknown_years(date(2026, 12, 20), date(2026, 12, 31)) == []
+    assert cal.unknown_years(date(2026, 12, 20), date(2027, 1, 8)) == [2027]
+    assert cal.unknown_years(date(2026, 12, 20), date(2028, 2, 1)) == [2027, 2028]
+    # counted through 2027 with weekends only: New Year's Day is taken as a working day
+    assert cal.add_workdays(date(2026, 12, 31), 1) == date(2027, 1, 1)

@@ -173,6 +173,8 @@ class CaseDetailView(QWidget):
         elif overdue and d.deadline is not None:
             deadline = self.tr("{date}（已逾期 {days} 天）").format(
                 date=deadline, days=(today - d.deadline).days)
+        if is_open:
+            deadline += labels.calendar_caveat(d.deadline, today)
         values["deadlineValue"].setText(deadline)
         set_tone(values["deadlineValue"], "error" if overdue else "")
         values["decisionNoValue"].setText(d.decision_no)

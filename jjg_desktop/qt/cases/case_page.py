@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QWidget
 
 from jjg_desktop.qt.cases.case_detail import CaseDetailView, escalation_text
 from jjg_desktop.qt.cases.case_new_dialog import NewProposalDialog
+from jjg_desktop.qt.kit import labels
 from jjg_desktop.qt.kit.export_action import ListExport, export_shown
 from jjg_desktop.qt.kit.lazy_model import Column, LazyTableModel, ListSource
 from jjg_desktop.qt.kit.presets import (
@@ -47,6 +48,11 @@ def _tr(text: str) -> str:
 def deadline_text(row: CaseRow, today: date) -> str:
     if row.deadline is None or not row.open:
         return row.deadline.isoformat() if row.deadline else ""
+    return _open_deadline(row, today) + labels.calendar_caveat(row.deadline, today, short=True)
+
+
+def _open_deadline(row: CaseRow, today: date) -> str:
+    assert row.deadline is not None
     state = abnormal_list_workflow().states.get(row.state)
     if state is not None and state.deadline_label:
         passed = _tr("（已过）") if row.deadline < today else ""

@@ -251,6 +251,8 @@ class Dashboard(QWidget):
             deadline = labels.day(c.deadline)
             if overdue:
                 deadline = self.tr("{date}（已逾期）").format(date=deadline)
+            if c.open:
+                deadline += labels.calendar_caveat(c.deadline, today, short=True)
             texts = [c.enterprise, "、".join(c.grounds), c.state_label, deadline]
             if tree is self.waiting:
                 texts.append(c.division)

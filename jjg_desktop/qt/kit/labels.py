@@ -11,6 +11,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from jjg_desktop.rules.china_time import CHINA
 from jjg_desktop.rules.record_names import COMMAND_NAMES, ENTITY_NAMES
+from jjg_desktop.store.rulebook import work_calendar
 
 _CONTEXT = "Labels"
 
@@ -55,3 +56,21 @@ def local_time(utc: datetime | None) -> str:
     if utc is None:
         return ""
     return f"{utc.replace(tzinfo=UTC).astimezone(CHINA):%Y-%m-%d %H:%M}"
+
+
+def calendar_caveat(deadline: date | None, today: date, *, short: bool = False) -> str:
+    """Said beside a deadline that runs into a year whose public holidays the shipped
+    calendar does not hold yet (the province publishes each year's): it was counted with
+    weekends only."""
+    if deadline is None:
+        return ""
+    years = work_calendar().unknown_years(min(today, deadline), deadline)
+    if not years:
+        return ""
+    named = "、".join(f"{y}年" for y in years)
+    if short:
+        return QCoreApplication.translate("Labels", "（{years}假日未公布，按双休日计）").format(
+            years=named)
+    return QCoreApplication.translate(
+        "Labels", "（{years}法定节假日安排尚未公布，期限暂按双休日推算，以国务院公布的安排为准）"
+    ).format(years=named)
