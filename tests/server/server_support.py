@@ -288,6 +288,26 @@ def cut_upload(client: SyncClient, sha: str, body: bytes, sent: int) -> None:
     start_upload(client, sha, body, sent).close()
 
 
+def read_reply(sock: socket.socket) -> str:
+    """A whole HTTP reply read by hand: the head, then as many body bytes as it announces
+    (TCP may hand them over in several pieces)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        piece = sock.recv(4096)
+        if not piece:
+            break
+        data += piece
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                   if line.lower().startswith(b"content-length:")), 0)
+    while len(body) < length:
+        piece = sock.recv(4096)
+        if not piece:
+            break
+        body += piece
+    return (head + b"\r\n\r\n" + body).decode("utf-8", "replace")
+
+
 def held_upload(client: SyncClient, sha: str, at_least: int) -> UploadStatus:
     deadline = time.monotonic() + TIMEOUT
     while (held := upload_status(client, sha)).offset < at_least:

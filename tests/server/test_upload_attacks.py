@@ -23,6 +23,7 @@ from server_support import (
     SyncClient,
     add_user,
     held_upload,
+    read_reply,
     running_server,
     start_upload,
 )
@@ -130,7 +131,7 @@ def test_a_refused_put_never_takes_over_the_upload_in_flight(server: str, engine
             wrong = _put(client, SHA, PHOTO[start:start + 10], start, len(PHOTO))
             assert wrong.status_code == 409, wrong.text
         in_flight.sendall(PHOTO[200_000:])
-        reply = in_flight.recv(4096).decode("ascii", "replace")
+        reply = read_reply(in_flight)
     finally:
         in_flight.close()
     assert reply.startswith("HTTP/1.1 200"), reply
