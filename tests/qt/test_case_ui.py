@@ -531,5 +531,5 @@ def test_a_deadline_running_into_a_year_without_its_holidays_says_so(
     qtbot.waitUntil(lambda: page.model.rowCount() == 2)
     shown = {page.model.data(page.model.index(n, 0)): page.model.data(page.model.index(n, 4))
              for n in range(page.model.rowCount())}
-    assert shown.get("江苏华泰建设工程有限公司") == "2027-01-08（2027年假日未公布，按双休日计）", shown
+    assert shown["江苏华泰建设工程有限公司"] == "2027-01-08（2027年假日未公布，按双休日计）"
     assert shown["浙江恒达建设有限公司"] == "2026-06-01"
