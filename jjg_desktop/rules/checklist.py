@@ -46,6 +46,9 @@ class Item:
     requirement: str
     deadline_days: int
     unit: str = ""
+    penalty_basis: str = ""
+    """The provision that punishes the violation (for a 行政处罚建议书); '' when the template
+    names none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +258,7 @@ def _section(raw: Any, path: str, seen: dict[str, str]) -> Section:
 def _item(raw: Any, path: str, section: str, seen: dict[str, str]) -> Item:
     node = _Node(raw, path, ("code", "text", "basis", "party", "answer_type", "basic",
                              "noncompliance", "finding", "requirement", "deadline_days"),
-                 ("unit",))
+                 ("unit", "penalty_basis"))
     code = node.text("code")
     match = _ITEM_CODE.match(code)
     if match is None:
@@ -275,7 +278,8 @@ def _item(raw: Any, path: str, section: str, seen: dict[str, str]) -> Item:
         party=node.choice("party", PARTIES, "责任主体"), answer_type=answer_type,
         basic=node.flag("basic"), noncompliance=node.texts("noncompliance"),
         finding=node.text("finding"), requirement=node.text("requirement"),
-        deadline_days=node.integer("deadline_days", 1, 365), unit=unit)
+        deadline_days=node.integer("deadline_days", 1, 365), unit=unit,
+        penalty_basis=node.optional_text("penalty_basis"))
 
 
 def _real_name(raw: Any, items: dict[str, Item]) -> RealNameRule:

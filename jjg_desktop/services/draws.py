@@ -17,10 +17,10 @@ from jjg_desktop.rules.credit_code import validate as validate_credit_code
 from jjg_desktop.rules.inspection import inspection_number
 from jjg_desktop.services.context import ServiceContext, change
 from jjg_desktop.services.errors import InvalidInput, NotFound
+from jjg_desktop.services.inspections import template_in_force
 from jjg_desktop.services.numbering import next_inspection_serial
 from jjg_desktop.store.base import new_id
 from jjg_desktop.store.models import (
-    ChecklistTemplate,
     Enterprise,
     Inspection,
     InspectionDraw,
@@ -162,11 +162,7 @@ def make_draw(ctx: ServiceContext, params: rules.DrawParams, seed: str | None = 
         divisions = subtree_codes(ch.session, ctx.actor.division_code)
         projects = _candidates(ch.session, divisions)
         pool = _pool(ch.session, ctx.actor.division_code)
-        template = ch.session.scalars(select(ChecklistTemplate).where(
-            ChecklistTemplate.deleted_at.is_(None)).order_by(
-            ChecklistTemplate.published_on.desc(), ChecklistTemplate.version.desc())).first()
-        if template is None:
-            raise InvalidInput("尚未安装检查表模板，无法安排检查")
+        template_id = template_in_force(ch.session, planned_on or ch.today)
         try:
             result = rules.draw(projects, pool, params, seed, ch.now.date())
         except rules.ShortOfPeople as exc:
@@ -196,7 +192,7 @@ def make_draw(ctx: ServiceContext, params: rules.DrawParams, seed: str | None = 
             assert project is not None
             insp = Inspection(
                 id=new_id(), number=inspection_number(issuer, year, serial),
-                project_id=project.id, template_id=template.id,
+                project_id=project.id, template_id=template_id,
                 division_code=project.division_code, method="四不两直", status="planned",
                 planned_on=planned_on or ch.today,
                 team=[_team_entry(members[i]) for i in team.members], draw_id=record.id,

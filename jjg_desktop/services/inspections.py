@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from jjg_desktop.rules import inspection as rules
 from jjg_desktop.rules.checklist import Template
@@ -69,10 +70,16 @@ class AnswerSaved:
     """The project's real-name system as the veto item now records it (None: not that item)."""
 
 
-def _latest_template(ch: Change) -> str:
-    template_id = ch.session.scalar(select(ChecklistTemplate.id).where(
-        ChecklistTemplate.deleted_at.is_(None)).order_by(
-        ChecklistTemplate.published_on.desc(), ChecklistTemplate.version.desc()).limit(1))
+def template_in_force(session: Session, on: date) -> str:
+    """The checklist in force on `on`: the newest published by then (an inspection planned
+    before a version was published keeps the one before it)."""
+    live = select(ChecklistTemplate.id).where(ChecklistTemplate.deleted_at.is_(None))
+    newest = (ChecklistTemplate.published_on.desc(), ChecklistTemplate.version.desc())
+    template_id = session.scalar(live.where(ChecklistTemplate.published_on <= on)
+                                 .order_by(*newest).limit(1))
+    if template_id is None:  # planned before any version was published: the first
+        template_id = session.scalar(live.order_by(
+            ChecklistTemplate.published_on, ChecklistTemplate.version).limit(1))
     if template_id is None:
         raise InvalidInput("尚未安装检查表模板，无法安排检查")
     return template_id
@@ -89,7 +96,7 @@ def plan(ctx: ServiceContext, project_id: str, *, method: str, planned_on: date,
         project = ch.session.get(Project, project_id)
         if project is None or project.deleted_at is not None:
             raise NotFound("找不到该项目")
-        template_id = template_id or _latest_template(ch)
+        template_id = template_id or template_in_force(ch.session, planned_on)
         try:
             template_for(ch.session, template_id)
         except LookupError:

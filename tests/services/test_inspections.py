@@ -31,6 +31,7 @@ from jjg_desktop.store.audit import verify_chain
 from jjg_desktop.store.models import (
     Attachment,
     AuditEntry,
+    ChecklistTemplate,
     Finding,
     Inspection,
     InspectionAnswer,
@@ -38,6 +39,7 @@ from jjg_desktop.store.models import (
     Project,
     ProjectParty,
 )
+from jjg_desktop.store.read.inspections import template_for
 from jjg_desktop.store.read.worklists import InspectionFilter, inspection_ids
 
 TODAY = date(2026, 5, 18)
@@ -393,3 +395,21 @@ def visible(store) -> list[str]:
     """The inspections the 检查 page lists for the active user."""
     with store.db.read() as s:
         return inspection_ids(s, InspectionFilter())
+
+
+def test_an_inspection_uses_the_checklist_in_force_on_its_day(ctx, store, project):
+    """Version 2 was published on 2026-12-01: a check planned before it keeps version 1, one
+    planned on or after it gets version 2; the version stays with the record."""
+    before = inspections.plan(ctx, project, method="专项", planned_on=date(2026, 11, 30),
+                              team=TEAM)
+    after = inspections.plan(ctx, project, method="专项", planned_on=date(2026, 12, 1),
+                             team=TEAM)
+    with store.db.read() as s:
+        versions = {i: s.get(ChecklistTemplate, s.get(Inspection, i).template_id).version
+                    for i in (before, after)}
+        jl3 = template_for(s, s.get(Inspection, after).template_id).item("JL-03")
+    assert versions == {before: "1", after: "2"}
+    assert detail(store, after).template_version == "2"
+    assert jl3.noncompliance[0].startswith("总监理工程师同时担任超过三项")
+    inspections.start(ctx, after, place="施工现场")
+    assert inspections.answer(ctx, after, "SM-02", "75").finding_id is not None

@@ -34,8 +34,36 @@ def folder(tmp_path: Path) -> Path:
 
 def test_shipped_templates_load() -> None:
     templates = shipped_templates()
-    assert [(t.code, t.version) for t in templates] == [("JZSC-ZFJCB-2023", "1")]
+    assert [(t.code, t.version) for t in templates] == [("JZSC-ZFJCB-2023", "1"),
+                                                         ("JZSC-ZFJCB-2023", "2")]
     assert len(templates[0].items) >= 30
+
+
+V1_HASH = "701af400c8f2b209182a0bf3144372a5d7cfe928496a8968aa275d7d82f4f077"
+
+
+def test_version_two_corrects_the_first_and_leaves_it_as_published() -> None:
+    """吉建规〔2023〕11号's key posts, 'more than three' contracts, the missing items and each
+    violation's penalty provision come in version 2; version 1 stays as it was."""
+    first, second = shipped_templates()
+    # version 1 as published in 2023, byte for byte: records made on it still read it
+    assert first.content_hash == V1_HASH
+    assert first.item("SM-02").text == "施工现场人员实名制考勤打卡率"
+    assert "三项以上" in first.item("JL-03").noncompliance[0]
+    sm2 = second.item("SM-02")
+    assert "项目负责人、专职安全员、总监理工程师、安全监理工程师" in sm2.text
+    assert "两次考勤打卡且间隔不少于4小时" in sm2.text and "吉建规〔2023〕11号" in sm2.basis
+    assert second.item("JL-03").noncompliance[0].startswith("总监理工程师同时担任超过三项")
+    assert not any("以上" in n for n in second.item("JL-03").noncompliance)
+    added = {"JS-09": "第十三条", "JS-10": "第十一条", "JS-11": "第八条", "JS-12": "第十条",
+             "SG-12": "第三十六条", "SM-09": "第十二条", "JL-06": "吉建规〔2023〕11号"}
+    for code, basis in added.items():
+        assert basis in second.item(code).basis, code
+    assert len(second.item("SG-03").noncompliance) == 9
+    assert "第八条" in second.item("SG-03").basis
+    assert second.item("SG-03").penalty_basis.startswith("《中华人民共和国建筑法》第六十七条")
+    assert not any(i.penalty_basis for i in first.items)
+    assert len(second.items) == len(first.items) + len(added)
 
 
 def test_invalid_json_names_the_file_and_position(tmp_path: Path) -> None:
@@ -69,8 +97,9 @@ def test_opening_a_store_installs_each_shipped_version_once(store: Store) -> Non
         assert install_shipped_templates(session, NOW) == 0
     with store.db.read() as session:
         rows = session.scalars(select(ChecklistTemplate)).all()
-    assert len(rows) == 1
-    row = rows[0]
+    assert sorted((r.code, r.version) for r in rows) == [("JZSC-ZFJCB-2023", "1"),
+                                                          ("JZSC-ZFJCB-2023", "2")]
+    row = next(r for r in rows if r.version == "1")
     assert row.id == template_id("JZSC-ZFJCB-2023", "1")
     assert row.content_hash == shipped_templates()[0].content_hash
     assert row.content["sections"][0]["items"][0]["code"] == "JS-01"
@@ -88,7 +117,8 @@ def test_a_changed_published_version_is_refused(store: Store, folder: Path) -> N
             store.db.write() as session:
         install_shipped_templates(session, NOW, folder=folder)
     with store.db.read() as session:
-        kept = session.scalars(select(ChecklistTemplate)).one()
+        kept = session.scalars(select(ChecklistTemplate).where(
+            ChecklistTemplate.version == "1")).one()
     assert kept.content["sections"][0]["items"][0]["deadline_days"] == 15
 
 
@@ -96,13 +126,13 @@ def test_a_new_version_is_installed_beside_the_old(store: Store, folder: Path) -
     with store.db.write() as session:
         install_shipped_templates(session, NOW, folder=folder)
     data = json.loads((folder / SHIPPED.name).read_text(encoding="utf-8"))
-    data["version"] = "2"
-    (folder / "jzsc-zfjcb-2023.v2.json").write_text(json.dumps(data, ensure_ascii=False),
+    data["version"] = "3"
+    (folder / "jzsc-zfjcb-2023.v3.json").write_text(json.dumps(data, ensure_ascii=False),
                                                     encoding="utf-8")
     with store.db.write() as session:
         assert install_shipped_templates(session, NOW, folder=folder) == 1
     with store.db.read() as session:
         versions = session.scalars(select(ChecklistTemplate.version).order_by(
             ChecklistTemplate.version)).all()
-        assert session.scalar(select(func.count()).select_from(ChecklistTemplate)) == 2
-    assert versions == ["1", "2"]
+        assert session.scalar(select(func.count()).select_from(ChecklistTemplate)) == 3
+    assert versions == ["1", "2", "3"]
