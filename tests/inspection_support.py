@@ -79,8 +79,9 @@ def detail(store: Store, inspection_id: str) -> InspectionDetail:
     return found
 
 
-def started(ctx: ServiceContext, project_id: str, method: str = "日常") -> str:
-    inspection_id = inspections.plan(ctx, project_id, method=method, planned_on=date(2026, 5, 18),
+def started(ctx: ServiceContext, project_id: str, method: str = "日常",
+            planned_on: date = date(2026, 5, 18)) -> str:
+    inspection_id = inspections.plan(ctx, project_id, method=method, planned_on=planned_on,
                                      team=TEAM)
     inspections.start(ctx, inspection_id, place="施工现场")
     return inspection_id
@@ -114,8 +115,8 @@ def sign_all(ctx: ServiceContext, inspection_id: str, party: str = "张立新") 
 
 def completed(ctx: ServiceContext, project_id: str, photo: Path,
               answers: dict[str, tuple[str, str]] | None = None,
-              conclusion: str = "检查完毕。") -> str:
-    inspection_id = started(ctx, project_id)
+              conclusion: str = "检查完毕。", planned_on: date = date(2026, 5, 18)) -> str:
+    inspection_id = started(ctx, project_id, planned_on=planned_on)
     fill(ctx, inspection_id, photo, answers)
     sign_all(ctx, inspection_id)
     inspections.complete(ctx, inspection_id, conclusion)

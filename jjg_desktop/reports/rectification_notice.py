@@ -73,28 +73,23 @@ def _story(d: NoticeDetail, root: Path) -> list[Flowable]:
         Spacer(1, 5 * mm),
     ]
     addressees = "、".join(p.name for p in d.addressees) or f"{insp.project_name}项目各参建单位"
-    to = d.issuer if penalty and d.issuer else addressees
+    to = d.addressed_to if penalty and d.addressed_to else addressees
     story.append(Paragraph(_escape(f"{to}："), _style("to", fontSize=14, leading=25)))
     day = chinese_date(local_time(insp.started_at).date() if insp.started_at else insp.planned_on)
     where = f"{insp.project_name}（{insp.project_address}）" if insp.project_address \
         else insp.project_name
     if penalty:
-        opening = (f"{day}，执法检查组对{where}进行了{insp.method}检查"
-                   f"（检查记录编号：{insp.number}），发现{addressees}存在下列违法违规行为：")
+        story += _proposal(d, day, where, body)
     else:
         opening = (f"{day}，我局执法检查组依据有关法律法规，对你单位参建的{where}进行了"
                    f"{insp.method}检查（检查记录编号：{insp.number}）。经查，存在下列问题：")
-    story += [Paragraph(_escape(opening), body), Spacer(1, 2 * mm), _problems(d),
-              Spacer(1, 3 * mm)]
-    office = d.issuer or "我局"
-    if penalty:
-        closing = ("上述行为违反了表列规定。建议依法立案调查，并依照有关规定给予行政处罚；"
-                   f"同时责令其于{chinese_date(d.deadline)}前改正。")
-    else:
+        story += [Paragraph(_escape(opening), body), Spacer(1, 2 * mm), _problems(d),
+                  Spacer(1, 3 * mm)]
+        office = d.issuer or "我局"
         closing = (f"请你单位对上述问题立即组织整改，于{chinese_date(d.deadline)}前整改完毕，"
                    f"并将整改情况书面报送{office}。逾期未整改或整改不到位的，"
                    "将依法依规予以处理，并记入企业信用档案。")
-    story.append(Paragraph(_escape(closing), body))
+        story.append(Paragraph(_escape(closing), body))
     story.append(Spacer(1, 3 * mm))
     story.append(para(_inspectors(d), "body"))
     right = _style("sign", fontSize=14, leading=25, alignment=TA_RIGHT)
@@ -102,6 +97,45 @@ def _story(d: NoticeDetail, root: Path) -> list[Flowable]:
               Paragraph(chinese_date(d.issued_on), right), Spacer(1, 8 * mm)]
     story.append(_receipt(d, root))
     return story
+
+
+def _proposal(d: NoticeDetail, day: str, where: str, body: ParagraphStyle) -> list[Flowable]:
+    """行政处罚建议书: the case passed to the authority that may punish — who the party is,
+    what was found and on what evidence, what it violates and what punishes it. It orders
+    nothing itself (责令改正 is the notice's, and the punishment the authority's)."""
+    insp = d.inspection
+    photos = _photo_counts(d)
+    opening = (f"{day}，我局执法检查组对{where}进行了{insp.method}检查（检查记录编号："
+               f"{insp.number}），发现下列当事人涉嫌存在违法违规行为。现将有关事实、证据"
+               "移送你单位，建议依法立案调查处理。")
+    out: list[Flowable] = [Paragraph(_escape(opening), body), Spacer(1, 2 * mm)]
+    w = BODY_WIDTH
+    for party in d.addressees or ():
+        rows = [["当事人", party.name], ["统一社会信用代码", party.credit_code or "—"],
+                ["住所", party.address or "（未登记）"],
+                ["法定代表人", party.legal_representative or "（未登记）"]]
+        out += [grid(rows, [0.26 * w, 0.74 * w], label_column=True), Spacer(1, 2 * mm)]
+    rows: list[list[object]] = [["序号", "违法事实", "违反的规定", "处罚依据", "证据"]]
+    for n, f in enumerate(d.findings, start=1):
+        item = d.item(f.item_code)
+        penalty = item.penalty_basis if item and item.penalty_basis else "由你单位依法确定"
+        evidence = f"检查记录第 {f.item_code} 项"
+        if photos.get(f.item_code):
+            evidence += f"；现场照片 {photos[f.item_code]} 张"
+        rows.append([str(n), f.problem, f.legal_basis or "—", penalty, evidence])
+    table = grid(rows, [0.07 * w, 0.3 * w, 0.22 * w, 0.22 * w, 0.19 * w], header=True)
+    table.setStyle(TableStyle([("ALIGN", (0, 0), (0, -1), "CENTER")]))
+    total = sum(photos.get(f.item_code, 0) for f in d.findings)
+    closing = ("以上事实有检查记录、现场照片等证据证实。建议你单位依照上列规定立案调查，"
+               "依法作出处理，并将处理结果函告我局。")
+    attached = f"附件：1. 检查记录（{insp.number}）复印件" + (
+        f"；2. 现场照片 {total} 张" if total else "")
+    return [*out, table, Spacer(1, 3 * mm), Paragraph(_escape(closing), body),
+            Paragraph(_escape(attached), body)]
+
+
+def _photo_counts(d: NoticeDetail) -> dict[str, int]:
+    return {i.code: len(i.photos) for s in d.inspection.sections for i in s.items}
 
 
 def _problems(d: NoticeDetail) -> Table:
@@ -133,7 +167,7 @@ def _receipt(d: NoticeDetail, root: Path) -> Flowable:
     at = local_time(signed.signed_at) if signed else None
     rows: list[list[object]] = [
         ["送达回执", "", "", ""],
-        ["受送达单位", "、".join(p.name for p in d.addressees) or "—", "", ""],
+        ["受送达单位", d.addressed_to or "、".join(p.name for p in d.addressees) or "—", "", ""],
         ["签收人", mark, "签收日期", chinese_date(at.date()) if at else ""],
         ["签收人姓名", d.received_by or "", "送达人", "、".join(
             m.name for m in d.inspection.team if m.kind == rules.OFFICIAL)],

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from jjg_desktop.rules import inspection as rules
 from jjg_desktop.services import signatures
@@ -14,7 +15,7 @@ from jjg_desktop.services.errors import InvalidInput, NotFound
 from jjg_desktop.services.inspection_base import load
 from jjg_desktop.services.numbering import next_notice_number
 from jjg_desktop.store.base import new_id
-from jjg_desktop.store.models import Finding, Inspection, RectificationNotice
+from jjg_desktop.store.models import Finding, Inspection, LocalSetting, RectificationNotice
 
 
 def _unit(f: Finding) -> str:
@@ -82,17 +83,24 @@ def _issue(ch: Change, insp: Inspection, kind: str, findings: list[Finding],
     if due is None:
         raise InvalidInput("所选问题尚未确定整改期限，请填写通知书的整改期限")
     chosen = [f.id for f in findings]
+    addressed_to = ""
+    if kind != rules.NOTICE_KINDS[0]:
+        addressed_to = penalty_authority(ch.session)
+        if not addressed_to:
+            raise InvalidInput(
+                f"{kind}应送有处罚权的机关：请先在 设置 中填写“行政处罚机关”"
+                "（如 珲春市城市管理综合行政执法局）")
     notice = RectificationNotice(
         id=new_id(), inspection_id=insp.id,
         number=next_notice_number(ch.session, ch.ctx.actor.division_code, kind, ch.today.year),
         kind=kind, issued_on=ch.today, deadline=due, received_by=received_by.strip(),
-        finding_ids=chosen, created_at=ch.now, updated_at=ch.now)
+        finding_ids=chosen, addressed_to=addressed_to, created_at=ch.now, updated_at=ch.now)
     ch.session.add(notice)
     ch.session.flush()
     data = {"id": notice.id, "inspection_id": insp.id, "number": notice.number,
             "kind": kind, "issued_on": notice.issued_on.isoformat(),
             "deadline": due.isoformat(), "received_by": notice.received_by,
-            "finding_ids": chosen}
+            "finding_ids": chosen, "addressed_to": addressed_to}
     ch.record(action="notice.issue", entity="rectification_notice", entity_id=notice.id,
               data=data)
     return notice.id
@@ -119,3 +127,32 @@ def sign_receipt(ctx: ServiceContext, notice_id: str, *, signer_name: str, png: 
                       data={"id": notice.id, "received_by": notice.received_by},
                       base_version=notice.server_version)
     return signature_id
+
+
+PENALTY_AUTHORITY_KEY = "notice.penalty_authority"
+"""Local setting: the authority a 行政处罚建议书 is sent to (the one holding the power to
+punish; in many counties a 综合行政执法局, not the bureau itself)."""
+
+
+def penalty_authority(session: Session) -> str:
+    setting = session.get(LocalSetting, PENALTY_AUTHORITY_KEY)
+    return str(setting.value.get("name", "")) if setting else ""
+
+
+def set_penalty_authority(ctx: ServiceContext, name: str) -> None:
+    """Name the punishing authority this bureau sends its 建议书 to (audited, not synced)."""
+    name = name.strip()
+    if len(name) > 60:
+        raise InvalidInput("行政处罚机关名称不能超过 60 个字")
+    with change(ctx) as ch:
+        setting = ch.session.get(LocalSetting, PENALTY_AUTHORITY_KEY)
+        before = str(setting.value.get("name", "")) if setting else ""
+        if before == name:
+            return
+        if setting is None:
+            ch.session.add(LocalSetting(key=PENALTY_AUTHORITY_KEY, value={"name": name}))
+        else:
+            setting.value = {"name": name}
+        ch.record(action="setting.penalty_authority", entity="local_setting",
+                  entity_id=PENALTY_AUTHORITY_KEY, data={"from": before, "to": name},
+                  sync=False)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import pytest
 from PySide6.QtCore import QFile, QIODevice
 from PySide6.QtUiTools import QUiLoader
 
-import jjg_desktop.qt.shell.app  # noqa: F401  (imports every window, so every form is declared)
+import jjg_desktop.qt
 from jjg_desktop.paths import shipped
 from jjg_desktop.qt.kit.forms import FORMS
 
 UI_FILES = sorted(p.name for p in shipped("ui").glob("*.ui"))
+
+for _module in pkgutil.walk_packages(jjg_desktop.qt.__path__, "jjg_desktop.qt."):
+    importlib.import_module(_module.name)  # every module of the window: every form declared
 
 
 def test_every_form_in_ui_is_used_by_the_code() -> None:

@@ -270,3 +270,32 @@ def test_a_refused_import_says_why_and_the_app_goes_on(
     assert "不是有效的 zip 文件" in warned[0] and "本机数据未做任何修改" in warned[0]
     window.status.refresh_pending()
     assert window.status.pending.text() == "未同步更改：0"
+
+
+def test_the_punishing_authority_is_kept_with_the_data_and_audited(
+        qtbot: QtBot, window: MainWindow) -> None:
+    from sqlalchemy import select
+
+    from jjg_desktop.services.notices import penalty_authority
+    from jjg_desktop.store.models import AuditEntry
+
+    store = window.workspace.store
+    dialog = SettingsDialog(window, workspace=window.workspace, printers=[])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.penalty_authority.isVisible() and dialog.penalty_authority.text() == ""
+    dialog.penalty_authority.setText("  珲春市城市管理综合行政执法局 ")
+    _ok(qtbot, dialog)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    with store.db.read() as session:
+        assert penalty_authority(session) == "珲春市城市管理综合行政执法局"
+        entry = session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "setting.penalty_authority")).one()
+    assert entry.data == {"from": "", "to": "珲春市城市管理综合行政执法局"}
+
+    again = SettingsDialog(window, workspace=window.workspace, printers=[])
+    qtbot.addWidget(again)
+    assert again.penalty_authority.text() == "珲春市城市管理综合行政执法局"
+    # without a store (the settings file alone) the field is not offered
+    alone = _dialog(qtbot)
+    assert not alone.penalty_authority.isVisibleTo(alone)

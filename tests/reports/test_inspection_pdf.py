@@ -5,18 +5,30 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
-from inspection_support import completed, detail, photo_file, sign_all, signature_png, site
+from inspection_support import (
+    completed,
+    detail,
+    fill,
+    photo_file,
+    sign_all,
+    signature_png,
+    site,
+    started,
+)
 from jjg_desktop.cli.main import main
 from jjg_desktop.reports.inspection_record import render_inspection_record
 from jjg_desktop.reports.rectification_notice import render_rectification_notice
 from jjg_desktop.services import inspections, notices
+from jjg_desktop.services.errors import InvalidInput
 from jjg_desktop.store import attachments
+from jjg_desktop.store.models import Enterprise
 
 A4 = (595, 842)
 
@@ -118,6 +130,41 @@ def test_the_notice_reads_back_with_its_problems_deadline_and_receipt(store, rec
         assert expected in text, expected
     assert_fonts_embedded(reader)
     assert [img for page in reader.pages for img in page.images]  # the receipt signature
+
+
+def test_a_penalty_proposal_goes_to_the_punishing_authority_with_the_case(
+        ctx, store, clock, tmp_path):
+    """Not addressed by the bureau to itself, naming the party, the facts and evidence, the
+    provision violated and the one that punishes it; ordering nothing."""
+    clock.now = datetime(2026, 12, 2, 1, 0)
+    project = site(store, clock.now).project_id
+    photo = photo_file(tmp_path / "site.jpg")
+    fact = "施工总承包单位未派驻项目负责人，现场由个人组织施工"
+    inspection_id = started(ctx, project, planned_on=date(2026, 12, 2))
+    fill(ctx, inspection_id, photo, {"SG-03": ("不符合", fact)})
+    inspections.attach_photo(ctx, inspection_id, photo, item_code="SG-03", caption="现场")
+    sign_all(ctx, inspection_id)
+    inspections.complete(ctx, inspection_id, "检查完毕。")
+    with pytest.raises(InvalidInput, match="请先在 设置 中填写“行政处罚机关”"):
+        notices.issue_notice(ctx, inspection_id, kind="行政处罚建议书")
+    with store.db.write() as s:
+        contractor = s.scalars(select(Enterprise).where(
+            Enterprise.name == "吉林省鑫源建筑工程有限公司")).one()
+        contractor.address, contractor.legal_representative = "长春市南关区人民大街 1 号", "孙立"
+    notices.set_penalty_authority(ctx, "珲春市城市管理综合行政执法局")
+    notice_id = notices.issue_notice(ctx, inspection_id, kind="行政处罚建议书")
+    out = render_rectification_notice(store, notice_id, tmp_path / "建议书.pdf")
+    text = text_of(out)
+    for expected in ("行政处罚建议书", "珲春市城市管理综合行政执法局：", "当事人",
+                     "吉林省鑫源建筑工程有限公司", "统一社会信用代码", "长春市南关区人民大街 1 号",
+                     "孙立", fact, "《中华人民共和国建筑法》第二十八条",
+                     "《中华人民共和国建筑法》第六十七条；《建设工程质量管理条例》第六十二条",
+                     "检查记录第 SG-03 项；现场照片 1 张", "建议你单位依照上列规定立案调查",
+                     "附件：1. 检查记录（珲春住建市检〔2026〕", "珲春市住房和城乡建设局"):
+        assert expected in text, expected
+    assert "责令" not in text and "整改完毕" not in text
+    assert "珲春市住房和城乡建设局：" not in text  # never to the bureau itself
+    assert_fonts_embedded(PdfReader(out))
 
 
 def test_a_reinspection_record_shows_each_finding_reviewed(ctx, store, clock, record, tmp_path):

@@ -46,7 +46,8 @@ SETTINGS_FORM = form(
     dataDirBrowse=QPushButton, dataDirError=QLabel, dataDirNote=QLabel,
     currentDataLabel=QLabel, exportButton=QPushButton, importButton=QPushButton,
     printerCombo=QComboBox, copiesSpin=QSpinBox, duplexCheck=QCheckBox, newerLabel=QLabel,
-    fileLabel=QLabel, saveError=QLabel, buttonBox=QDialogButtonBox)
+    fileLabel=QLabel, saveError=QLabel, buttonBox=QDialogButtonBox,
+    documentsGroup=QGroupBox, penaltyAuthorityEdit=QLineEdit)
 
 
 def _show_row(label: QLabel, visible: bool) -> None:
@@ -123,6 +124,15 @@ class SettingsDialog(QDialog):
             path=platformdirs.user_data_dir(APP_NAME, APP_AUTHOR)))
         self._fill(settings, _available_printers() if printers is None else printers)
 
+        self._workspace = workspace
+        self.penalty_authority = ui.find(QLineEdit, "penaltyAuthorityEdit")
+        if workspace is None:
+            ui.find(QGroupBox, "documentsGroup").hide()  # the store's, not the file's
+        else:
+            from jjg_desktop.services.notices import penalty_authority
+
+            with workspace.store.db.read() as session:
+                self.penalty_authority.setText(penalty_authority(session))
         if workspace is None:
             self.current_data.hide()
             self.export_button.hide()
@@ -200,6 +210,16 @@ class SettingsDialog(QDialog):
                 path=self.path, error=exc.strerror or exc))
             self.save_error.show()
             return
+        if self._workspace is not None:
+            from jjg_desktop.services.errors import ServiceError
+            from jjg_desktop.services.notices import set_penalty_authority
+
+            try:
+                set_penalty_authority(self._workspace.service(), self.penalty_authority.text())
+            except ServiceError as exc:
+                self.save_error.setText(str(exc))
+                self.save_error.show()
+                return
         self.saved = settings
         self.accept()
 

@@ -120,6 +120,9 @@ class RectificationNotice(Synced, Base):
     deadline: Mapped[date] = mapped_column(Date)
     received_by: Mapped[str] = mapped_column(String(64), default="")
     finding_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    addressed_to: Mapped[str] = mapped_column(String(120), default="")
+    """Whom a 行政处罚建议书 goes to: the authority that holds the power to punish ('' for a
+    整改通知书, which goes to the units its findings are charged to)."""
 
 
 class InspectionAmendment(Synced, Base):

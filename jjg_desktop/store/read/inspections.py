@@ -101,6 +101,8 @@ class ItemView:
     answered_at: datetime | None
     finding: bool
     photos: tuple[PhotoRef, ...]
+    penalty_basis: str = ""
+    """The provision that punishes a violation of this item, as the template names it."""
 
     @property
     def amended(self) -> bool:
@@ -187,6 +189,8 @@ class PartyView:
     enterprise_id: str
     name: str
     credit_code: str
+    address: str = ""
+    legal_representative: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,7 +375,8 @@ def inspection_detail(session: Session, inspection_id: str) -> InspectionDetail 
         original_remark=stored[i.code].remark if i.code in stored else "",
         answered_at=stored[i.code].answered_at if i.code in stored else None,
         finding=bool(values.get(i.code)) and rules.is_finding(template, i, values[i.code]),
-        photos=tuple(item_photos.get(i.code, ()))) for i in s.items))
+        photos=tuple(item_photos.get(i.code, ())), penalty_basis=i.penalty_basis)
+        for i in s.items))
         for s in template.sections)
 
     findings = tuple(f for f in finding_views(session, Finding.inspection_id == insp.id)
@@ -443,7 +448,8 @@ def _reviews(session: Session, inspection_id: str) -> tuple[ReviewView, ...]:
 def _parties(session: Session, project_id: str) -> tuple[PartyView, ...]:
     order = {role: n for n, role in enumerate(rules.RESPONSIBLE_ROLES)}
     rows = session.execute(
-        select(ProjectParty.role, Enterprise.id, Enterprise.name, Enterprise.credit_code)
+        select(ProjectParty.role, Enterprise.id, Enterprise.name, Enterprise.credit_code,
+               Enterprise.address, Enterprise.legal_representative)
         .join(Enterprise, Enterprise.id == ProjectParty.enterprise_id)
         .where(ProjectParty.project_id == project_id, ProjectParty.deleted_at.is_(None))).all()
     return tuple(sorted((PartyView(*r) for r in rows),
@@ -501,6 +507,12 @@ class NoticeDetail:
     signatures: tuple[SignatureRef, ...]
     issuer: str
     """The authority that issued it: that of the division of the user who did."""
+    addressed_to: str = ""
+    """A 行政处罚建议书's addressee: the authority that holds the power to punish."""
+
+    def item(self, code: str) -> ItemView | None:
+        return next((i for s in self.inspection.sections for i in s.items if i.code == code),
+                    None)
 
 
 def _issuer(session: Session, notice: RectificationNotice, fallback: str) -> str:
@@ -533,4 +545,5 @@ def notice_detail(session: Session, notice_id: str) -> NoticeDetail | None:
                         issued_on=notice.issued_on, deadline=notice.deadline,
                         received_by=notice.received_by, inspection=inspection,
                         findings=findings, addressees=addressees, signatures=signatures,
-                        issuer=_issuer(session, notice, inspection.division_code))
+                        issuer=_issuer(session, notice, inspection.division_code),
+                        addressed_to=notice.addressed_to)
