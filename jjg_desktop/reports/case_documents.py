@@ -6,20 +6,11 @@ from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from jjg_desktop.reports.document import (
-    Stamp,
-    chinese_date,
-    content_hash,
-    para,
-    register_font,
-    write_pdf,
-)
+from jjg_desktop.reports import official
+from jjg_desktop.reports.document import Stamp, chinese_date, content_hash, write_pdf
 from jjg_desktop.rules.china_time import local_date
 from jjg_desktop.rules.decisions import document_for
 from jjg_desktop.rules.workflow import DocumentDef, Workflow
@@ -52,38 +43,23 @@ def render_case_document(store: Store, case_id: str, path: Path) -> Path:
     return write_pdf(path, stamp, _story(detail, document, workflow, number, day))
 
 
-def _style(name: str, **kw: object) -> ParagraphStyle:
-    return ParagraphStyle(name, fontName=register_font(), wordWrap="CJK", **kw)
-
-
 def _story(d: CaseDetail, doc: DocumentDef, wf: Workflow, number: str,
            day: date | None) -> list[Flowable]:
-    red = colors.HexColor("#C8102E")
-    body = _style("doc-body", fontSize=14, leading=22, firstLineIndent=28)
-    party = _style("party", fontSize=14, leading=22)
+    body, line = official.body_style(), official.line_style()
     story: list[Flowable] = [
-        Paragraph(ISSUER, _style("issuer", fontSize=26, leading=34, alignment=TA_CENTER,
-                                 textColor=red)),
-        Spacer(1, 3 * mm),
-        Paragraph(number, _style("docno", fontSize=13, leading=20, alignment=TA_CENTER)),
-        HRFlowable(width="100%", thickness=1.5, color=red, spaceBefore=2 * mm,
-                   spaceAfter=4 * mm),
-        Paragraph(doc.title, _style("doctitle", fontSize=20, leading=30, alignment=TA_CENTER)),
-        Spacer(1, 3 * mm),
-        Paragraph(f"当事人：{d.enterprise}", party),
-        Paragraph(f"统一社会信用代码：{d.credit_code}", party),
-        Paragraph(f"住所：{d.address or '（未登记）'}", party),
-        Paragraph(f"法定代表人：{d.legal_representative or '（未登记）'}", party),
-        Spacer(1, 3 * mm),
+        *official.head(ISSUER, number, doc.title),
+        Paragraph(official.escape(f"当事人：{d.enterprise}"), line),
+        Paragraph(f"统一社会信用代码：{d.credit_code}", line),
+        Paragraph(official.escape(f"住所：{d.address or '（未登记）'}"), line),
+        Paragraph(official.escape(f"法定代表人：{d.legal_representative or '（未登记）'}"), line),
+        Spacer(1, 2 * mm),
     ]
-    texts = [text for text in _paragraphs(d, doc, wf) if text]
+    texts = [official.escape(text) for text in _paragraphs(d, doc, wf) if text]
     story += [Paragraph(text, body) for text in texts[:-1]]
-    right = _style("sign", fontSize=14, leading=22, alignment=TA_RIGHT)
-    # the last paragraph, the issuer and the date stay on one page: a date never stands alone
-    story.append(KeepTogether([
-        Paragraph(texts[-1], body), Spacer(1, 5 * mm), Paragraph(ISSUER, right),
-        Paragraph(chinese_date(day), right), Spacer(1, 3 * mm),
-        para(f"抄送：{d.prefecture}住房城乡建设部门、{d.division}住房城乡建设局。", "small")]))
+    story.append(official.signature(ISSUER, day, [Paragraph(texts[-1], body)]))
+    story.append(official.colophon(
+        [f"{d.prefecture}住房城乡建设部门", f"{d.division}住房城乡建设局"],
+        f"{ISSUER}办公室", day))
     return story
 
 

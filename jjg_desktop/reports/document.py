@@ -162,7 +162,7 @@ def _draw_frame(stamp: Stamp, canvas: Canvas, doc: SimpleDocTemplate) -> None:
     canvas.setFont(font, 8)
     canvas.drawString(MARGINS["leftMargin"], 20 * mm, f"记录编号 {stamp.record_id}")
     canvas.drawString(MARGINS["leftMargin"], 15 * mm, f"内容校验 {stamp.digest[:32]}")
-    canvas.drawCentredString(width / 2, 10 * mm, f"第 {doc.page} 页")
+    canvas.drawCentredString(width / 2, 10 * mm, f"— {doc.page} —")  # GB/T 9704 page number
     canvas.restoreState()
 
 

@@ -7,7 +7,6 @@ from dataclasses import asdict
 from pathlib import Path
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
@@ -20,6 +19,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from jjg_desktop.reports import official
 from jjg_desktop.reports.document import (
     Stamp,
     chinese_date,
@@ -59,22 +59,12 @@ def _escape(text: str) -> str:
 
 def _story(d: NoticeDetail, root: Path) -> list[Flowable]:
     insp = d.inspection
-    body = _style("notice-body", fontSize=14, leading=25, firstLineIndent=28)
+    body = official.body_style()
     penalty = d.kind != rules.NOTICE_KINDS[0]
-    story: list[Flowable] = [
-        Paragraph(_escape(d.issuer or insp.division_name), _style(
-            "issuer", fontSize=24, leading=32, alignment=TA_CENTER, textColor=RED)),
-        Spacer(1, 4 * mm),
-        Paragraph(_escape(d.number), _style("no", fontSize=14, leading=22,
-                                            alignment=TA_CENTER)),
-        Spacer(1, 1 * mm),
-        HRFlowable(width="100%", thickness=1.5, color=RED, spaceAfter=6 * mm),
-        Paragraph(d.kind, _style("kind", fontSize=22, leading=32, alignment=TA_CENTER)),
-        Spacer(1, 5 * mm),
-    ]
+    story: list[Flowable] = official.head(d.issuer or insp.division_name, d.number, d.kind)
     addressees = "、".join(p.name for p in d.addressees) or f"{insp.project_name}项目各参建单位"
     to = d.addressed_to if penalty and d.addressed_to else addressees
-    story.append(Paragraph(_escape(f"{to}："), _style("to", fontSize=14, leading=25)))
+    story.append(Paragraph(_escape(f"{to}："), official.line_style()))
     day = chinese_date(local_time(insp.started_at).date() if insp.started_at else insp.planned_on)
     where = f"{insp.project_name}（{insp.project_address}）" if insp.project_address \
         else insp.project_name
@@ -91,11 +81,9 @@ def _story(d: NoticeDetail, root: Path) -> list[Flowable]:
                    "将依法依规予以处理，并记入企业信用档案。")
         story.append(Paragraph(_escape(closing), body))
     story.append(Spacer(1, 3 * mm))
-    story.append(para(_inspectors(d), "body"))
-    right = _style("sign", fontSize=14, leading=25, alignment=TA_RIGHT)
-    story += [Spacer(1, 10 * mm), Paragraph(_escape(d.issuer or "执法检查组"), right),
-              Paragraph(chinese_date(d.issued_on), right), Spacer(1, 8 * mm)]
-    story.append(_receipt(d, root))
+    story.append(official.signature(d.issuer or "执法检查组", d.issued_on,
+                                    [para(_inspectors(d), "body")]))
+    story += [Spacer(1, 8 * mm), _receipt(d, root)]
     return story
 
 

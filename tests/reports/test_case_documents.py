@@ -47,6 +47,18 @@ def _listed_case(ctx, store, clock) -> str:
     return case
 
 
+def assert_laid_out_as_an_official_document(path, dated: str) -> None:
+    """GB/T 9704: pages numbered "— N —"; the date, with the issuer above it, and the 版记
+    (抄送, 印发) on the last page, never a date alone at the top of one."""
+    pages = [p.extract_text().replace("\n", "") for p in PdfReader(path).pages]
+    for n, text in enumerate(pages, start=1):
+        assert f"— {n} —" in text, n
+    last = pages[-1].replace(" ", "")
+    assert f"吉林省住房和城乡建设厅{dated}" in last
+    assert "抄送：" in last and f"{dated}印发" in last
+    assert last.index(dated) < last.index("抄送：")
+
+
 def _text(path) -> str:
     return "".join(p.extract_text() for p in PdfReader(path).pages).replace("\n", "")
 
@@ -54,7 +66,7 @@ def _text(path) -> str:
 def test_the_listing_decision_carries_what_the_law_requires(ctx, store, clock, tmp_path):
     case = _listed_case(ctx, store, clock)
     out = render_case_document(store, case, tmp_path / "列入.pdf")
-    assert len(PdfReader(out).pages) == 1  # a decision is one sheet
+    assert_laid_out_as_an_official_document(out, "2026年5月18日")
     text = _text(out)
     for expected in ("吉林省住房和城乡建设厅", "吉建管异〔2026〕3号", "入吉企业列入异常名录决定书",
                      "江苏华泰建设工程有限公司", "没有固定办公场所、联系不上", "吉建管〔2023〕8号",
@@ -85,7 +97,7 @@ def test_the_party_is_told_before_it_is_listed(ctx, store, clock, tmp_path):
                      "逾期未提出的，视为放弃陈述和申辩的权利"):
         assert expected in text, expected
     assert "行政复议" not in text and "决定书" not in text
-    assert len(PdfReader(out).pages) == 1
+    assert_laid_out_as_an_official_document(out, "2026年5月18日")
 
 
 def test_what_a_decision_cites_and_decides_is_the_published_data(
@@ -142,7 +154,7 @@ def test_a_clearing_states_the_facts_found_not_a_template_alternative(
     assert "被列入吉林省入吉企业异常名录" in text and "年" in text.split("被列入")[0][-12:]
     assert "重新办理入吉信息登记" in text and "不得在我省承揽" in text
     assert "不服本通知" in text
-    assert len(PdfReader(out).pages) == 1
+    assert_laid_out_as_an_official_document(out, "2026年5月18日")
 
 
 def test_no_document_before_the_province_decides(ctx, store, clock, tmp_path):
