@@ -28,6 +28,7 @@ from jjg_desktop.demo.steps import Official, Step
 from jjg_desktop.rules.checklist import template_id
 from jjg_desktop.services.context import Change, ServiceContext, Store
 from jjg_desktop.services.errors import ServiceError
+from jjg_desktop.store import attachments
 from jjg_desktop.store import synced_rows as rows
 from jjg_desktop.store.checklists import install_shipped_templates, shipped_templates
 from jjg_desktop.store.models import (
@@ -136,6 +137,8 @@ def build_demo(store: Store, *, seed: int = 20230315, county: str = "222404") ->
         if session.scalar(select(func.count()).select_from(Enterprise)):
             raise DemoRefused(
                 "数据库中已有企业数据。演示数据只能生成到新建的空数据库，请换一个文件。")
+        for data, mime in inspections.files.values():
+            attachments.put(session, store.paths.attachments_dir, data, mime, SET_UP)
         install_shipped_templates(session, SET_UP, server_version=1)
         session.execute(update(ChecklistTemplate).where(ChecklistTemplate.server_version.is_(None))
                         .values(server_version=1))

@@ -58,9 +58,9 @@ class CaseworkMaker:
                         "commitments_kept": "登记时承诺的项目负责人从未到岗"},
                        "登记的安全生产许可证已于2022年失效，登记时承诺的项目负责人从未到岗")
         unreachable = "连续三个工作日拨打登记电话及负责人手机均无人接听"
-        self._old_case(removed, date(2023, 2, 20), ("联系不上",), "吉建管异〔2023〕5号", "remove",
+        self._old_case(removed, date(2023, 4, 3), ("联系不上",), "吉建管异〔2023〕5号", "remove",
                        "电话核查", {"reachable": unreachable}, unreachable)
-        self._old_case(expelled, date(2023, 1, 5), ("没有固定办公场所", "联系不上"),
+        self._old_case(expelled, date(2023, 4, 6), ("没有固定办公场所", "联系不上"),
                        "吉建管异〔2023〕2号", "clear_out", "实地核查",
                        {"office_present": "登记办公地址无此企业", "reachable": "电话停机"},
                        "登记办公地址无此企业，电话停机")

@@ -9,10 +9,12 @@ name and with the same data; numbers and findings follow `rules.inspection`.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from jjg_desktop.demo.images import board_photo, signature_png, site_photo
 from jjg_desktop.demo.market import Market, ProjectBundle
 from jjg_desktop.demo.places import Place
 from jjg_desktop.demo.seeded import CHINA_OFFSET, Seeded, china_time
@@ -20,11 +22,13 @@ from jjg_desktop.demo.steps import Official, Step, row_data
 from jjg_desktop.rules import inspection as rules
 from jjg_desktop.rules.checklist import Item, Template
 from jjg_desktop.store.models import (
+    Attachment,
     Finding,
     FindingReview,
     Inspection,
     InspectionAnswer,
     RectificationNotice,
+    Signature,
 )
 
 Answer = tuple[str, str]
@@ -105,6 +109,7 @@ class Inspected:
     values: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     reviews: dict[str, FindingReview] = field(default_factory=dict)
+    answers: dict[str, InspectionAnswer] = field(default_factory=dict)
 
 
 class InspectionMaker:
@@ -117,6 +122,8 @@ class InspectionMaker:
         self.steps: list[Step] = []
         self.done: dict[str, Inspected] = {}
         self.notices = 0
+        self.files: dict[str, tuple[bytes, str]] = {}
+        """Photos and signatures by SHA-256, with their type, for the attachment store."""
 
     def make(self) -> list[Step]:
         targets = self._targets()
@@ -214,7 +221,7 @@ class InspectionMaker:
         for item in self.template.items:
             if item.code in plan.problems:
                 out.append((item, plan.problems[item.code](b, self.market)))
-            elif item.answer_type != "photo" and not (plan.key == "veto" and item.code == "SM-02"):
+            elif not (plan.key == "veto" and item.code == "SM-02"):
                 out.append((item, self._usual(item, b)))
         return out[: plan.answered] if plan.answered is not None else out
 
@@ -245,6 +252,9 @@ class InspectionMaker:
                                        answer, "inspection_id", "item_code", "value", "remark",
                                        "answered_at"), rows=[answer]))
             inspected.values[item.code] = value
+            inspected.answers[item.code] = answer
+            if item.answer_type == "photo" and value != rules.NOT_APPLICABLE:
+                at = self._photo(inspected, item, answer, at)
             review = inspected.reviews.get(item.code)
             if review is not None:
                 self._review(review, item, value, remark, at)
@@ -281,9 +291,57 @@ class InspectionMaker:
             "requirement", "responsible_role", "enterprise_id", "deadline", "status"),
             rows=[finding]))
 
+    def _file(self, data: bytes, mime: str) -> str:
+        sha = hashlib.sha256(data).hexdigest()
+        self.files[sha] = (data, mime)
+        return sha
+
+    def _photo(self, inspected: Inspected, item: Item, answer: InspectionAnswer,
+               at: datetime) -> datetime:
+        """The picture a photo item asks for, taken as it is answered."""
+        b, rng = inspected.bundle, self.s.rng
+        if item.code == "SM-08":
+            person = b.person("施工单位", "项目负责人")
+            data = board_photo(rng, b.project.name, b.contractor.row.name, person.phone)
+            caption = "维权信息告示牌"
+        else:
+            data, caption = site_photo(rng), "施工现场全景"
+        at += timedelta(minutes=1)
+        att = Attachment(id=self.s.uuid(), sha256=self._file(data, "image/jpeg"),
+                         owner_kind="inspection_answer", owner_id=answer.id, purpose="photo",
+                         caption=caption, original_name=f"{caption}.jpg",
+                         taken_at=at + CHINA_OFFSET, created_at=at, updated_at=at)
+        self.steps.append(Step(at, "inspection.attach_photo", "attachment", att.id, {
+            "id": att.id, "inspection_id": inspected.row.id, "item_code": item.code,
+            "answer_id": answer.id, "owner_kind": att.owner_kind, "owner_id": answer.id,
+            "sha256": att.sha256, "caption": caption,
+            "taken_at": (at + CHINA_OFFSET).isoformat(), "gps": None},
+            rows=[att]))
+        return at
+
+    def _signatures(self, inspected: Inspected, at: datetime) -> datetime:
+        """Each member of the team, then the inspected party's representative."""
+        row, rng = inspected.row, self.s.rng
+        signers = [(rules.INSPECTOR_SIGNER, m["name"]) for m in row.team or []]
+        signers.append((rules.PARTY_SIGNER,
+                        inspected.bundle.person("施工单位", "项目负责人").name))
+        for role, name in signers:
+            at += timedelta(minutes=1)
+            sig = Signature(id=self.s.uuid(), owner_kind="inspection", owner_id=row.id,
+                            signer_role=role, signer_name=name,
+                            sha256=self._file(signature_png(rng), "image/png"), signed_at=at,
+                            created_at=at, updated_at=at)
+            args = {"id": sig.id, "owner_kind": "inspection", "owner_id": row.id,
+                    "signer_role": role, "signer_name": name, "sha256": sig.sha256,
+                    "signed_at": at.isoformat()}
+            self.steps.append(Step(at, "signature.add", "signature", sig.id, args, rows=[sig],
+                                   args=args))
+        return at
+
     def _complete(self, inspected: Inspected, done: datetime,
                   previous: Inspected | None) -> None:
         row, findings = inspected.row, inspected.findings
+        done = self._signatures(inspected, done) + timedelta(minutes=2)
         row.completed_at = row.updated_at = done
         row.conclusion = self._conclusion(inspected, previous)
         outcome = rules.real_name_outcome(self.template, inspected.values)

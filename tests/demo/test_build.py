@@ -15,6 +15,7 @@ from jjg_desktop.demo.build import TODAY, DemoRefused, DemoSummary, build_demo
 from jjg_desktop.rules.credit_code import is_valid
 from jjg_desktop.services.context import Store
 from jjg_desktop.services.startup import active_actor, open_store
+from jjg_desktop.store import attachments
 from jjg_desktop.store.audit import verify_chain
 from jjg_desktop.store.read.search import integrity_problems, register_functions
 
@@ -22,7 +23,7 @@ COUNTY = "222404"
 PROVINCE_TABLES = ("enterprise", "jilin_registration", "project", "project_party", "key_person",
                    "checklist_template")
 LOCAL_ENTITIES = {"inspection", "inspection_answer", "finding", "rectification_notice",
-                  "verification", "abnormal_case"}
+                  "verification", "abnormal_case", "attachment", "signature"}
 
 
 @pytest.fixture
@@ -141,6 +142,43 @@ def test_only_local_work_waits_in_the_outbox(db: sqlite3.Connection) -> None:
     unsent = db.execute("SELECT id FROM inspection WHERE server_version IS NULL").fetchall()
     assert unsent and all(scalar(db, "SELECT count(*) FROM outbox WHERE entity_id = ?", i) > 0
                           for (i,) in unsent)
+
+
+def test_completed_records_are_signed_and_carry_their_photos(
+        db: sqlite3.Connection, store: Store) -> None:
+    """As an official would accept them: each member of the team and the inspected party
+    signed; each photo item answered has its picture, stored under its own hash."""
+    completed = db.execute("SELECT id, team FROM inspection WHERE status = 'completed'")
+    for inspection_id, team in completed.fetchall():
+        signed = db.execute("SELECT signer_role, signer_name FROM signature "
+                            "WHERE owner_kind = 'inspection' AND owner_id = ?",
+                            (inspection_id,)).fetchall()
+        names = {m["name"] for m in json.loads(team)}
+        assert {n for role, n in signed if role == "检查人员"} == names
+        assert [role for role, _ in signed].count("受检单位代表") == 1
+    photo_items = db.execute(
+        "SELECT a.id FROM inspection_answer a WHERE a.item_code IN ('SM-08', 'XM-04') "
+        "AND a.value IN ('符合', '不符合')").fetchall()
+    assert photo_items
+    for (answer_id,) in photo_items:
+        [(sha,)] = db.execute("SELECT sha256 FROM attachment WHERE owner_id = ?",
+                              (answer_id,)).fetchall()
+        assert attachments.read_verified(store.paths.attachments_dir, sha)
+
+
+def test_no_decision_predates_the_notice_it_rests_on(db: sqlite3.Connection) -> None:
+    """吉建管〔2023〕8号 was issued on 2023-03-15: no case is proposed or decided before it,
+    and every listing was preceded by its prior notice."""
+    basis = "2023-03-15"
+    assert scalar(db, "SELECT count(*) FROM abnormal_case WHERE decision_date < ?", basis) == 0
+    assert scalar(db, "SELECT count(*) FROM case_transition WHERE at < ?", basis) == 0
+    listed = db.execute("SELECT case_id FROM case_transition WHERE action = 'list'").fetchall()
+    assert listed
+    for (case_id,) in listed:
+        actions = [a for (a,) in db.execute(
+            "SELECT action FROM case_transition WHERE case_id = ? ORDER BY case_version",
+            (case_id,))]
+        assert actions.index("notify_listing") < actions.index("list"), actions
 
 
 def test_findings_follow_the_template_and_some_are_overdue(db: sqlite3.Connection) -> None:
