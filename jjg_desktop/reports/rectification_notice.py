@@ -72,7 +72,10 @@ def _story(d: NoticeDetail, root: Path) -> list[Flowable]:
         story += _proposal(d, day, where, body)
     else:
         opening = (f"{day}，我局执法检查组依据有关法律法规，对你单位参建的{where}进行了"
-                   f"{insp.method}检查（检查记录编号：{insp.number}）。经查，存在下列问题：")
+                   f"{insp.method}检查（检查记录编号：{insp.number}）。经查，存在下列问题。")
+        if insp.rectification_basis:
+            opening += (f"依据{'、'.join(insp.rectification_basis)}的规定，"
+                        "现责令你单位对下列问题限期整改：")
         story += [Paragraph(_escape(opening), body), Spacer(1, 2 * mm), _problems(d),
                   Spacer(1, 3 * mm)]
         office = d.issuer or "我局"
@@ -80,6 +83,8 @@ def _story(d: NoticeDetail, root: Path) -> list[Flowable]:
                    f"并将整改情况书面报送{office}。逾期未整改或整改不到位的，"
                    "将依法依规予以处理，并记入企业信用档案。")
         story.append(Paragraph(_escape(closing), body))
+        if d.contact:
+            story.append(Paragraph(_escape(d.contact), body))
     story.append(Spacer(1, 3 * mm))
     story.append(official.signature(d.issuer or "执法检查组", d.issued_on,
                                     [para(_inspectors(d), "body")]))
@@ -159,9 +164,12 @@ def _receipt(d: NoticeDetail, root: Path) -> Flowable:
         ["签收人", mark, "签收日期", chinese_date(at.date()) if at else ""],
         ["签收人姓名", d.received_by or "", "送达人", "、".join(
             m.name for m in d.inspection.team if m.kind == rules.OFFICIAL)],
+        ["送达方式", "直接送达" if signed else "□直接送达　□留置送达", "见证人", ""],
+        ["拒签情况", "受送达人拒绝签收的，由送达人在此注明拒签的事由和日期，"
+                     "并由见证人签名，把文书留在受送达人的住所或办公场所，即视为送达。", "", ""],
     ]
     table = grid(rows, [0.18 * w, 0.36 * w, 0.16 * w, 0.3 * w], label_column=True,
-                 spans=[((0, 0), (3, 0)), ((1, 1), (3, 1))])
+                 spans=[((0, 0), (3, 0)), ((1, 1), (3, 1)), ((1, 5), (3, 5))])
     table.setStyle(TableStyle([("ALIGN", (0, 0), (-1, 0), "CENTER"),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE")),
                                ("BACKGROUND", (2, 2), (2, -1), colors.HexColor("#F4F4F4"))]))

@@ -109,6 +109,9 @@ class Template:
     real_name: RealNameRule
     content_hash: str
     content: Mapping[str, Any] = field(compare=False, repr=False)
+    rectification_basis: tuple[str, ...] = ()
+    """The provisions under which the bureau orders a finding put right (a 整改通知书 cites
+    them); empty when the version names none."""
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -221,7 +224,7 @@ class _Node:
 def parse_template(data: Mapping[str, Any]) -> Template:
     """Check a template object and return it as dataclasses; raise TemplateError if unusable."""
     root = _Node(data, "", ("code", "version", "title", "published_on", "issuer", "sections",
-                            "rules"), ("notice",))
+                            "rules"), ("notice", "rectification_basis"))
     published = root.text("published_on")
     try:
         published_on = date.fromisoformat(published)
@@ -242,6 +245,8 @@ def parse_template(data: Mapping[str, Any]) -> Template:
         published_on=published_on, issuer=root.text("issuer"),
         notice=root.optional_text("notice"),
         sections=sections, real_name=_real_name(rules.data["real_name"], items),
+        rectification_basis=root.texts("rectification_basis")
+        if "rectification_basis" in root.data else (),
         content_hash=content_hash(data), content=json.loads(canonical_json(data)))
 
 

@@ -16,6 +16,11 @@ from jjg_desktop.services.inspection_base import load
 from jjg_desktop.services.numbering import next_notice_number
 from jjg_desktop.store.base import new_id
 from jjg_desktop.store.models import Finding, Inspection, LocalSetting, RectificationNotice
+from jjg_desktop.store.read.local_settings import (
+    DOCUMENT_SETTINGS,
+    PENALTY_AUTHORITY,
+    document_setting,
+)
 
 
 def _unit(f: Finding) -> str:
@@ -129,30 +134,25 @@ def sign_receipt(ctx: ServiceContext, notice_id: str, *, signer_name: str, png: 
     return signature_id
 
 
-PENALTY_AUTHORITY_KEY = "notice.penalty_authority"
-"""Local setting: the authority a 行政处罚建议书 is sent to (the one holding the power to
-punish; in many counties a 综合行政执法局, not the bureau itself)."""
-
 
 def penalty_authority(session: Session) -> str:
-    setting = session.get(LocalSetting, PENALTY_AUTHORITY_KEY)
-    return str(setting.value.get("name", "")) if setting else ""
+    return document_setting(session, PENALTY_AUTHORITY)
 
 
-def set_penalty_authority(ctx: ServiceContext, name: str) -> None:
-    """Name the punishing authority this bureau sends its 建议书 to (audited, not synced)."""
-    name = name.strip()
-    if len(name) > 60:
-        raise InvalidInput("行政处罚机关名称不能超过 60 个字")
+def set_document_setting(ctx: ServiceContext, key: str, value: str) -> None:
+    """Set what the bureau's documents say of it (audited, kept with the data, not synced)."""
+    label, longest = DOCUMENT_SETTINGS[key]
+    value = value.strip()
+    if len(value) > longest:
+        raise InvalidInput(f"{label}不能超过 {longest} 个字")
     with change(ctx) as ch:
-        setting = ch.session.get(LocalSetting, PENALTY_AUTHORITY_KEY)
+        setting = ch.session.get(LocalSetting, key)
         before = str(setting.value.get("name", "")) if setting else ""
-        if before == name:
+        if before == value:
             return
         if setting is None:
-            ch.session.add(LocalSetting(key=PENALTY_AUTHORITY_KEY, value={"name": name}))
+            ch.session.add(LocalSetting(key=key, value={"name": value}))
         else:
-            setting.value = {"name": name}
-        ch.record(action="setting.penalty_authority", entity="local_setting",
-                  entity_id=PENALTY_AUTHORITY_KEY, data={"from": before, "to": name},
-                  sync=False)
+            setting.value = {"name": value}
+        ch.record(action=f"setting.{key.split('.')[-1]}", entity="local_setting", entity_id=key,
+                  data={"from": before, "to": value}, sync=False)

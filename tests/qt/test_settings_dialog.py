@@ -276,8 +276,12 @@ def test_the_punishing_authority_is_kept_with_the_data_and_audited(
         qtbot: QtBot, window: MainWindow) -> None:
     from sqlalchemy import select
 
-    from jjg_desktop.services.notices import penalty_authority
     from jjg_desktop.store.models import AuditEntry
+    from jjg_desktop.store.read.local_settings import (
+        CONTACT_PHONE,
+        PENALTY_AUTHORITY,
+        document_setting,
+    )
 
     store = window.workspace.store
     dialog = SettingsDialog(window, workspace=window.workspace, printers=[])
@@ -285,10 +289,12 @@ def test_the_punishing_authority_is_kept_with_the_data_and_audited(
     dialog.show()
     assert dialog.penalty_authority.isVisible() and dialog.penalty_authority.text() == ""
     dialog.penalty_authority.setText("  珲春市城市管理综合行政执法局 ")
+    dialog.contact_phone.setText("0433-7512345")
     _ok(qtbot, dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
     with store.db.read() as session:
-        assert penalty_authority(session) == "珲春市城市管理综合行政执法局"
+        assert document_setting(session, PENALTY_AUTHORITY) == "珲春市城市管理综合行政执法局"
+        assert document_setting(session, CONTACT_PHONE) == "0433-7512345"
         entry = session.scalars(select(AuditEntry).where(
             AuditEntry.action == "setting.penalty_authority")).one()
     assert entry.data == {"from": "", "to": "珲春市城市管理综合行政执法局"}

@@ -29,6 +29,7 @@ from jjg_desktop.services import inspections, notices
 from jjg_desktop.services.errors import InvalidInput
 from jjg_desktop.store import attachments
 from jjg_desktop.store.models import Enterprise
+from jjg_desktop.store.read.local_settings import CONTACT_PHONE, PENALTY_AUTHORITY
 
 A4 = (595, 842)
 
@@ -126,10 +127,29 @@ def test_the_notice_reads_back_with_its_problems_deadline_and_receipt(store, rec
             "珲春住建市检〔2026〕001号", "告示牌未公示法律援助申请渠道",
             "《保障农民工工资支付条例》第三十四条",
             f"{due.year}年{due.month}月{due.day}日前整改完毕",
-            "刘晓燕（执法证号：22240400001）", "送达回执", "张立新"):
+            "刘晓燕（执法证号：22240400001）", "送达回执", "张立新", "送达方式直接送达",
+            "见证人", "拒签情况", "联系人：刘晓燕。"):
         assert expected in text, expected
+    assert "责令你单位" not in text  # checklist version 1 names no provision to order it by
     assert_fonts_embedded(reader)
     assert [img for page in reader.pages for img in page.images]  # the receipt signature
+
+
+def test_a_notice_on_version_two_cites_the_power_to_order_and_gives_a_contact(
+        ctx, store, clock, tmp_path):
+    clock.now = datetime(2026, 12, 2, 1, 0)
+    project = site(store, clock.now).project_id
+    photo = photo_file(tmp_path / "site.jpg")
+    notices.set_document_setting(ctx, CONTACT_PHONE, "0433-7512345")
+    inspection_id = completed(ctx, project, photo, {"JS-09": ("不符合", "未办理质量监督手续")},
+                              planned_on=date(2026, 12, 2))
+    notice_id = notices.issue_notice(ctx, inspection_id)
+    text = text_of(render_rectification_notice(store, notice_id, tmp_path / "通知书.pdf"))
+    for expected in ("依据《建设工程质量管理条例》第四十八条、《建设工程安全生产管理条例》"
+                     "第四十三条的规定，现责令你单位对下列问题限期整改",
+                     "《建设工程质量管理条例》第十三条", "联系人：刘晓燕；联系电话：0433-7512345。",
+                     "珲春市城市建设投资集团有限公司：", "□直接送达"):
+        assert expected in text, expected
 
 
 def test_a_penalty_proposal_goes_to_the_punishing_authority_with_the_case(
@@ -151,7 +171,7 @@ def test_a_penalty_proposal_goes_to_the_punishing_authority_with_the_case(
         contractor = s.scalars(select(Enterprise).where(
             Enterprise.name == "吉林省鑫源建筑工程有限公司")).one()
         contractor.address, contractor.legal_representative = "长春市南关区人民大街 1 号", "孙立"
-    notices.set_penalty_authority(ctx, "珲春市城市管理综合行政执法局")
+    notices.set_document_setting(ctx, PENALTY_AUTHORITY, "珲春市城市管理综合行政执法局")
     notice_id = notices.issue_notice(ctx, inspection_id, kind="行政处罚建议书")
     out = render_rectification_notice(store, notice_id, tmp_path / "建议书.pdf")
     text = text_of(out)

@@ -47,7 +47,7 @@ SETTINGS_FORM = form(
     currentDataLabel=QLabel, exportButton=QPushButton, importButton=QPushButton,
     printerCombo=QComboBox, copiesSpin=QSpinBox, duplexCheck=QCheckBox, newerLabel=QLabel,
     fileLabel=QLabel, saveError=QLabel, buttonBox=QDialogButtonBox,
-    documentsGroup=QGroupBox, penaltyAuthorityEdit=QLineEdit)
+    documentsGroup=QGroupBox, penaltyAuthorityEdit=QLineEdit, contactPhoneEdit=QLineEdit)
 
 
 def _show_row(label: QLabel, visible: bool) -> None:
@@ -126,13 +126,19 @@ class SettingsDialog(QDialog):
 
         self._workspace = workspace
         self.penalty_authority = ui.find(QLineEdit, "penaltyAuthorityEdit")
+        self.contact_phone = ui.find(QLineEdit, "contactPhoneEdit")
         if workspace is None:
             ui.find(QGroupBox, "documentsGroup").hide()  # the store's, not the file's
         else:
-            from jjg_desktop.services.notices import penalty_authority
+            from jjg_desktop.store.read.local_settings import (
+                CONTACT_PHONE,
+                PENALTY_AUTHORITY,
+                document_setting,
+            )
 
             with workspace.store.db.read() as session:
-                self.penalty_authority.setText(penalty_authority(session))
+                self.penalty_authority.setText(document_setting(session, PENALTY_AUTHORITY))
+                self.contact_phone.setText(document_setting(session, CONTACT_PHONE))
         if workspace is None:
             self.current_data.hide()
             self.export_button.hide()
@@ -212,10 +218,13 @@ class SettingsDialog(QDialog):
             return
         if self._workspace is not None:
             from jjg_desktop.services.errors import ServiceError
-            from jjg_desktop.services.notices import set_penalty_authority
+            from jjg_desktop.services.notices import set_document_setting
+            from jjg_desktop.store.read.local_settings import CONTACT_PHONE, PENALTY_AUTHORITY
 
             try:
-                set_penalty_authority(self._workspace.service(), self.penalty_authority.text())
+                for key, field in ((PENALTY_AUTHORITY, self.penalty_authority),
+                                   (CONTACT_PHONE, self.contact_phone)):
+                    set_document_setting(self._workspace.service(), key, field.text())
             except ServiceError as exc:
                 self.save_error.setText(str(exc))
                 self.save_error.show()

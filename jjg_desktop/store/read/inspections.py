@@ -38,6 +38,7 @@ from jjg_desktop.store.models import (
     RectificationNotice,
     Signature,
 )
+from jjg_desktop.store.read.local_settings import CONTACT_PHONE, document_setting
 
 _TEMPLATES: dict[str, Template] = {}
 
@@ -256,6 +257,8 @@ class InspectionDetail:
     """On a re-inspection: the items it answers (those of its findings); else empty, all."""
     answers: dict[str, str] = field(default_factory=dict)
     """Item code → answer as it stands."""
+    rectification_basis: tuple[str, ...] = ()
+    """The provisions under which findings are ordered put right, as the checklist names them."""
 
     @property
     def locked(self) -> bool:
@@ -426,7 +429,8 @@ def inspection_detail(session: Session, inspection_id: str) -> InspectionDetail 
         real_name=rules.real_name_outcome(template, answers),
         progress=rules.progress(template, answers, only),
         completion_problems=tuple(problems),
-        review_items=tuple(sorted(only)) if only is not None else (), answers=answers)
+        review_items=tuple(sorted(only)) if only is not None else (), answers=answers,
+        rectification_basis=template.rectification_basis)
 
 
 def _reviews(session: Session, inspection_id: str) -> tuple[ReviewView, ...]:
@@ -509,6 +513,8 @@ class NoticeDetail:
     """The authority that issued it: that of the division of the user who did."""
     addressed_to: str = ""
     """A 行政处罚建议书's addressee: the authority that holds the power to punish."""
+    contact: str = ""
+    """Whom the party asks about the notice: the team's leader and the bureau's telephone."""
 
     def item(self, code: str) -> ItemView | None:
         return next((i for s in self.inspection.sections for i in s.items if i.code == code),
@@ -522,6 +528,14 @@ def _issuer(session: Session, notice: RectificationNotice, fallback: str) -> str
     if division is None:
         return ""
     return rules.bureau_name(division.name, division.level)
+
+
+def _contact(session: Session, inspection: InspectionDetail) -> str:
+    leader = next((m.name for m in inspection.team if m.kind == rules.OFFICIAL), "")
+    phone = document_setting(session, CONTACT_PHONE)
+    if not leader:
+        return ""
+    return f"联系人：{leader}" + (f"；联系电话：{phone}" if phone else "") + "。"
 
 
 def notice_detail(session: Session, notice_id: str) -> NoticeDetail | None:
@@ -546,4 +560,4 @@ def notice_detail(session: Session, notice_id: str) -> NoticeDetail | None:
                         received_by=notice.received_by, inspection=inspection,
                         findings=findings, addressees=addressees, signatures=signatures,
                         issuer=_issuer(session, notice, inspection.division_code),
-                        addressed_to=notice.addressed_to)
+                        addressed_to=notice.addressed_to, contact=_contact(session, inspection))
