@@ -11,11 +11,13 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from jjg_desktop.reports import official
 from jjg_desktop.reports.document import Stamp, chinese_date, content_hash, write_pdf
+from jjg_desktop.reports.typefaces import faces_for
 from jjg_desktop.rules.china_time import local_date
 from jjg_desktop.rules.decisions import document_for
 from jjg_desktop.rules.workflow import DocumentDef, Workflow
 from jjg_desktop.services.context import Store
 from jjg_desktop.services.errors import InvalidInput, NotFound
+from jjg_desktop.store.audit import canonical_json
 from jjg_desktop.store.read.cases import CaseDetail, case_detail, document_reference
 from jjg_desktop.store.rulebook import abnormal_list_workflow
 
@@ -45,20 +47,21 @@ def render_case_document(store: Store, case_id: str, path: Path) -> Path:
 
 def _story(d: CaseDetail, doc: DocumentDef, wf: Workflow, number: str,
            day: date | None) -> list[Flowable]:
-    body, line = official.body_style(), official.line_style()
+    texts = [official.escape(text) for text in _paragraphs(d, doc, wf) if text]
+    faces = faces_for([*texts, canonical_json(asdict(d)), number, doc.title, ISSUER])
+    body, line = official.body_style(faces), official.line_style(faces)
     story: list[Flowable] = [
-        *official.head(ISSUER, number, doc.title),
+        *official.head(faces, ISSUER, number, doc.title),
         Paragraph(official.escape(f"当事人：{d.enterprise}"), line),
         Paragraph(f"统一社会信用代码：{d.credit_code}", line),
         Paragraph(official.escape(f"住所：{d.address or '（未登记）'}"), line),
         Paragraph(official.escape(f"法定代表人：{d.legal_representative or '（未登记）'}"), line),
         Spacer(1, 2 * mm),
     ]
-    texts = [official.escape(text) for text in _paragraphs(d, doc, wf) if text]
     story += [Paragraph(text, body) for text in texts[:-1]]
-    story.append(official.signature(ISSUER, day, [Paragraph(texts[-1], body)]))
+    story.append(official.signature(faces, ISSUER, day, [Paragraph(texts[-1], body)]))
     story.append(official.colophon(
-        [f"{d.prefecture}住房城乡建设部门", f"{d.division}住房城乡建设局"],
+        faces, [f"{d.prefecture}住房城乡建设部门", f"{d.division}住房城乡建设局"],
         f"{ISSUER}办公室", day))
     return story
 

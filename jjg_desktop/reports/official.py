@@ -14,7 +14,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Paragraph, Spacer
 
-from jjg_desktop.reports.document import chinese_date, register_font
+from jjg_desktop.reports.document import chinese_date
+from jjg_desktop.reports.typefaces import Faces
 
 RED = colors.HexColor("#C8102E")
 BODY_PT = 16
@@ -27,40 +28,42 @@ SEAL_ROOM = 18 * mm
 """Above the signature: where the seal goes (it overlaps the date, as the standard has it)."""
 
 
-def style(name: str, **kw: object) -> ParagraphStyle:
-    return ParagraphStyle(name, fontName=register_font(), wordWrap="CJK", **kw)
+def style(name: str, font: str, **kw: object) -> ParagraphStyle:
+    return ParagraphStyle(name, fontName=font, wordWrap="CJK", **kw)
 
 
-def body_style() -> ParagraphStyle:
-    return style("gw-body", fontSize=BODY_PT, leading=28, firstLineIndent=2 * BODY_PT)
+def body_style(faces: Faces) -> ParagraphStyle:
+    return style("gw-body", faces.body, fontSize=BODY_PT, leading=28,
+                 firstLineIndent=2 * BODY_PT)
 
 
-def line_style() -> ParagraphStyle:
+def line_style(faces: Faces) -> ParagraphStyle:
     """A body-sized line with no indent (the addressee, the party's particulars)."""
-    return style("gw-line", fontSize=BODY_PT, leading=28)
+    return style("gw-line", faces.body, fontSize=BODY_PT, leading=28)
 
 
 def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def head(issuer: str, number: str, title: str) -> list[Flowable]:
+def head(faces: Faces, issuer: str, number: str, title: str) -> list[Flowable]:
     """发文机关标志 in red, the 文号 centred under it and above the red line, the title."""
     return [
-        Paragraph(escape(issuer), style("gw-issuer", fontSize=26, leading=36,
+        Paragraph(escape(issuer), style("gw-issuer", faces.title, fontSize=26, leading=36,
                                         alignment=TA_CENTER, textColor=RED)),
         Spacer(1, 4 * mm),
-        Paragraph(escape(number), style("gw-number", fontSize=BODY_PT, leading=24,
-                                        alignment=TA_CENTER)),
+        Paragraph(escape(number), style("gw-number", faces.body, fontSize=BODY_PT,
+                                        leading=24, alignment=TA_CENTER)),
         HRFlowable(width="100%", thickness=1.5, color=RED, spaceBefore=2 * mm,
                    spaceAfter=6 * mm),
-        Paragraph(escape(title), style("gw-title", fontSize=TITLE_PT, leading=34,
+        Paragraph(escape(title), style("gw-title", faces.title, fontSize=TITLE_PT, leading=34,
                                        alignment=TA_CENTER)),
         Spacer(1, 4 * mm),
     ]
 
 
-def signature(issuer: str, day: date | None, last: Sequence[Flowable] = ()) -> KeepTogether:
+def signature(faces: Faces, issuer: str, day: date | None,
+              last: Sequence[Flowable] = ()) -> KeepTogether:
     """The last of the body (`last`), room for the seal, the issuer centred over the date and
     the date four characters from the right margin: kept on one page."""
     when = chinese_date(day)
@@ -69,17 +72,19 @@ def signature(issuer: str, day: date | None, last: Sequence[Flowable] = ()) -> K
     issuer_indent = date_indent + max(0.0, (_width(when) - _width(issuer)) / 2) * BODY_PT
     return KeepTogether([
         *last, Spacer(1, SEAL_ROOM),
-        Paragraph(escape(issuer), style("gw-signer", fontSize=BODY_PT, leading=28,
-                                        alignment=TA_RIGHT, rightIndent=issuer_indent)),
-        Paragraph(when, style("gw-date", fontSize=BODY_PT, leading=28, alignment=TA_RIGHT,
-                              rightIndent=date_indent)),
+        Paragraph(escape(issuer), style("gw-signer", faces.body, fontSize=BODY_PT,
+                                        leading=28, alignment=TA_RIGHT,
+                                        rightIndent=issuer_indent)),
+        Paragraph(when, style("gw-date", faces.body, fontSize=BODY_PT, leading=28,
+                              alignment=TA_RIGHT, rightIndent=date_indent)),
     ])
 
 
-def colophon(copied_to: Sequence[str], printed_by: str, day: date | None) -> KeepTogether:
+def colophon(faces: Faces, copied_to: Sequence[str], printed_by: str,
+             day: date | None) -> KeepTogether:
     """版记: 抄送 and 印发机关、印发日期 between rules, at the end of the document."""
-    note = style("gw-note", fontSize=NOTE_PT, leading=22, leftIndent=NOTE_PT)
-    right = style("gw-printed", fontSize=NOTE_PT, leading=22, alignment=TA_RIGHT,
+    note = style("gw-note", faces.body, fontSize=NOTE_PT, leading=22, leftIndent=NOTE_PT)
+    right = style("gw-printed", faces.body, fontSize=NOTE_PT, leading=22, alignment=TA_RIGHT,
                   rightIndent=NOTE_PT)
     lines: list[Flowable] = [Spacer(1, 8 * mm),
                              HRFlowable(width="100%", thickness=1, color=colors.black)]

@@ -31,9 +31,11 @@ from jjg_desktop.reports.document import (
     write_pdf,
 )
 from jjg_desktop.reports.inspection_record import local_time, stored_image
+from jjg_desktop.reports.typefaces import faces_for
 from jjg_desktop.rules import inspection as rules
 from jjg_desktop.services.context import Store
 from jjg_desktop.services.errors import NotFound
+from jjg_desktop.store.audit import canonical_json
 from jjg_desktop.store.read.inspections import NoticeDetail, notice_detail
 
 BODY_WIDTH = 156 * mm
@@ -59,12 +61,14 @@ def _escape(text: str) -> str:
 
 def _story(d: NoticeDetail, root: Path) -> list[Flowable]:
     insp = d.inspection
-    body = official.body_style()
+    faces = faces_for([canonical_json(asdict(d)), d.issuer or insp.division_name, d.kind])
+    body = official.body_style(faces)
     penalty = d.kind != rules.NOTICE_KINDS[0]
-    story: list[Flowable] = official.head(d.issuer or insp.division_name, d.number, d.kind)
+    story: list[Flowable] = official.head(faces, d.issuer or insp.division_name, d.number,
+                                          d.kind)
     addressees = "、".join(p.name for p in d.addressees) or f"{insp.project_name}项目各参建单位"
     to = d.addressed_to if penalty and d.addressed_to else addressees
-    story.append(Paragraph(_escape(f"{to}："), official.line_style()))
+    story.append(Paragraph(_escape(f"{to}："), official.line_style(faces)))
     day = chinese_date(local_time(insp.started_at).date() if insp.started_at else insp.planned_on)
     where = f"{insp.project_name}（{insp.project_address}）" if insp.project_address \
         else insp.project_name
@@ -86,7 +90,7 @@ def _story(d: NoticeDetail, root: Path) -> list[Flowable]:
         if d.contact:
             story.append(Paragraph(_escape(d.contact), body))
     story.append(Spacer(1, 3 * mm))
-    story.append(official.signature(d.issuer or "执法检查组", d.issued_on,
+    story.append(official.signature(faces, d.issuer or "执法检查组", d.issued_on,
                                     [para(_inspectors(d), "body")]))
     story += [Spacer(1, 8 * mm), _receipt(d, root)]
     return story

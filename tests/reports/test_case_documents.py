@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from datetime import date
 
@@ -7,7 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from jjg_desktop.cli.main import main
-from jjg_desktop.reports import case_documents
+from jjg_desktop.paths import resource
+from jjg_desktop.reports import case_documents, typefaces
 from jjg_desktop.reports.case_documents import render_case_document
 from jjg_desktop.services.cases import StepInput, propose, take_step
 from jjg_desktop.services.context import Actor, ServiceContext
@@ -173,3 +175,60 @@ def test_cli_prints_a_case_document(ctx, store, clock, tmp_path):
     assert main(["--data-dir", str(store.paths.data_dir), "pdf", "case", case, "-o",
                  str(out)]) == 0
     assert "入吉企业列入异常名录决定书" in _text(out)
+
+
+def _fonts(path) -> set[str]:
+    """The faces the PDF uses, each checked embedded and subset (TrueType outlines)."""
+    names = set()
+    for page in PdfReader(path).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            if font["/Subtype"] != "/TrueType":
+                continue
+            assert "/FontFile2" in font["/FontDescriptor"].get_object()
+            base = str(font["/BaseFont"])
+            assert base[7] == "+", base  # subset: 'AAAAAA+Name'
+            names.add(base[8:])
+    return names
+
+
+@pytest.fixture
+def fresh_faces(monkeypatch, tmp_path):
+    """No system 仿宋 unless a test puts one in the folder looked at first."""
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    monkeypatch.setenv(typefaces.FONTS_ENV, str(folder))
+    monkeypatch.setattr(typefaces, "font_dirs", lambda: [folder])
+    typefaces.official_faces.cache_clear()
+    yield folder
+    typefaces.official_faces.cache_clear()
+
+
+def test_a_decision_is_set_in_a_song_face_embedded_where_the_laptop_has_no_fangsong(
+        ctx, store, clock, tmp_path, fresh_faces):
+    case = _listed_case(ctx, store, clock)
+    out = render_case_document(store, case, tmp_path / "列入.pdf")
+    assert "BousungEG-Light-GB" in _fonts(out)  # AR PL SungtiL GB, bundled
+
+
+def test_the_laptops_own_fangsong_is_used_for_the_body(
+        ctx, store, clock, tmp_path, fresh_faces):
+    shutil.copy(resource("fonts", "WenQuanYiMicroHei.ttf"), fresh_faces / "SIMFANG.TTF")
+    assert typefaces.official_faces().body == "jjg-fangsong"
+    case = _listed_case(ctx, store, clock)
+    out = render_case_document(store, case, tmp_path / "列入.pdf")
+    assert {"WenQuanYiMicroHei", "BousungEG-Light-GB"} <= _fonts(out)  # body; title
+
+
+def test_a_name_the_song_face_lacks_is_printed_not_left_blank(
+        ctx, store, clock, tmp_path, fresh_faces):
+    ent = add_enterprise(store, clock.now, name="江苏喆犇建设工程有限公司",
+                         home_province="江苏省", home_province_code="320000")
+    case = propose(ctx, ent, grounds=["联系不上"], step=StepInput(
+        comment=FOUND, evidence=[{"kind": "verification", "id": "v1"}]))
+    _step(ctx, case, _as(ctx, "yb01", "prefecture_reviewer", "222400"), "agree", comment="同意")
+    _step(ctx, case, _as(ctx, "st01", "province_admin", "220000"), "notify_listing",
+          decision_no="吉建告〔2026〕6号", decision_date=date(2026, 5, 18))
+    out = render_case_document(store, case, tmp_path / "告知.pdf")
+    assert "当事人：江苏喆犇建设工程有限公司" in _text(out)
+    assert _fonts(out) == {"WenQuanYiMicroHei"}
