@@ -134,6 +134,11 @@ def _parser() -> argparse.ArgumentParser:
         "workflow", help="发布流程规则（JSON）：此后的案件流转按最新发布的流程判定")
     workflow.add_argument("file", type=Path, metavar="FILE.json", help="流程定义文件")
     _db(workflow)
+    calendar = publish_commands.add_parser(
+        "calendar", help="发布节假日安排（JSON，国务院公布的下一年安排）：各客户端同步时收到，"
+                         "工作日期限按其计算")
+    calendar.add_argument("file", type=Path, metavar="FILE.json", help="节假日安排文件")
+    _db(calendar)
 
     load = commands.add_parser("load", help="载入数据")
     load_commands = load.add_subparsers(dest="load_command", required=True, metavar="来源",
@@ -268,9 +273,15 @@ def _audit_alerts(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from jjg_server.publish import PublishError, publish_checklist, publish_workflow
+    from jjg_server.publish import (
+        PublishError,
+        publish_calendar,
+        publish_checklist,
+        publish_workflow,
+    )
 
-    action = publish_checklist if args.publish_command == "checklist" else publish_workflow
+    action = {"checklist": publish_checklist, "workflow": publish_workflow,
+              "calendar": publish_calendar}[args.publish_command]
 
     def work(engine: Engine) -> int:
         try:

@@ -19,7 +19,7 @@ from jjg_desktop.store.synced_rows import (
 
 REGISTRY = ("enterprise", "jilin_registration", "enterprise_fact")
 """The enterprise registry: every county inspects projects of any enterprise."""
-PROVINCE_WIDE = (*REGISTRY, "checklist_template")
+PROVINCE_WIDE = (*REGISTRY, "checklist_template", "published_rule")
 """Records every user in the province receives, whatever their division."""
 
 # entity -> (column naming the parent, parent entity); attachments and signatures name

@@ -59,7 +59,7 @@ def check_row(caller: Caller, command: str, entity: str, data: dict[str, Any], d
         caller.role, level_of(caller.division_code), entity)
     writes = tuple(w for w in writes if w is not None)
     what = entities.label(entity)
-    if entity == "checklist_template":
+    if entity in ("checklist_template", "published_rule"):
         raise Rejected(f"{what}只能由省厅在服务器上发布，不能由客户端提交")
     if not writes:
         raise Rejected(f"“{command_label(command)}”操作不能修改{what}")

@@ -1,16 +1,26 @@
-"""What the province publishes from the server: checklist templates (as records every
-client receives) and workflow rules (which the server decides case steps with)."""
+"""What the province publishes from the server: checklist templates, workflow rules (which
+the server decides case steps with) and holiday calendars — each as records every client
+receives, so a laptop prints the periods and counts the working days the province set."""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from jjg_desktop.rules.checklist import Template, TemplateError, parse_template, template_id
+from jjg_desktop.rules.checklist import (
+    Template,
+    TemplateError,
+    content_hash,
+    parse_template,
+    template_id,
+)
+from jjg_desktop.rules.workdays import CalendarError, parse_calendar
 from jjg_desktop.rules.workflow import WorkflowError
+from jjg_desktop.store.synced_rows import natural_id
 from jjg_server import records, workflows
 from jjg_server.placement import Placement
 from jjg_server.records import Writer
@@ -18,6 +28,8 @@ from jjg_server.scopes import PROVINCE
 from jjg_server.store import PublishedWorkflow, Record
 
 CHECKLIST = "checklist_template"
+RULE = "published_rule"
+WORKFLOW, CALENDAR = "workflow", "calendar"
 
 
 class PublishError(ValueError):
@@ -73,5 +85,39 @@ def publish_workflow(session: Session, path: Path, *, now: datetime) -> str:
                            f"服务器只使用“{bundled.code}”流程")
     session.add(PublishedWorkflow(code=workflow.code, version=workflow.version,
                                   content=content, published_at=now))
+    _rule_record(session, WORKFLOW, workflow.code, workflow.version, content, now)
     return (f"已发布流程 {workflow.code} 第 {workflow.version} 版（{workflow.title}），"
-            "此后的案件流转按此流程判定")
+            "此后的案件流转按此流程判定，各客户端下次同步时收到")
+
+
+def publish_calendar(session: Session, path: Path, *, now: datetime) -> str:
+    """A year's holidays (the State Council's notice), for every client's working days."""
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+        calendar = parse_calendar(content)
+    except (OSError, ValueError, CalendarError) as exc:
+        raise PublishError(f"节假日安排文件 {path.name} 无效：{exc}") from exc
+    years = "、".join(str(y) for y in sorted(calendar.years))
+    version = str(content.get("updated") or now.date().isoformat())
+    _rule_record(session, CALENDAR, f"holidays-{years}", version, content, now)
+    return f"已发布 {years} 年节假日安排，各客户端下次同步时收到，工作日期限按其计算"
+
+
+def _rule_record(session: Session, kind: str, code: str, version: str,
+                 content: dict[str, Any], now: datetime) -> None:
+    """A published_rule record (the client's row shape); a version is published once."""
+    record_id = natural_id(RULE, kind, code, version)
+    record = session.get(Record, (RULE, record_id))
+    digest = content_hash(content)
+    if record is not None and not record.deleted:
+        if record.data.get("content_hash") == digest:
+            return
+        raise PublishError(f"{code} 第 {version} 版已发布，内容不得更改；请使用新的版本号")
+    stamp = now.astimezone(UTC).replace(tzinfo=None).isoformat()
+    data = {"id": record_id, "kind": kind, "code": code, "version": version,
+            "content": content, "content_hash": digest,
+            "published_on": now.astimezone(UTC).date().isoformat(), "created_at": stamp,
+            "updated_at": stamp, "deleted_at": None}
+    records.write(session, (RULE, record_id), record, data, now=now,
+                  writer=Writer("server", "", f"{kind}.publish"),
+                  place=Placement(PROVINCE, None, None))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 ENTITY_NAMES = {
-    "local_setting": "本机设置",
+    "local_setting": "本机设置", "published_rule": "省厅发布的规则",
     "enterprise": "企业", "jilin_registration": "入吉登记", "enterprise_fact": "企业情况记录",
     "verification": "动态核查记录", "abnormal_case": "异常名录案件",
     "case_transition": "案件办理步骤", "project": "工程项目", "project_party": "参建单位",

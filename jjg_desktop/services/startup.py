@@ -29,6 +29,7 @@ from jjg_desktop.store.errors import is_disk_full
 from jjg_desktop.store.migrate import ensure_schema
 from jjg_desktop.store.models import Division, SyncState, UserProfile
 from jjg_desktop.store.read import first_screen
+from jjg_desktop.store.rulebook import install_published
 
 ROLES = {
     "inspector": "执法检查人员",
@@ -62,6 +63,7 @@ def open_store(paths: Paths, *, today: date | None = None,
             with db.write() as session:
                 divisions.load_reference(session)
                 install_shipped_templates(session)
+                install_published(session)
                 if session.get(SyncState, 1) is None:
                     session.add(SyncState(id=1, client_id=new_id()))
         except (DatabaseError, sqlite3.DatabaseError, BackupError) as exc:

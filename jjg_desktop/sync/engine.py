@@ -31,6 +31,7 @@ from jjg_desktop.store.models import (
     SyncState,
     UserProfile,
 )
+from jjg_desktop.store.rulebook import install_published
 from jjg_desktop.sync import outbox_check
 from jjg_desktop.sync.apply import Incoming, apply_changes, parked_reasons, pending_keys
 from jjg_desktop.sync.client import SyncClient
@@ -56,7 +57,7 @@ PUSH_BATCH = 200
 PULL_PAGE = 2000
 outbox_check.install()
 RESEND_COMMAND = "sync.resend"
-NOT_RESENT = ("checklist_template",)
+NOT_RESENT = ("checklist_template", "published_rule")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +142,8 @@ class SyncEngine:
             self._refetch()
             self._pull_all(meta.epoch, cursor, latest)
             self._retry_parked()
+            with self.store.db.read() as session:
+                install_published(session)  # a workflow or calendar the province published
             if self._resend_lost():
                 self._push_all(client_id)
         except SyncError as exc:

@@ -22,7 +22,12 @@ from jjg_desktop.store.models.journal import (
     SyncState,
 )
 from jjg_desktop.store.models.project import KeyPerson, Project, ProjectParty
-from jjg_desktop.store.models.reference import Division, LocalSetting, UserProfile
+from jjg_desktop.store.models.reference import (
+    Division,
+    LocalSetting,
+    PublishedRule,
+    UserProfile,
+)
 
 __all__ = [
     "AbnormalCase",
@@ -50,6 +55,7 @@ __all__ = [
     "PoolMember",
     "Project",
     "ProjectParty",
+    "PublishedRule",
     "RectificationNotice",
     "Signature",
     "SyncConflict",

@@ -1,11 +1,14 @@
-"""Divisions of the three-level linkage and the local user profile."""
+"""Divisions of the three-level linkage, the local user profile and settings, and the rule
+files the province publishes through sync."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from datetime import date
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from jjg_desktop.store.base import Base
+from jjg_desktop.store.base import Base, Synced
 
 
 class Division(Base):
@@ -39,3 +42,19 @@ class LocalSetting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class PublishedRule(Synced, Base):
+    """A rule file the province publishes through sync: the abnormal-list workflow (its steps,
+    periods and documents) or a year's holiday calendar. The newest workflow and every
+    calendar received override the ones the program ships (`store.rulebook`)."""
+
+    __tablename__ = "published_rule"
+
+    kind: Mapped[str] = mapped_column(String(16))
+    """'workflow' or 'calendar'."""
+    code: Mapped[str] = mapped_column(String(40))
+    version: Mapped[str] = mapped_column(String(16))
+    content: Mapped[dict[str, object]] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    published_on: Mapped[date] = mapped_column(Date)
