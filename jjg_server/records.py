@@ -194,7 +194,7 @@ def has_record(session: Session, key: Key) -> bool:
 
 
 NUMBERED = {"inspection": "number", "rectification_notice": "number",
-            "jilin_registration": "registration_no"}
+            "jilin_registration": "registration_no", "verification": "number"}
 """Records that carry a document number, and its column: one number, one record,
 province-wide."""
 

@@ -15,6 +15,7 @@ from jjg_desktop.demo.places import Place
 from jjg_desktop.demo.seeded import Seeded, china_time
 from jjg_desktop.demo.steps import Official, Step, row_data
 from jjg_desktop.rules.decisions import NOTICE
+from jjg_desktop.rules.inspection import verification_number
 from jjg_desktop.rules.verification import CHECK_BY_KEY, CHECKS, FAILED, NOT_CHECKED, PASSED
 from jjg_desktop.rules.workflow import due_date
 from jjg_desktop.store.models import AbnormalCase, CaseTransition, Finding, Verification
@@ -45,6 +46,8 @@ class CaseworkMaker:
         self.s, self.county, self.market, self.who = s, county, market, officials
         self.moved, self.moved_finding, self.inspected = moved, moved_finding, inspected
         self.steps: list[Step] = []
+        self.verified: dict[int, int] = {}
+        """Verifications numbered so far, by year."""
         self.server_rows: list[object] = []
 
     def make(self) -> tuple[list[Step], list[object]]:
@@ -91,8 +94,12 @@ class CaseworkMaker:
             registration_id=firm.registration.id if firm.registration else None,
             division_code=self.county.code, verified_on=day, method=method,
             verifiers=[self.who.clerk.display_name, self.who.colleague.display_name],
-            checks=checks, notes=notes, server_version=1 if server else None,
-            created_at=at, updated_at=at)
+            checks=checks, notes=notes, number=self._number(day),
+            server_version=1 if server else None, created_at=at, updated_at=at)
+
+    def _number(self, day: date) -> str:
+        self.verified[day.year] = serial = self.verified.get(day.year, 0) + 1
+        return verification_number(self.county.name, day.year, serial)
 
     def _local_verification(self, firm: Firm, day: date, method: str, failed: dict[str, str],
                             notes: str, unchecked: tuple[str, ...] = ()) -> Verification:
@@ -100,7 +107,8 @@ class CaseworkMaker:
                                unchecked=unchecked)
         self.steps.append(Step(v.created_at, "verification.record", "verification", v.id,
                                row_data(v, "enterprise_id", "registration_id", "verified_on",
-                                        "method", "verifiers", "checks", "notes"), rows=[v]))
+                                        "method", "verifiers", "checks", "notes", "number"),
+                               rows=[v]))
         return v
 
     def _case(self, firm: Firm, grounds: tuple[str, ...], evidence: list[dict[str, str]],

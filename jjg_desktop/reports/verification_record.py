@@ -32,6 +32,10 @@ BODY_WIDTH = 156 * mm
 
 
 def document_number(detail: VerificationDetail) -> str:
+    """The record's number; a record made before verifications were numbered shows its day
+    and the start of its id."""
+    if detail.number:
+        return detail.number
     return f"核查〔{detail.verified_on.year}〕{detail.verified_on:%m%d}-{detail.id[:8].upper()}"
 
 

@@ -391,6 +391,15 @@ def notice_number(division_name: str, kind: str, year: int, serial: int) -> str:
     return f"{notice_number_prefix(division_name, kind, year)}{serial}号"
 
 
+def verification_number_prefix(division_name: str, year: int) -> str:
+    return f"{short_division_name(division_name)}住建核查〔{year}〕"
+
+
+def verification_number(division_name: str, year: int, serial: int) -> str:
+    """'珲春住建核查〔2023〕7号': a 入吉企业动态核查记录's number, unpadded like a 文号."""
+    return f"{verification_number_prefix(division_name, year)}{serial}号"
+
+
 def bureau_name(division_name: str, level: int) -> str:
     """The housing and construction authority of a division (the province's is a 厅)."""
     return f"{division_name}住房和城乡建设{'厅' if level == 1 else '局'}"

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from jjg_desktop.rules import inspection as rules
-from jjg_desktop.store.models import Division, Inspection, RectificationNotice
+from jjg_desktop.store.models import Division, Inspection, RectificationNotice, Verification
 
 
 def division_name(session: Session, code: str) -> str:
@@ -38,3 +38,10 @@ def next_notice_number(session: Session, division_code: str, kind: str, year: in
     prefix = rules.notice_number_prefix(name, kind, year)
     serial = _last_serial(session, RectificationNotice.number, prefix) + 1
     return rules.notice_number(name, kind, year, serial)
+
+
+def next_verification_number(session: Session, division_code: str, year: int) -> str:
+    name = division_name(session, division_code)
+    prefix = rules.verification_number_prefix(name, year)
+    return rules.verification_number(name, year,
+                                     _last_serial(session, Verification.number, prefix) + 1)

@@ -20,6 +20,7 @@ from jjg_desktop.rules.verification import (
 from jjg_desktop.services import drafts
 from jjg_desktop.services.context import ServiceContext, change
 from jjg_desktop.services.errors import InvalidInput, NotFound
+from jjg_desktop.services.numbering import next_verification_number
 from jjg_desktop.services.photos import PreparedPhoto, prepare_photo
 from jjg_desktop.services.signatures import SignatureInput, add_signature, signature_problem
 from jjg_desktop.store import attachments
@@ -74,15 +75,18 @@ def record_verification(ctx: ServiceContext, enterprise_id: str, *, verified_on:
                          registration_id=registration_id,
                          division_code=ctx.actor.division_code, verified_on=verified_on,
                          method=method, verifiers=[x.strip() for x in verifiers if x.strip()],
-                         checks=stored_checks, notes=notes.strip(), created_at=ch.now,
-                         updated_at=ch.now)
+                         checks=stored_checks, notes=notes.strip(),
+                         number=next_verification_number(ch.session, ctx.actor.division_code,
+                                                         verified_on.year),
+                         created_at=ch.now, updated_at=ch.now)
         ch.session.add(v)
         ch.session.flush()
         evidence = [_attach(ch, v.id, spec, photo) for spec, photo in prepared]
         for signed in signatures or []:
             add_signature(ch, "verification", v.id, signed)
         drafts.forget(ch.session, DRAFT_KIND, enterprise_id)
-        args = {"id": v.id, "enterprise_id": enterprise_id, "registration_id": registration_id,
+        args = {"id": v.id, "number": v.number, "enterprise_id": enterprise_id,
+                "registration_id": registration_id,
                 "verified_on": verified_on.isoformat(), "method": method,
                 "verifiers": v.verifiers, "checks": stored_checks, "notes": v.notes,
                 "evidence": evidence}

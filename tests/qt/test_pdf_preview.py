@@ -44,15 +44,16 @@ def test_preview_shows_the_document_and_prints_every_page(qtbot: QtBot, ctx, sto
     source = _decision(ctx, store, clock, tmp_path)
     dialog = PdfPreview(source, "列入决定书")
     qtbot.addWidget(dialog)
-    assert dialog.pages.text() == "共 1 页"
+    pages = len(PdfReader(source).pages)
+    assert pages == 2 and dialog.pages.text() == f"共 {pages} 页"
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
-    assert dialog.print_to(printer) == 1
+    assert dialog.print_to(printer) == pages
     printed = PdfReader(tmp_path / "printed.pdf")
-    assert len(printed.pages) == 1
-    assert len(printed.pages[0].images) == 1  # the page as rendered for the printer
+    assert len(printed.pages) == pages
+    assert all(len(p.images) == 1 for p in printed.pages)  # each page rendered for the printer
 
     assert dialog.save_to(tmp_path / "copy.pdf")
     assert (tmp_path / "copy.pdf").read_bytes() == source.read_bytes()

@@ -54,7 +54,8 @@ def test_the_record_reads_back_with_chinese_text_embedded_font_and_images(ctx, s
 
     reader = PdfReader(out)
     text = "".join(page.extract_text() for page in reader.pages)
-    for expected in ("入吉企业动态核查记录", "江苏华泰建设工程有限公司", "能够取得联系", "不通过",
+    for expected in ("入吉企业动态核查记录", "住建核查〔2026〕1号", "江苏华泰建设工程有限公司",
+                     "能够取得联系", "不通过",
                      "连续三次拨打均无人接听", "核查人员 刘晓燕", "13904331234 未接通",
                      "将安排实地核查", "通话记录截图", f"记录编号 {v_id}"):
         assert expected in text, expected

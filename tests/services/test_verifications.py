@@ -13,7 +13,11 @@ from jjg_desktop.services.errors import InvalidInput
 from jjg_desktop.services.signatures import SignatureInput
 from jjg_desktop.store import attachments
 from jjg_desktop.store.models import Attachment, Blob, OutboxCommand, Verification
-from jjg_desktop.store.read.planning import due_for_verification, qualification_flags
+from jjg_desktop.store.read.planning import (
+    due_for_verification,
+    qualification_flags,
+    verification_detail,
+)
 from tests_support import add_enterprise, signed_verification
 
 
@@ -184,3 +188,18 @@ def test_a_supervision_firm_without_a_safety_licence_is_not_flagged(ctx, store, 
             s, ["222404"], clock.now.date())}
     assert "吉林中建监理有限公司" not in flags
     assert flags["吉林宏达建筑工程有限公司"] == ["licence"]
+
+
+def test_verifications_are_numbered_per_division_and_year(ctx, store, clock):
+    """A 入吉企业动态核查记录 carries a number like the bureau's other records: one series per
+    division and year, printed on the record."""
+    ent = add_enterprise(store, clock.now, name="江苏华泰建设工程有限公司",
+                         home_province="江苏省", home_province_code="320000")
+    first, second = (verifications.record_verification(
+        ctx, ent, verified_on=day, method="实地核查", verifiers=["刘晓燕", "王丽"],
+        checks={"office_present": CheckResult("通过")},
+        signatures=signed_verification(["刘晓燕", "王丽"], "实地核查"))
+        for day in (date(2026, 5, 11), date(2026, 5, 12)))
+    with store.db.read() as s:
+        numbers = [verification_detail(s, v).number for v in (first, second)]
+    assert numbers == ["珲春住建核查〔2026〕1号", "珲春住建核查〔2026〕2号"]

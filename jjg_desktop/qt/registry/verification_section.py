@@ -116,6 +116,7 @@ class VerificationSection(QGroupBox):
                                                             signatures=v.signatures)))
             for v in self.rows])
         for row, v in enumerate(self.rows):
+            self.table.item(row, 0).setToolTip(v.number)
             if any(o == FAILED for o in v.outcomes.values()):
                 item = self.table.item(row, 3)
                 item.setForeground(Qt.GlobalColor.darkRed)

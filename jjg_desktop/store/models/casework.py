@@ -24,6 +24,9 @@ class Verification(Synced, Base):
     verifiers: Mapped[list[str]] = mapped_column(JSON, default=list)
     checks: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     notes: Mapped[str] = mapped_column(Text, default="")
+    number: Mapped[str] = mapped_column(String(40), default="")
+    """'珲春住建核查〔2023〕7号', one series per division and year ('' on records made before
+    verifications were numbered)."""
 
 
 class AbnormalCase(Synced, Base):

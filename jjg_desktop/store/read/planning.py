@@ -158,6 +158,7 @@ class VerificationSummary:
     """check key → 通过 / 不通过 / 未核查"""
     photos: int
     signatures: int
+    number: str = ""
 
 
 def enterprise_verifications(session: Session, enterprise_id: str) -> list[VerificationSummary]:
@@ -167,17 +168,17 @@ def enterprise_verifications(session: Session, enterprise_id: str) -> list[Verif
         "  (SELECT count(*) FROM attachment a WHERE a.owner_kind = 'verification' "
         "   AND a.owner_id = v.id AND a.deleted_at IS NULL), "
         "  (SELECT count(*) FROM signature s WHERE s.owner_kind = 'verification' "
-        "   AND s.owner_id = v.id AND s.deleted_at IS NULL) "
+        "   AND s.owner_id = v.id AND s.deleted_at IS NULL), v.number "
         "FROM verification v WHERE v.enterprise_id = :id AND v.deleted_at IS NULL "
         "ORDER BY v.verified_on DESC, v.created_at DESC"), {"id": enterprise_id}).all()
     out = []
-    for vid, on, method, verifiers, checks, photos, signatures in rows:
+    for vid, on, method, verifiers, checks, photos, signatures, number in rows:
         stored = json.loads(checks or "{}")
         out.append(VerificationSummary(
             id=vid, verified_on=date.fromisoformat(on), method=method,
             verifiers=json.loads(verifiers or "[]"),
             outcomes={k: str(v.get("outcome", "")) for k, v in stored.items()},
-            photos=photos, signatures=signatures))
+            photos=photos, signatures=signatures, number=number))
     return out
 
 
@@ -252,6 +253,7 @@ class VerificationDetail:
     notes: str
     photos: list[EvidenceRef]
     signatures: list[SignatureRef]
+    number: str = ""
 
 
 def verification_detail(session: Session, verification_id: str) -> VerificationDetail | None:
@@ -259,7 +261,7 @@ def verification_detail(session: Session, verification_id: str) -> VerificationD
         "SELECT v.id, e.name, e.credit_code, e.home_province, coalesce(r.registration_no, ''), "
         "coalesce(r.office_address, e.address), coalesce(r.person_in_charge, e.contact_person), "
         "coalesce(r.phone, e.contact_phone), coalesce(d.name, ''), v.verified_on, v.method, "
-        "v.verifiers, v.checks, v.notes FROM verification v "
+        "v.verifiers, v.checks, v.notes, v.number FROM verification v "
         "JOIN enterprise e ON e.id = v.enterprise_id "
         "LEFT JOIN jilin_registration r ON r.id = v.registration_id "
         "LEFT JOIN division d ON d.code = v.division_code "
@@ -280,4 +282,4 @@ def verification_detail(session: Session, verification_id: str) -> VerificationD
         registration_no=row[4], office_address=row[5], person_in_charge=row[6], phone=row[7],
         division=row[8], verified_on=date.fromisoformat(row[9]), method=row[10],
         verifiers=json.loads(row[11]), checks=json.loads(row[12]), notes=row[13],
-        photos=photos, signatures=signatures)
+        photos=photos, signatures=signatures, number=row[14])
