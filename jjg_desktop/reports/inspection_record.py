@@ -334,4 +334,10 @@ def _signatures(d: InspectionDetail, root: Path, note: Flowable) -> list[Flowabl
     if len(rows) == 1:
         rows.append(["（尚未签名）", "", "", ""])
     table = grid(rows, [0.22 * w, 0.2 * w, 0.34 * w, 0.24 * w], header=True)
-    return [KeepTogether([para("签名", "heading"), table, Spacer(1, 4 * mm), note])]
+    party = [s.name for s in d.signatures if s.role == rules.PARTY_SIGNER]
+    acknowledged = para(
+        f"受检单位确认：本记录所载检查情况及发现的问题已向受检单位代表出示，"
+        f"{'、'.join(party)}已阅读并签名确认。" if party else
+        "受检单位确认：受检单位代表尚未签名确认本记录。", "body")
+    return [KeepTogether([para("签名", "heading"), acknowledged, Spacer(1, 2 * mm), table,
+                          Spacer(1, 4 * mm), note])]

@@ -77,7 +77,8 @@ def test_the_record_reads_back_with_everything_on_it(store, record, tmp_path):
             "告示牌未公示法律援助申请渠道", "《保障农民工工资支付条例》第三十四条",
             "平台登记总监理工程师为赵刚", "检查结论", "已当场下达整改通知书",
             "更正记录", "复核保函已过期", "原为符合", "珲春住建市整〔2026〕1号", "现场照片",
-            "受检单位代表", f"记录编号 {inspection_id}"):
+            "受检单位代表", f"记录编号 {inspection_id}",
+            "受检单位确认：本记录所载检查情况及发现的问题已向受检单位代表出示，张立新已阅读并签名确认。"):
         assert expected in text, expected
     assert "\x00" not in text
     assert_fonts_embedded(reader)
