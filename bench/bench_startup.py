@@ -3,8 +3,8 @@
 Each start is a fresh process; the three are started alternately, several times, on the demo
 database and on the large dataset, with the bytecode cache warm and with none (every module
 compiled at start, as on a first run). A child reports the wall time at which its window is
-painted (`PAINTED`, ours: navigation, status bar and the 工作台 on screen) and at which every
-page is built and the event loop runs (`READY`, ours: any page opens at once); the time is
+painted (`PAINTED`, ours: navigation, status bar and the 工作台 on screen) and at which the
+store is open and the window attached (`READY`, ours: any page opens when asked); the time is
 taken from the parent's spawn, so interpreter start-up and imports count.
 
 A second kind of run probes the GUI thread with a 5 ms timer from the first paint to READY

@@ -131,7 +131,11 @@ def test_a_click_before_the_store_is_open_is_answered_then_done(
     assert window.page_key() == "cases" and page.objectName() == "casesPage"
     assert page.state.currentData() == OPEN
     assert window.settings_action.isEnabled()
-    qtbot.waitUntil(lambda: len(window.built_pages()) == len(window.keys))
+    with qtbot.waitSignal(window.ready, timeout=5000):
+        pass
+    # pages are built when first asked for, not in the background
+    assert set(window.built_pages()) == {"dashboard", "cases"}
     window.go(Destination("enterprises"))
     assert window.stack.currentWidget().objectName() == "enterprisesPage"
+    assert set(window.built_pages()) == {"dashboard", "cases", "enterprises"}
     window.close()

@@ -48,6 +48,9 @@ DASHBOARD_FORM = form("dashboard.ui", greetingLabel=QLabel, tilesGrid=QGridLayou
                       reinspectionCaption=QLabel, dueReinspections=QTreeWidget,
                       coverageCaption=QLabel, coverageList=QTreeWidget)
 TILES_PER_ROW = 6
+COVERAGE_SHOWN = 50
+"""Projects not yet inspected listed here (the 项目 page lists them all): a county with
+hundreds would make the first screen slow to lay out."""
 MIN_COLUMN_EMS = 6
 
 
@@ -231,7 +234,7 @@ class Dashboard(QWidget):
             self.tr("应复查的检查（{n} 次）").format(n=len(snap.reinspections))
             if snap.reinspections else self.tr("应复查的检查：暂无"))
         self.coverage.clear()
-        for c in snap.coverage.not_inspected:
+        for c in snap.coverage.not_inspected[:COVERAGE_SHOWN]:
             last = labels.day(c.last_inspected) or self.tr("从未检查")
             if c.planned:
                 last = self.tr("{last}（本年已计划）").format(last=last)
@@ -239,9 +242,15 @@ class Dashboard(QWidget):
             item.setData(0, Qt.ItemDataRole.UserRole, c.project_id)
             self.coverage.addTopLevelItem(item)
         cov = snap.coverage
+        missing = len(cov.not_inspected)
         self.coverage_caption.setText(self.tr(
             "本年检查覆盖 {done}/{total}（{ratio:.0%}），尚未检查的在建项目：").format(
-            done=cov.inspected, total=cov.active_projects, ratio=cov.ratio))
+            done=cov.inspected, total=cov.active_projects, ratio=cov.ratio)
+            if missing <= COVERAGE_SHOWN else self.tr(
+            "本年检查覆盖 {done}/{total}（{ratio:.0%}），尚未检查的在建项目 {n} 个"
+            "（下列前 {shown} 个，全部见“项目”页）：").format(
+            done=cov.inspected, total=cov.active_projects, ratio=cov.ratio, n=missing,
+            shown=COVERAGE_SHOWN))
 
     def _show_cases(self, tree: QTreeWidget, cases: list[CaseRow]) -> None:
         tree.clear()

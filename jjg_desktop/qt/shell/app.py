@@ -10,12 +10,14 @@ opened before the window, with its dialogs.
 from __future__ import annotations
 
 import gc
+import importlib.abc
 import logging
 import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,8 +48,8 @@ EXIT_CANNOT_OPEN = 2
 
 READY_PROBE = "JJG_READY_PROBE"
 """Set in the environment, the app prints `PAINTED <epoch seconds>` when its first paint is
-on screen and `READY <epoch seconds>` once every page is built and the event loop runs, then
-quits: start-up benchmarks and smoke tests time a real start."""
+on screen and `READY <epoch seconds>` once the store is open and the window attached (every
+page opens when asked), then quits: start-up benchmarks and smoke tests time a real start."""
 
 
 def _tr(text: str) -> str:
@@ -119,6 +121,12 @@ def _start_opened(app: QApplication, paths: Paths, log_file: str) -> int:
         store.close()
 
 
+SETTLE = 0.06
+"""Seconds the loader waits after handing over the 工作台's figures: laying them out (with
+the first use of many glyphs) takes the GUI thread about that long, and competing with the
+imports for the GIL it stalled up to 90 ms."""
+
+
 class StartLoader(QObject):
     """The heavy half of the start on a worker thread: the 工作台's figures (plain sqlite3),
     then SQLAlchemy, the services and the pages, then the opened store."""
@@ -143,17 +151,53 @@ class StartLoader(QObject):
             self._thread.join()
 
     def _load(self) -> None:
-        figures = read_first_dashboard(self._paths.db_path, self._first)
-        if figures is not None:
-            self.snapshot.emit(figures)
-        try:
-            from jjg_desktop.qt.shell.opening import open_store
+        with _yielding_imports(self._thread):
+            figures = read_first_dashboard(self._paths.db_path, self._first)
+            if figures is not None:
+                self.snapshot.emit(figures)
+                time.sleep(SETTLE)  # the window lays the figures out before the imports start
+            try:
+                from jjg_desktop.qt.shell.opening import open_store
 
-            self.store = open_store(self._paths, defer_large_backup=True)
-        except Exception as exc:  # the GUI thread explains it, with the usual dialogs
-            self.failed.emit(exc)
-            return
+                self.store = open_store(self._paths, defer_large_backup=True)
+            except Exception as exc:  # the GUI thread explains it, with the usual dialogs
+                self.failed.emit(exc)
+                return
         self.opened.emit(self.store)
+
+
+class _YieldBeforeImport(importlib.abc.MetaPathFinder):
+    """Finds nothing; before each module the loader imports, it lets the GUI thread run.
+
+    Importing is a long run of short file reads and pure-Python module bodies; on CPython
+    3.11 the thread doing it takes the GIL back after each read before the waiting GUI
+    thread does, and the window stalled up to 350 ms at a time (bench/bench_startup.py).
+    A sleep(0) per module hands the GIL over: the stalls stay within one module's import."""
+
+    def __init__(self, thread: threading.Thread) -> None:
+        self._thread = thread
+
+    def find_spec(self, fullname: str, path: object, target: object = None) -> None:
+        if threading.current_thread() is self._thread:
+            time.sleep(0)
+
+
+@contextmanager
+def _yielding_imports(thread: threading.Thread) -> Iterator[None]:
+    """While the loader imports: a yield before each module, and no cyclic garbage collection
+    (a full pass over the modules being loaded held the GIL 60–90 ms, in whichever thread set
+    it off); afterwards what was loaded is frozen out of the collector's passes."""
+    finder = _YieldBeforeImport(thread)
+    sys.meta_path.insert(0, finder)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
+        freeze_startup_heap()
+        if collecting:
+            gc.enable()
 
 
 def _start_painted(app: QApplication, paths: Paths, first: FirstScreen, log_file: str) -> int:
@@ -212,8 +256,8 @@ def freeze_startup_heap() -> None:
 
 
 def _when_ready(window: MainWindow) -> None:
-    """Once every page is built: freeze the start-up heap, start syncing, make the day's
-    backup if it is due, and answer the start-up probe."""
+    """Once the window has its workspace: freeze the start-up heap, start syncing, make the
+    day's backup if it is due, and answer the start-up probe."""
     from jjg_desktop.qt.shell.daily_backup import back_up_when_due
 
     def ready() -> None:
