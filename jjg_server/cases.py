@@ -120,6 +120,9 @@ def transition(session: Session, caller: Caller, cmd: Command, *, now: datetime,
     decision_no = case_row.data.get("decision_no")
     if isinstance(decision_no, str) and decision_no and decision_no != stored.get("decision_no"):
         _hold_decision_number(session, cmd.entity_id, decision_no)
+    notice_no = args.get("decision_no")
+    if step.notice and isinstance(notice_no, str) and notice_no:
+        _hold_decision_number(session, cmd.entity_id, notice_no, NOTICE_NUMBER)
     enterprise = case_row.data.get("enterprise_id") or stored.get("enterprise_id")
     if isinstance(enterprise, str):
         _hold_open_case(session, workflow, cmd.entity_id, enterprise,
@@ -164,14 +167,20 @@ DECISION_NUMBER = "abnormal_case.decision"
 """record_number entity: a decision number (决定文号) names one case's decision, province-wide."""
 
 
-def _hold_decision_number(session: Session, case_id: str, number: str) -> None:
-    """A decision number is the province's legal reference: never given twice, and never
-    renumbered by the server (a person chose it) — a second use is refused."""
-    held = session.get(RecordNumber, (DECISION_NUMBER, number))
+NOTICE_NUMBER = "abnormal_case.notice"
+"""record_number entity: the 文号 of a prior notice (告知书), one case's, province-wide."""
+
+
+def _hold_decision_number(session: Session, case_id: str, number: str,
+                          entity: str = DECISION_NUMBER) -> None:
+    """A decision's (or a notice's) number is the province's legal reference: never given
+    twice, and never renumbered by the server (a person chose it) — a second use is refused."""
+    held = session.get(RecordNumber, (entity, number))
     if held is not None and held.record_id != case_id:
-        raise Rejected(f"决定文号“{number}”已用于另一件异常名录案件的决定，请核对后更换文号")
+        what = "告知书文号" if entity == NOTICE_NUMBER else "决定文号"
+        raise Rejected(f"{what}“{number}”已用于另一件异常名录案件，请核对后更换文号")
     if held is None:
-        session.add(RecordNumber(entity=DECISION_NUMBER, number=number, record_id=case_id))
+        session.add(RecordNumber(entity=entity, number=number, record_id=case_id))
         session.flush()
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from jjg_desktop.rules.decisions import NOTICE
@@ -89,6 +89,8 @@ def take_step(ctx: ServiceContext, case_id: str, action: str, *, base_version: i
         listed_on = case.decision_date if case.state == "listed" else None
         t = _checked(wf, CaseState(case.state, case.version, listed_on, case.deadline),
                      actor_ref(ch.session, ctx.actor, case.division_code), sub)
+        if t.notice:
+            _refuse_served_number(ch, sub.decision_no)
         _apply(ch, wf, case, ent, t, sub)
         return case.state
 
@@ -164,6 +166,18 @@ def _apply(ch: Change, wf: Workflow, case: AbnormalCase, ent: Enterprise, t: Tra
     ch.record(action=f"case.{t.action}", entity="abnormal_case", entity_id=case.id,
               data={**args, "from": before, "to": t.target}, args=args, command="case.transition",
               base_version=case.server_version)
+
+
+def _refuse_served_number(ch: Change, number: str) -> None:
+    """A notice's 文号 names one notice: refused when a notice already served carries it."""
+    served = ch.session.execute(text(
+        "SELECT e.name FROM case_transition t JOIN abnormal_case c ON c.id = t.case_id "
+        "JOIN enterprise e ON e.id = c.enterprise_id, json_each(t.evidence) j "
+        "WHERE t.deleted_at IS NULL AND json_extract(j.value, '$.kind') = :kind "
+        "AND json_extract(j.value, '$.id') = :number LIMIT 1"),
+        {"kind": NOTICE, "number": number}).scalar()
+    if served is not None:
+        raise InvalidInput(f"告知书文号 {number} 已用于“{served}”的异常名录案件，请核对文号")
 
 
 def _notice(wf: Workflow, t: TransitionDef, sub: Submission) -> dict[str, str]:

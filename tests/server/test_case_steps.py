@@ -214,3 +214,30 @@ def test_a_decision_number_names_one_decision_province_wide(server: str, engine:
     assert decided[0].status == "applied", decided[0].reason
     assert decided[1].status == "rejected"
     assert "决定文号“吉建管〔2026〕7号”已用于另一件异常名录案件" in decided[1].reason
+
+
+def test_a_notice_number_is_held_province_wide(server: str, engine: Engine):
+    """Two laptops serving notices offline under one 文号: the first to reach the server keeps
+    it, the second is refused (a number a person chose is never renumbered)."""
+    clerk = _user(server, engine, "clerk01", "刘晓燕", "county_clerk", "222404")
+    reviewer = _user(server, engine, "rev01", "王建国", "prefecture_reviewer", "222400")
+    province = _user(server, engine, "admin01", "张丽", "province_admin", "220000")
+    results = []
+    for case, enterprise in (("c1", "e1"), ("c2", "e2")):
+        steps = ((clerk, "propose", 0, "proposed", {"grounds": ["联系不上"],
+                                                     "evidence": EVIDENCE}),
+                 (reviewer, "agree", 1, "reviewed", {"comment": "同意"}),
+                 (province, "notify_listing", 2, "notified",
+                  {"decision_no": "吉建告〔2026〕8号", "decision_date": "2026-03-02"}))
+        for client, action, made_on, to, fields in steps:
+            cmd = _step(client, case, action, made_on, to, **fields)
+            for r in cmd["rows"]:
+                if r["entity"] == "abnormal_case":
+                    r["data"]["enterprise_id"] = enterprise
+            cmd["args"]["enterprise_id"] = enterprise
+            [result] = client.push(cmd).results
+        results.append(result)
+    assert results[0].status == "applied", results[0].reason
+    assert results[1].status == "rejected"
+    assert "告知书文号“吉建告〔2026〕8号”已用于另一件异常名录案件" in results[1].reason
+    assert _record(engine, "abnormal_case", "c2").data["state"] == "reviewed"

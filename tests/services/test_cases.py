@@ -177,3 +177,24 @@ def test_early_morning_in_jilin_counts_as_that_day(people, store, clock):
               step=StepInput(decision_no="吉建管异〔2026〕7号", decision_date=date(2026, 5, 18)))
     with store.db.read() as s:
         assert s.get(AbnormalCase, case).state == "listed"
+
+
+def test_a_notice_number_names_one_notice(people, store, clock):
+    """A 告知书's 文号 is served once: the same number on another case's notice is refused,
+    naming the enterprise it was served to, and nothing is written."""
+    first, second = (propose(people["county"], add_enterprise(
+        store, clock.now, name=name, home_province="江苏省", home_province_code="320000"),
+        grounds=["联系不上"], step=StepInput(comment="x", evidence=EVIDENCE))
+        for name in ("江苏华泰建设工程有限公司", "江苏恒通建设有限公司"))
+    for case in (first, second):
+        take_step(people["prefecture"], case, "agree", base_version=_version(store, case),
+                  step=StepInput(comment="同意"))
+    notice = StepInput(decision_no="吉建告〔2026〕8号", decision_date=date(2026, 5, 18))
+    take_step(people["province"], first, "notify_listing", base_version=_version(store, first),
+              step=notice)
+    served = "告知书文号 吉建告〔2026〕8号 已用于“江苏华泰建设工程有限公司”"
+    with pytest.raises(InvalidInput, match=served):
+        take_step(people["province"], second, "notify_listing",
+                  base_version=_version(store, second), step=notice)
+    with store.db.read() as s:
+        assert s.get(AbnormalCase, second).state == "reviewed"
