@@ -34,10 +34,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate_large import DEFAULT_DB, generate  # noqa: E402
-
-from jjg_desktop.config import resolve_paths  # noqa: E402
-from jjg_desktop.services.startup import active_actor, open_store, set_profile  # noqa: E402
+from generate_large import DEFAULT_DB, generate, with_bench_profile  # noqa: E402
 
 TARGET_MB = 80.0
 SCROLL_STEPS = 40
@@ -102,16 +99,6 @@ def _measure(db: Path, scroll: bool, env: dict[str, str]) -> dict[str, float]:
     raise RuntimeError(f"child did not report:\n{out.stdout}\n{out.stderr}")
 
 
-def _with_profile(db: Path) -> None:
-    store = open_store(resolve_paths(db=db))
-    try:
-        if active_actor(store) is None:
-            set_profile(store, username="bench", display_name="测试员", role="county_clerk",
-                        division_code="222404")
-    finally:
-        store.close()
-
-
 def _median(runs: list[dict[str, float]], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
@@ -128,10 +115,10 @@ def main() -> int:
         return 0
 
     generate(args.db)
-    _with_profile(args.db)
+    with_bench_profile(args.db)
     with tempfile.TemporaryDirectory(prefix="jjg-bench-memory-") as tmp:
         empty_db = Path(tmp) / "empty.sqlite"
-        _with_profile(empty_db)
+        with_bench_profile(empty_db)
         config = Path(tmp) / "config"  # no server set: the sync stays idle
         env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
                    JJG_CONFIG_DIR=str(config))

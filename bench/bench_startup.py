@@ -31,11 +31,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate_large import DEFAULT_DB, generate  # noqa: E402
+from generate_large import DEFAULT_DB, generate, with_bench_profile  # noqa: E402
 
 from jjg_desktop.cli.main import main as cli_main  # noqa: E402
-from jjg_desktop.config import resolve_paths  # noqa: E402
-from jjg_desktop.services.startup import active_actor, open_store, set_profile  # noqa: E402
 
 PAINT_TARGET, USABLE_TARGET, STALL_TARGET_MS = 1.5, 4.0, 50.0
 
@@ -96,16 +94,6 @@ def _times(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
     return found
 
 
-def _prepare(db: Path) -> None:
-    store = open_store(resolve_paths(db=db))
-    try:
-        if active_actor(store) is None:
-            set_profile(store, username="bench", display_name="测试员", role="county_clerk",
-                        division_code="222404")
-    finally:
-        store.close()
-
-
 def _env(cache: Path | None) -> dict[str, str]:
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
                JJG_READY_PROBE="1")
@@ -162,7 +150,7 @@ def main() -> int:
         args.demo.parent.mkdir(parents=True, exist_ok=True)
         cli_main(["demo", "--db", str(args.demo)])
     for db in (args.demo, args.large):
-        _prepare(db)
+        with_bench_profile(db)
     cache = Path(tempfile.mkdtemp(prefix="jjg-pycache-"))
     base = [sys.executable, "-c", EMPTY_WINDOW]
     try:

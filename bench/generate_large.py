@@ -406,6 +406,19 @@ def generate(db_path: Path | str = DEFAULT_DB, *, enterprises: int = DEFAULTS["e
     return info | {"cached": False}
 
 
+
+def with_bench_profile(db: Path) -> None:
+    """Someone works on this database (a clerk of 珲春市), so the app opens on its window."""
+    from jjg_desktop.services.startup import active_actor, open_store, set_profile
+
+    store = open_store(resolve_paths(db=db))
+    try:
+        if active_actor(store) is None:
+            set_profile(store, username="bench", display_name="测试员", role="county_clerk",
+                        division_code="222404")
+    finally:
+        store.close()
+
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--db", type=Path, default=DEFAULT_DB)

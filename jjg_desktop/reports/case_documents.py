@@ -10,7 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from jjg_desktop.reports import official
-from jjg_desktop.reports.document import Stamp, chinese_date, content_hash, write_pdf
+from jjg_desktop.reports.document import Stamp, chinese_date, content_hash, escape, write_pdf
 from jjg_desktop.reports.typefaces import faces_for
 from jjg_desktop.rules.china_time import local_date
 from jjg_desktop.rules.decisions import document_for
@@ -47,15 +47,15 @@ def render_case_document(store: Store, case_id: str, path: Path) -> Path:
 
 def _story(d: CaseDetail, doc: DocumentDef, wf: Workflow, number: str,
            day: date | None) -> list[Flowable]:
-    texts = [official.escape(text) for text in _paragraphs(d, doc, wf) if text]
+    texts = [escape(text) for text in _paragraphs(d, doc, wf) if text]
     faces = faces_for([*texts, canonical_json(asdict(d)), number, doc.title, ISSUER])
     body, line = official.body_style(faces), official.line_style(faces)
     story: list[Flowable] = [
         *official.head(faces, ISSUER, number, doc.title),
-        Paragraph(official.escape(f"当事人：{d.enterprise}"), line),
+        Paragraph(escape(f"当事人：{d.enterprise}"), line),
         Paragraph(f"统一社会信用代码：{d.credit_code}", line),
-        Paragraph(official.escape(f"住所：{d.address or '（未登记）'}"), line),
-        Paragraph(official.escape(f"法定代表人：{d.legal_representative or '（未登记）'}"), line),
+        Paragraph(escape(f"住所：{d.address or '（未登记）'}"), line),
+        Paragraph(escape(f"法定代表人：{d.legal_representative or '（未登记）'}"), line),
         Spacer(1, 2 * mm),
     ]
     story += [Paragraph(text, body) for text in texts[:-1]]

@@ -83,8 +83,12 @@ def content_hash(data: Any) -> str:
 
 
 def para(text: str, style: str = "body") -> Paragraph:
-    escaped = (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return Paragraph(escaped.replace("\n", "<br/>"), styles()[style])
+    return Paragraph(escape(text or "").replace("\n", "<br/>"), styles()[style])
+
+
+def escape(text: str) -> str:
+    """Text as reportlab's paragraph markup takes it."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def grid(rows: Sequence[Sequence[Any]], widths: Sequence[float], *, header: bool = False,

@@ -31,6 +31,7 @@ from jjg_desktop.reports.document import (
     Stamp,
     chinese_date,
     content_hash,
+    escape,
     grid,
     para,
     signature,
@@ -83,8 +84,7 @@ def _answer_cell(text: str, finding: bool) -> Paragraph:
     style = ParagraphStyle("answer-finding" if finding else "answer", parent=styles()["cell"],
                            alignment=TA_CENTER,
                            textColor=colors.HexColor("#B00000") if finding else colors.black)
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return Paragraph(escaped.replace("\n", "<br/>"), style)
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
 def render_inspection_record(store: Store, inspection_id: str, path: Path) -> Path:

@@ -14,7 +14,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Paragraph, Spacer
 
-from jjg_desktop.reports.document import chinese_date
+from jjg_desktop.reports.document import chinese_date, escape
 from jjg_desktop.reports.typefaces import Faces
 
 RED = colors.HexColor("#C8102E")
@@ -40,10 +40,6 @@ def body_style(faces: Faces) -> ParagraphStyle:
 def line_style(faces: Faces) -> ParagraphStyle:
     """A body-sized line with no indent (the addressee, the party's particulars)."""
     return style("gw-line", faces.body, fontSize=BODY_PT, leading=28)
-
-
-def escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def head(faces: Faces, issuer: str, number: str, title: str) -> list[Flowable]:

@@ -24,9 +24,9 @@ from jjg_desktop.reports.document import (
     Stamp,
     chinese_date,
     content_hash,
+    escape,
     grid,
     para,
-    register_font,
     signature,
     write_pdf,
 )
@@ -39,7 +39,6 @@ from jjg_desktop.store.audit import canonical_json
 from jjg_desktop.store.read.inspections import NoticeDetail, notice_detail
 
 BODY_WIDTH = 156 * mm
-RED = colors.HexColor("#C8102E")
 
 
 def render_rectification_notice(store: Store, notice_id: str, path: Path) -> Path:
@@ -51,14 +50,6 @@ def render_rectification_notice(store: Store, notice_id: str, path: Path) -> Pat
     return write_pdf(path, stamp, _story(detail, store.paths.attachments_dir))
 
 
-def _style(name: str, **kw: object) -> ParagraphStyle:
-    return ParagraphStyle(name, fontName=register_font(), wordWrap="CJK", **kw)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _story(d: NoticeDetail, root: Path) -> list[Flowable]:
     insp = d.inspection
     faces = faces_for([canonical_json(asdict(d)), d.issuer or insp.division_name, d.kind])
@@ -68,7 +59,7 @@ def _story(d: NoticeDetail, root: Path) -> list[Flowable]:
                                           d.kind)
     addressees = "、".join(p.name for p in d.addressees) or f"{insp.project_name}项目各参建单位"
     to = d.addressed_to if penalty and d.addressed_to else addressees
-    story.append(Paragraph(_escape(f"{to}："), official.line_style(faces)))
+    story.append(Paragraph(escape(f"{to}："), official.line_style(faces)))
     day = chinese_date(local_time(insp.started_at).date() if insp.started_at else insp.planned_on)
     where = f"{insp.project_name}（{insp.project_address}）" if insp.project_address \
         else insp.project_name
@@ -80,15 +71,15 @@ def _story(d: NoticeDetail, root: Path) -> list[Flowable]:
         if insp.rectification_basis:
             opening += (f"依据{'、'.join(insp.rectification_basis)}的规定，"
                         "现责令你单位对下列问题限期整改：")
-        story += [Paragraph(_escape(opening), body), Spacer(1, 2 * mm), _problems(d),
+        story += [Paragraph(escape(opening), body), Spacer(1, 2 * mm), _problems(d),
                   Spacer(1, 3 * mm)]
         office = d.issuer or "我局"
         closing = (f"请你单位对上述问题立即组织整改，于{chinese_date(d.deadline)}前整改完毕，"
                    f"并将整改情况书面报送{office}。逾期未整改或整改不到位的，"
                    "将依法依规予以处理，并记入企业信用档案。")
-        story.append(Paragraph(_escape(closing), body))
+        story.append(Paragraph(escape(closing), body))
         if d.contact:
-            story.append(Paragraph(_escape(d.contact), body))
+            story.append(Paragraph(escape(d.contact), body))
     story.append(Spacer(1, 3 * mm))
     story.append(official.signature(faces, d.issuer or "执法检查组", d.issued_on,
                                     [para(_inspectors(d), "body")]))
@@ -105,7 +96,7 @@ def _proposal(d: NoticeDetail, day: str, where: str, body: ParagraphStyle) -> li
     opening = (f"{day}，我局执法检查组对{where}进行了{insp.method}检查（检查记录编号："
                f"{insp.number}），发现下列当事人涉嫌存在违法违规行为。现将有关事实、证据"
                "移送你单位，建议依法立案调查处理。")
-    out: list[Flowable] = [Paragraph(_escape(opening), body), Spacer(1, 2 * mm)]
+    out: list[Flowable] = [Paragraph(escape(opening), body), Spacer(1, 2 * mm)]
     w = BODY_WIDTH
     for party in d.addressees or ():
         rows = [["当事人", party.name], ["统一社会信用代码", party.credit_code or "—"],
@@ -127,8 +118,8 @@ def _proposal(d: NoticeDetail, day: str, where: str, body: ParagraphStyle) -> li
                "依法作出处理，并将处理结果函告我局。")
     attached = f"附件：1. 检查记录（{insp.number}）复印件" + (
         f"；2. 现场照片 {total} 张" if total else "")
-    return [*out, table, Spacer(1, 3 * mm), Paragraph(_escape(closing), body),
-            Paragraph(_escape(attached), body)]
+    return [*out, table, Spacer(1, 3 * mm), Paragraph(escape(closing), body),
+            Paragraph(escape(attached), body)]
 
 
 def _photo_counts(d: NoticeDetail) -> dict[str, int]:

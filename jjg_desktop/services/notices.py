@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from jjg_desktop.rules import inspection as rules
 from jjg_desktop.services import signatures
@@ -90,7 +89,7 @@ def _issue(ch: Change, insp: Inspection, kind: str, findings: list[Finding],
     chosen = [f.id for f in findings]
     addressed_to = ""
     if kind != rules.NOTICE_KINDS[0]:
-        addressed_to = penalty_authority(ch.session)
+        addressed_to = document_setting(ch.session, PENALTY_AUTHORITY)
         if not addressed_to:
             raise InvalidInput(
                 f"{kind}应送有处罚权的机关：请先在 设置 中填写“行政处罚机关”"
@@ -133,10 +132,6 @@ def sign_receipt(ctx: ServiceContext, notice_id: str, *, signer_name: str, png: 
                       base_version=notice.server_version)
     return signature_id
 
-
-
-def penalty_authority(session: Session) -> str:
-    return document_setting(session, PENALTY_AUTHORITY)
 
 
 def set_document_setting(ctx: ServiceContext, key: str, value: str) -> None:

@@ -75,8 +75,8 @@ def work_calendar() -> WorkCalendar:
 def _merged(shipped: WorkCalendar, published: tuple[WorkCalendar, ...]) -> WorkCalendar:
     """Each published year replaces that year of the shipped calendar."""
     years = {y for c in published for y in c.years}
-    keep = lambda days: {d for d in days if d.year not in years}  # noqa: E731
-    holidays, makeup = keep(shipped.holidays), keep(shipped.makeup_workdays)
+    holidays = {d for d in shipped.holidays if d.year not in years}
+    makeup = {d for d in shipped.makeup_workdays if d.year not in years}
     for c in published:
         holidays |= c.holidays
         makeup |= c.makeup_workdays

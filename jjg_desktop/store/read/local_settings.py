@@ -7,12 +7,10 @@ from sqlalchemy.orm import Session
 
 from jjg_desktop.store.models import LocalSetting
 
-DOCUMENT_SETTINGS = {
-    "notice.penalty_authority": ("行政处罚机关", 60),
-    "notice.contact_phone": ("联系电话", 30),
-}
+PENALTY_AUTHORITY = "notice.penalty_authority"
+CONTACT_PHONE = "notice.contact_phone"
+DOCUMENT_SETTINGS = {PENALTY_AUTHORITY: ("行政处罚机关", 60), CONTACT_PHONE: ("联系电话", 30)}
 """key → (what people call it, longest value)."""
-PENALTY_AUTHORITY, CONTACT_PHONE = DOCUMENT_SETTINGS
 
 
 def document_setting(session: Session, key: str) -> str:
