@@ -145,10 +145,12 @@ class CaseworkMaker:
         v = self._verification(firm, day, method, failed, notes, server=True)
         case = self._case(firm, grounds, [_evidence(v)], v.created_at, server=True)
         listed = day + timedelta(days=24)
-        serial = decision_no.split("〕")[1]
+        serial = int(decision_no.split("〕")[1].removesuffix("号"))
+        ending_no = f"吉建管异〔{day.year}〕{serial + 20}号"  # the 移出 or 清出 decision's own
+        ended_on = listed
         notified = day + timedelta(days=10)
         notices = {"notify_listing": [_notice("入吉企业拟列入异常名录告知书",
-                                              f"吉建告〔{notified.year}〕{serial}", notified)]}
+                                              f"吉建告〔{notified.year}〕{serial}号", notified)]}
         history = [
             ("propose", china_time(day + timedelta(days=1), 9, 30),
              f"经动态核查，{notes}，建议列入异常名录"),
@@ -170,10 +172,12 @@ class CaseworkMaker:
                 ("remove", china_time(listed + timedelta(days=55), 14, 30),
                  "经核查已整改到位，决定移出异常名录"),
             ]
+            ended_on = listed + timedelta(days=55)
         elif ending == "clear_out":
             warned = listed + timedelta(days=RECTIFY_DAYS + 10)
-            notices["notify_clearing"] = [_notice("入吉企业拟清出吉林省建筑市场告知书",
-                                                  f"吉建告〔{warned.year}〕{serial}1", warned)]
+            notices["notify_clearing"] = [_notice(
+                "入吉企业拟清出吉林省建筑市场告知书", f"吉建告〔{warned.year}〕{serial + 20}号",
+                warned)]
             history += [
                 ("notify_clearing", china_time(warned, 10, 0),
                  f"列入后{RECTIFY_DAYS}日整改期满，未申请整改核实，经再次核查仍无固定办公场所"),
@@ -182,10 +186,12 @@ class CaseworkMaker:
                 ("clear_out", china_time(warned + timedelta(days=20), 14, 30),
                  f"列入后{RECTIFY_DAYS}日整改期满未整改，经告知后未陈述申辩，清出吉林省建筑市场"),
             ]
+            ended_on = warned + timedelta(days=20)
         transitions = [self._transition(case, action, at, comment, server=True,
                                         notices=notices)
                        for action, at, comment in history]
-        case.decision_no, case.decision_date = decision_no, listed
+        case.decision_no, case.decision_date = (ending_no, ended_on) if ending else (
+            decision_no, listed)
         if ending == "":
             case.deadline = listed + timedelta(days=RECTIFY_DAYS)
         self.server_rows += [v, case, *transitions]

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from datetime import date
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from sqlalchemy import text
 from jjg_desktop.config import resolve_paths
 from jjg_desktop.demo.build import TODAY, DemoRefused, DemoSummary, build_demo
 from jjg_desktop.rules.credit_code import is_valid
+from jjg_desktop.rules.workflow import decision_number_problem
 from jjg_desktop.services.context import Store
 from jjg_desktop.services.startup import active_actor, open_store
 from jjg_desktop.store import attachments
@@ -233,3 +235,25 @@ def test_a_store_with_enterprises_is_refused(store: Store, demo: DemoSummary) ->
 def test_an_unknown_county_is_refused(store: Store) -> None:
     with pytest.raises(DemoRefused, match="县级行政区划"):
         build_demo(store, county="JL-CBS")
+
+
+def test_each_decision_carries_its_own_number_and_day(db: sqlite3.Connection) -> None:
+    """A 移出 or 清出 decision is not the listing's: its own 文号, dated when it was taken;
+    every notice served has a well-formed 文号."""
+    ended = db.execute(
+        "SELECT c.decision_no, c.decision_date, (SELECT date(max(t.at)) FROM case_transition t "
+        "WHERE t.case_id = c.id AND t.action IN ('remove', 'clear_out')), (SELECT date(t.at) "
+        "FROM case_transition t WHERE t.case_id = c.id AND t.action = 'list') "
+        "FROM abnormal_case c WHERE c.state IN ('removed', 'cleared') "
+        "AND EXISTS (SELECT 1 FROM case_transition t WHERE t.case_id = c.id "
+        "AND t.action = 'list')").fetchall()
+    assert ended
+    for number, decided, ended_at, listed_at in ended:
+        assert decided == ended_at and decided > listed_at, (number, decided)
+    numbers = [n for (n,) in db.execute("SELECT decision_no FROM abnormal_case "
+                                        "WHERE decision_no != ''")]
+    assert len(numbers) == len(set(numbers))
+    served = [json.loads(e) for (e,) in db.execute(
+        "SELECT evidence FROM case_transition WHERE action LIKE 'notify_%'")]
+    assert served and all(decision_number_problem(n["id"], date.fromisoformat(n["date"]))
+                          is None for entries in served for n in entries)
