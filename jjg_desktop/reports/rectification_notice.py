@@ -159,12 +159,16 @@ def _receipt(d: NoticeDetail, root: Path) -> Flowable:
         ["签收人", mark, "签收日期", chinese_date(at.date()) if at else ""],
         ["签收人姓名", d.received_by or "", "送达人", "、".join(
             m.name for m in d.inspection.team if m.kind == rules.OFFICIAL)],
-        ["送达方式", "直接送达" if signed else "□直接送达　□留置送达", "见证人", ""],
-        ["拒签情况", "受送达人拒绝签收的，由送达人在此注明拒签的事由和日期，"
-                     "并由见证人签名，把文书留在受送达人的住所或办公场所，即视为送达。", "", ""],
     ]
+    spans = [((0, 0), (3, 0)), ((1, 1), (3, 1))]
+    if not d.addressed_to:  # served on the party; a 建议书 goes to an authority, which signs
+        rows += [["送达方式", "直接送达" if signed else "□直接送达　□留置送达", "见证人", ""],
+                 ["拒签情况", "受送达人拒绝签收的，由送达人在此注明拒签的事由和日期，"
+                              "并由见证人签名，把文书留在受送达人的住所或办公场所，即视为送达。",
+                  "", ""]]
+        spans.append(((1, 5), (3, 5)))
     table = grid(rows, [0.18 * w, 0.36 * w, 0.16 * w, 0.3 * w], label_column=True,
-                 spans=[((0, 0), (3, 0)), ((1, 1), (3, 1)), ((1, 5), (3, 5))])
+                 spans=spans)
     table.setStyle(TableStyle([("ALIGN", (0, 0), (-1, 0), "CENTER"),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE")),
                                ("BACKGROUND", (2, 2), (2, -1), colors.HexColor("#F4F4F4"))]))

@@ -184,6 +184,7 @@ def test_a_penalty_proposal_goes_to_the_punishing_authority_with_the_case(
                      "附件：1. 检查记录（珲春住建市检〔2026〕", "珲春市住房和城乡建设局"):
         assert expected in text, expected
     assert "责令" not in text and "整改完毕" not in text
+    assert "送达回执" in text and "留置送达" not in text  # an authority signs; no 拒签 row
     assert "珲春市住房和城乡建设局：" not in text  # never to the bureau itself
     assert_fonts_embedded(PdfReader(out))
 
