@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from jjg_desktop.rules import key_posts
 from jjg_desktop.services import inspections
 from jjg_desktop.services.context import ServiceContext, Store
 from jjg_desktop.services.inspections import TeamEntry
@@ -20,7 +21,9 @@ from jjg_desktop.store.read.inspections import InspectionDetail, inspection_deta
 from tests_support import add_enterprise, add_project
 
 TEAM = (TeamEntry("刘晓燕", "干部", "22240400001", "clerk01"), TeamEntry("金哲", "专家"))
-USUAL = {"compliance": "符合", "photo": "符合", "number": "92", "text": "无"}
+USUAL = {"compliance": "符合", "photo": "符合", "number": "92", "text": "无",
+         "key_posts": key_posts.encode("2026-04", [("项目负责人", "张立新", 22, 21),
+                                                   ("总监理工程师", "李明", 22, 20)])}
 
 
 @dataclass(frozen=True, slots=True)

@@ -276,11 +276,12 @@ class InspectionMaker:
     def _finding(self, inspected: Inspected, item: Item, value: str, remark: str,
                  at: datetime) -> None:
         """The finding a non-compliant answer makes as it is saved (sync_finding)."""
-        role = rules.responsible_role(item)
+        role = rules.responsible_role(item, value, self.template.real_name)
         firm = inspected.bundle.firm(role)
         finding = Finding(
             id=self.s.uuid(), inspection_id=inspected.row.id, item_code=item.code,
-            problem=rules.finding_problem(item, value, remark), legal_basis=item.basis,
+            problem=rules.finding_problem(item, value, remark, self.template.real_name),
+            legal_basis=item.basis,
             requirement=item.requirement, responsible_role=role,
             enterprise_id=firm.row.id if firm else None,
             deadline=rules.finding_deadline(inspected.plan.day, item),

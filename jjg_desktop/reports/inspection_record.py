@@ -39,6 +39,7 @@ from jjg_desktop.reports.document import (
     write_pdf,
 )
 from jjg_desktop.rules import inspection as rules
+from jjg_desktop.rules import key_posts
 from jjg_desktop.services.context import CHINA, Store
 from jjg_desktop.services.errors import NotFound
 from jjg_desktop.store import attachments
@@ -118,7 +119,7 @@ def _story(d: InspectionDetail, root: Path) -> list[Flowable]:
         story += _reviews(d, photo_numbers)
     else:
         story += _checklist(d, photo_numbers)
-        story += heading("实名制管理情况", grid([[para(d.real_name.summary)]], [BODY_WIDTH]))
+        story += _real_name(d)
     story += _findings(d, "复查中新发现的问题" if d.method == rules.REINSPECTION else "发现的问题")
     story += heading("检查结论", grid([[para(d.conclusion or "（尚未填写）")]], [BODY_WIDTH]))
     if d.amendments:
@@ -177,9 +178,38 @@ def _answer_text(item: ItemView) -> str:
         return "—"
     text = f"{item.value}{item.unit}" if item.answer_type == "number" and \
         item.value != rules.NOT_APPLICABLE else item.value
+    sheet = key_posts.sheet_of(item, item.value)
+    if sheet is not None:
+        text = f"最低\n{sheet.lowest.percent}"
     if item.value != item.original_value:
-        text += f"\n（更正，原为{item.original_value or '空'}）"
+        original = rules.answer_label(item, item.original_value) or "空"
+        text += f"\n（更正，原为{original}）"
     return text
+
+
+def _real_name(d: InspectionDetail) -> list[Flowable]:
+    """The real-name outcome; with a key posts' sheet, each person's days and rate, the
+    short ones in red, and what the deduction table charges them."""
+    outcome = d.real_name
+    summary = grid([[para(outcome.summary)]], [BODY_WIDTH])
+    if outcome.sheet is None:
+        return heading("实名制管理情况", summary)
+    w = BODY_WIDTH
+    personal = {(c.post, c.name): c for c in outcome.charges if c.subject != key_posts.ENTERPRISE}
+    rows: list[list[object]] = [["序号", "岗位", "姓名", "应在岗天数", "在岗天数", "月度在岗率",
+                                 "个人扣分"]]
+    short = set(outcome.short)
+    for n, p in enumerate(outcome.sheet.people, start=1):
+        charge = personal.get((p.post, p.name))
+        rows.append([str(n), p.post, p.name, str(p.due), str(p.on_duty),
+                     _answer_cell(p.percent, p in short),
+                     f"{charge.points:g}分" if charge else "—"])
+    table = grid(rows, [0.07 * w, 0.19 * w, 0.14 * w, 0.16 * w, 0.13 * w, 0.16 * w, 0.15 * w],
+                 header=True)
+    note = para(f"统计月份：{outcome.sheet.month_label}。一日内至少两次考勤打卡且间隔不少于4小时"
+                f"方计为在岗；月度在岗率 = 在岗天数 ÷ 应在岗天数，低于"
+                f"{outcome.threshold * 100:g}%的以红色标出。", "small")
+    return [*heading("实名制管理情况", summary), Spacer(1, 2 * mm), table, note]
 
 
 def _remark_text(item: ItemView, photo_numbers: dict[str, int]) -> str:

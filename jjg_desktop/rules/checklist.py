@@ -17,7 +17,8 @@ from datetime import date
 from itertools import pairwise
 from typing import Any
 
-ANSWER_TYPES = ("compliance", "number", "text", "photo")
+ANSWER_TYPES = ("compliance", "number", "text", "photo", "key_posts")
+ATTENDANCE_TYPES = ("number", "key_posts")
 PARTIES = ("建设单位", "施工单位", "监理单位", "项目")
 COMPLIANCE_VALUES = ("符合", "不符合", "不适用")
 DEDUCTION_SUBJECTS = ("企业", "项目负责人", "总监理工程师")
@@ -30,6 +31,15 @@ _TYPE_NAMES = {str: "文字", int: "整数", float: "数值", bool: "布尔值�
 
 class TemplateError(ValueError):
     """The template cannot be used; the message says where and why, in Chinese."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPost:
+    """A key post whose monthly on-duty rate a key-posts item records, and the party that
+    holds it (施工单位 or 监理单位)."""
+
+    post: str
+    party: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +59,8 @@ class Item:
     penalty_basis: str = ""
     """The provision that punishes the violation (for a 行政处罚建议书); '' when the template
     names none."""
+    posts: tuple[KeyPost, ...] = ()
+    """The key posts of a key-posts item (answer type key_posts); empty for any other."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +98,12 @@ class RealNameRule:
     attendance_threshold: float
     veto: Veto
     deductions: tuple[Deduction, ...]
+    charged: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Per key post, the subjects of the deduction table a short person's rate charges (企业:
+    the enterprise holding the post); empty when attendance is one number."""
+
+    def subjects_for(self, post: str) -> tuple[str, ...]:
+        return dict(self.charged).get(post, ())
 
     def deduction_for(self, rate: float) -> Deduction | None:
         """The table row for an attendance rate (0–1); None at or above the threshold."""
@@ -263,7 +281,7 @@ def _section(raw: Any, path: str, seen: dict[str, str]) -> Section:
 def _item(raw: Any, path: str, section: str, seen: dict[str, str]) -> Item:
     node = _Node(raw, path, ("code", "text", "basis", "party", "answer_type", "basic",
                              "noncompliance", "finding", "requirement", "deadline_days"),
-                 ("unit", "penalty_basis"))
+                 ("unit", "penalty_basis", "posts"))
     code = node.text("code")
     match = _ITEM_CODE.match(code)
     if match is None:
@@ -278,22 +296,43 @@ def _item(raw: Any, path: str, section: str, seen: dict[str, str]) -> Item:
     unit = node.optional_text("unit")
     if unit and answer_type != "number":
         raise node.error("只有数值类检查项（number）可以设置单位 unit")
+    posts = _posts(node) if answer_type == "key_posts" else ()
+    if "posts" in node.data and answer_type != "key_posts":
+        raise node.error("只有关键岗位在岗类检查项（key_posts）可以设置岗位 posts")
     return Item(
         code=code, section=section, text=node.text("text"), basis=node.text("basis"),
         party=node.choice("party", PARTIES, "责任主体"), answer_type=answer_type,
         basic=node.flag("basic"), noncompliance=node.texts("noncompliance"),
         finding=node.text("finding"), requirement=node.text("requirement"),
         deadline_days=node.integer("deadline_days", 1, 365), unit=unit,
-        penalty_basis=node.optional_text("penalty_basis"))
+        penalty_basis=node.optional_text("penalty_basis"), posts=posts)
+
+
+def _posts(node: _Node) -> tuple[KeyPost, ...]:
+    if "posts" not in node.data:
+        raise TemplateError(f"{node.at('posts')}：关键岗位在岗类检查项须列出岗位")
+    out: list[KeyPost] = []
+    for i, raw in enumerate(node.nodes("posts")):
+        post = _Node(raw, node.at("posts") + f"[{i}]", ("post", "party"))
+        name = post.text("post")
+        if name in (p.post for p in out):
+            raise TemplateError(f"{post.at('post')}：岗位“{name}”重复")
+        out.append(KeyPost(post=name, party=post.choice("party", PARTIES[:3], "责任主体")))
+    return tuple(out)
 
 
 def _real_name(raw: Any, items: dict[str, Item]) -> RealNameRule:
     node = _Node(raw, "rules.real_name",
-                 ("attendance_item", "attendance_threshold", "veto", "deductions"))
-    attendance_item = _item_ref(node, "attendance_item", items, "number")
+                 ("attendance_item", "attendance_threshold", "veto", "deductions"),
+                 ("charged",))
+    attendance_item = _item_ref(node, "attendance_item", items, ATTENDANCE_TYPES)
+    for code, item in items.items():
+        if item.answer_type == "key_posts" and code != attendance_item:
+            raise TemplateError(f"{node.at('attendance_item')}：关键岗位在岗类检查项“{code}”"
+                                "须是实名制打卡项")
     threshold = node.fraction("attendance_threshold")
     veto_node = _Node(node.data["veto"], node.at("veto"), ("item", "condition", "consequences"))
-    veto = Veto(item=_item_ref(veto_node, "item", items, "compliance"),
+    veto = Veto(item=_item_ref(veto_node, "item", items, ("compliance",)),
                 condition=veto_node.text("condition"),
                 consequences=veto_node.texts("consequences"))
     rows = tuple(_deduction(row, node.at("deductions") + f"[{i}]", threshold)
@@ -305,16 +344,40 @@ def _real_name(raw: Any, items: dict[str, Item]) -> RealNameRule:
                 f"rules.real_name.deductions：“{low.circumstance}”与“{high.circumstance}”"
                 "的打卡率区间重叠")
     return RealNameRule(attendance_item=attendance_item, attendance_threshold=threshold,
-                        veto=veto, deductions=rows)
+                        veto=veto, deductions=rows,
+                        charged=_charged(node, items[attendance_item]))
 
 
-def _item_ref(node: _Node, key: str, items: dict[str, Item], answer_type: str) -> str:
+def _charged(node: _Node, item: Item) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Per post of a key-posts attendance item, whom a short person's rate charges."""
+    if item.answer_type != "key_posts":
+        if "charged" in node.data:
+            raise node.error("只有关键岗位在岗类（key_posts）打卡项可以设置 charged")
+        return ()
+    if "charged" not in node.data:
+        raise TemplateError(f"{node.at('charged')}：须列出每个关键岗位的扣分对象")
+    posts = tuple(p.post for p in item.posts)
+    charged = _Node(node.data["charged"], node.at("charged"), posts)
+    out = []
+    for post in posts:
+        subjects = charged.texts(post)
+        for subject in subjects:
+            if subject not in DEDUCTION_SUBJECTS:
+                raise TemplateError(
+                    f"{charged.at(post)}：未知的扣分对象“{subject}”，应为 "
+                    f"{'、'.join(DEDUCTION_SUBJECTS)} 之一")
+        out.append((post, subjects))
+    return tuple(out)
+
+
+def _item_ref(node: _Node, key: str, items: dict[str, Item],
+              answer_types: tuple[str, ...]) -> str:
     code = node.text(key)
     if code not in items:
         raise TemplateError(f"{node.at(key)}：检查项“{code}”不在本检查表中")
-    if items[code].answer_type != answer_type:
+    if items[code].answer_type not in answer_types:
         raise TemplateError(
-            f"{node.at(key)}：检查项“{code}”的回答类型应为 {answer_type}，"
+            f"{node.at(key)}：检查项“{code}”的回答类型应为 {' 或 '.join(answer_types)}，"
             f"实际是 {items[code].answer_type}")
     return code
 

@@ -9,10 +9,12 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from jjg_desktop.rules import key_posts
 from jjg_desktop.rules.checklist import (
     COMPLIANCE_VALUES,
     Deduction,
     Item,
+    RealNameRule,
     Template,
     Veto,
 )
@@ -88,8 +90,17 @@ def member_kind(member: Mapping[str, str]) -> str:
     return member.get("kind") or member.get("role") or ""
 
 
-def answer_problem(item: Item, value: str) -> str | None:
-    """None when `value` is a valid answer to `item`; otherwise what is wrong."""
+def answer_problem(item: Item, value: str, on: date | None = None) -> str | None:
+    """None when `value` is a valid answer to `item` (of a record made on `on`, when given);
+    otherwise what is wrong."""
+    if item.answer_type == "key_posts":
+        if value == NOT_APPLICABLE:
+            return None
+        try:
+            key_posts.parse(item, value, on)
+        except key_posts.SheetError as e:
+            return str(e)
+        return None
     if item.answer_type in ("compliance", "photo"):
         if value not in COMPLIANCE_VALUES:
             return f"{item.code} 的结论应为“符合”“不符合”或“不适用”"
@@ -113,6 +124,14 @@ def answer_problem(item: Item, value: str) -> str | None:
     return None
 
 
+def canonical_answer(item: Item, value: str) -> str:
+    """A valid answer as stored: a key posts' sheet in its one compact form (so equal sheets
+    are equal strings), any other as given."""
+    if item.answer_type == "key_posts" and value not in ("", NOT_APPLICABLE):
+        return key_posts.parse(item, value).encode()
+    return value
+
+
 def _number(value: str) -> float | None:
     try:
         return float(value)
@@ -129,6 +148,9 @@ def is_finding(template: Template, item: Item, value: str) -> bool:
         if item.code == template.real_name.attendance_item and number is not None:
             return number / 100 < template.real_name.attendance_threshold
         return False
+    if item.answer_type == "key_posts":
+        sheet = key_posts.sheet_of(item, value)
+        return sheet is not None and bool(sheet.short(template.real_name.attendance_threshold))
     return value.strip() not in NOTHING_TO_NOTE and bool(value.strip())
 
 
@@ -168,8 +190,19 @@ def progress(template: Template, answers: Mapping[str, str],
 class RealNameOutcome:
     enabled: bool | None
     attendance_percent: float | None
+    """The rate entered, or with a key-posts sheet the lowest person's (0–100)."""
     veto: Veto | None
     deduction: Deduction | None
+    sheet: key_posts.Sheet | None = None
+    """The key posts' monthly sheet, on a template that asks for one."""
+    threshold: float = 0.0
+    charges: tuple[key_posts.Charge, ...] = ()
+    per_person: bool = False
+    """Whether the template asks for the key posts' sheet rather than one rate."""
+
+    @property
+    def short(self) -> tuple[key_posts.OnDuty, ...]:
+        return self.sheet.short(self.threshold) if self.sheet is not None else ()
 
     @property
     def summary(self) -> str:
@@ -177,6 +210,8 @@ class RealNameOutcome:
             return "实名制情况尚未检查"
         if self.veto is not None:
             return f"未开通实名制管理，一票否决：{'；'.join(self.veto.consequences)}"
+        if self.per_person:
+            return self._sheet_summary()
         if self.attendance_percent is None:
             return "已开通实名制管理，打卡率尚未填写"
         if self.deduction is None:
@@ -185,12 +220,35 @@ class RealNameOutcome:
         return (f"已开通实名制管理，打卡率 {self.attendance_percent:g}%"
                 f"（{self.deduction.circumstance}）：{points}")
 
+    def _sheet_summary(self) -> str:
+        sheet = self.sheet
+        if sheet is None:
+            return "已开通实名制管理，关键岗位人员在岗情况尚未填写"
+        standard = f"{self.threshold * 100:g}%"
+        if not self.short:
+            return (f"已开通实名制管理，{sheet.month_label}关键岗位人员 {len(sheet.people)} 人"
+                    f"月度在岗率均达到{standard}（最低：{sheet.lowest.describe()}）")
+        short = "；".join(p.describe() for p in self.short)
+        text = (f"已开通实名制管理，{sheet.month_label}关键岗位人员月度在岗率低于{standard}的"
+                f" {len(self.short)} 人：{short}")
+        if self.charges:
+            text += "。扣分：" + "，".join(c.describe() for c in self.charges)
+        return text
+
     def as_record(self) -> dict[str, object]:
         """What the province needs for the credit evaluation (seed 八)."""
-        return {"enabled": self.enabled, "attendance_percent": self.attendance_percent,
-                "veto": list(self.veto.consequences) if self.veto else [],
-                "deduction": dict(self.deduction.points) if self.deduction else {},
-                "summary": self.summary}
+        record: dict[str, object] = {
+            "enabled": self.enabled, "attendance_percent": self.attendance_percent,
+            "veto": list(self.veto.consequences) if self.veto else [],
+            "deduction": dict(self.deduction.points) if self.deduction else {},
+            "summary": self.summary}
+        if self.sheet is not None and self.enabled:
+            record["month"] = self.sheet.month
+            record["people"] = [{"post": p.post, "name": p.name, "due": p.due,
+                                 "on_duty": p.on_duty, "rate": round(p.rate, 4)}
+                                for p in self.sheet.people]
+            record["charges"] = [c.as_record() for c in self.charges]
+        return record
 
 
 def real_name_enabled(template: Template, answers: Mapping[str, str]) -> bool | None:
@@ -202,12 +260,21 @@ def real_name_enabled(template: Template, answers: Mapping[str, str]) -> bool | 
 def real_name_outcome(template: Template, answers: Mapping[str, str]) -> RealNameOutcome:
     rule = template.real_name
     enabled = real_name_enabled(template, answers)
-    rate = _number(answers.get(rule.attendance_item, ""))
     veto = rule.veto if enabled is False else None
+    item = template.item(rule.attendance_item)
+    if item.answer_type == "key_posts":
+        sheet = key_posts.sheet_of(item, answers.get(item.code, "")) if enabled else None
+        return RealNameOutcome(
+            enabled=enabled, veto=veto, deduction=None, sheet=sheet,
+            attendance_percent=round(sheet.lowest.rate * 100, 1) if sheet else None,
+            threshold=rule.attendance_threshold, per_person=True,
+            charges=key_posts.charges(rule, item, sheet) if sheet else ())
+    rate = _number(answers.get(rule.attendance_item, ""))
     deduction = rule.deduction_for(rate / 100) if (rate is not None and enabled) else None
     return RealNameOutcome(enabled=enabled,
                            attendance_percent=rate if enabled is not False else None,
-                           veto=veto, deduction=deduction)
+                           veto=veto, deduction=deduction,
+                           threshold=rule.attendance_threshold)
 
 
 def completion_problems(template: Template, answers: Mapping[str, str], conclusion: str,
@@ -251,15 +318,25 @@ def photos_missing(template: Template, answers: Mapping[str, str],
 # --- findings ----------------------------------------------------------------------------
 
 
-def responsible_role(item: Item) -> str:
-    """The party a finding on this item is addressed to (a project item: the contractor)."""
+def responsible_role(item: Item, value: str = "", rule: RealNameRule | None = None) -> str:
+    """The party a finding on this item is addressed to (a project item: the contractor; a
+    key-posts sheet: the party holding the short posts)."""
+    sheet = key_posts.sheet_of(item, value)
+    if sheet is not None and rule is not None:
+        return key_posts.responsible_party(item, sheet, rule.attendance_threshold)
     return "施工单位" if item.party == "项目" else item.party
 
 
-def finding_problem(item: Item, value: str, remark: str) -> str:
-    """The problem as first written from the answer; the inspector may edit it."""
+def finding_problem(item: Item, value: str, remark: str,
+                    rule: RealNameRule | None = None) -> str:
+    """The problem as first written from the answer; the inspector may edit it. A key-posts
+    sheet names who is short, and the remark follows."""
     detail = remark.strip()
-    if not detail and item.answer_type == "number":
+    sheet = key_posts.sheet_of(item, value)
+    if sheet is not None and rule is not None:
+        short = "；".join(p.describe() for p in sheet.short(rule.attendance_threshold))
+        detail = "；".join(part for part in (f"{sheet.month_label} {short}", detail) if part)
+    elif not detail and item.answer_type == "number":
         detail = f"实测 {value}{item.unit}" if item.unit else f"实测 {value}"
     elif not detail and item.answer_type == "text":
         detail = value.strip()
@@ -329,6 +406,21 @@ def amend_problem(template: Template, target: str, new_value: str, reason: str) 
     if target.startswith(AMEND_REMARK):
         return None if len(new_value) <= MAX_TEXT else f"情况说明不能超过 {MAX_TEXT} 字"
     return answer_problem(item, new_value)
+
+
+def amend_value_label(template: Template, target: str, value: str) -> str:
+    """An amended value as people read it: a key posts' sheet in a line, any other as it is."""
+    if target in (AMEND_CONCLUSION, AMEND_PLACE) or target.startswith(AMEND_REMARK):
+        return value
+    try:
+        return answer_label(template.item(target), value)
+    except KeyError:
+        return value
+
+
+def answer_label(item: key_posts.SheetItem, value: str) -> str:
+    """An answer as a message or a list shows it (a key posts' sheet in a line)."""
+    return key_posts.brief(item, value) if item.answer_type == "key_posts" else value
 
 
 def amend_target_label(template: Template, target: str) -> str:

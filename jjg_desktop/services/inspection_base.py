@@ -120,9 +120,10 @@ def sync_finding(ch: Change, insp: Inspection, template: Template, item: Item,
                   data={"id": f.id, "status": f.status, "reason": "answer"},
                   base_version=f.server_version)
         return "withdrawn", f.id
-    problem = rules.finding_problem(item, *after)
+    rule = template.real_name
+    problem = rules.finding_problem(item, *after, rule=rule)
+    role = rules.responsible_role(item, after[0], rule)
     if f is None:
-        role = rules.responsible_role(item)
         f = Finding(id=new_id(), inspection_id=insp.id, item_code=item.code, problem=problem,
                     legal_basis=item.basis, requirement=item.requirement,
                     responsible_role=role,
@@ -140,9 +141,18 @@ def sync_finding(ch: Change, insp: Inspection, template: Template, item: Item,
                   data={"id": f.id, "status": f.status, "problem": f.problem},
                   base_version=f.server_version)
         return "restored", f.id
-    if f.problem != problem and f.problem == rules.finding_problem(item, *before):
-        f.problem, f.updated_at = problem, ch.now
+    revised: dict[str, str | None] = {}
+    if f.problem != problem and f.problem == rules.finding_problem(item, *before, rule=rule):
+        revised["problem"] = problem
+    if f.responsible_role != role and \
+            f.responsible_role == rules.responsible_role(item, before[0], rule):
+        revised["responsible_role"] = role
+        revised["enterprise_id"] = party_enterprise(ch.session, insp.project_id, role)
+    if revised:
+        for key, value in revised.items():
+            setattr(f, key, value)
+        f.updated_at = ch.now
         ch.record(action="finding.edit", entity="finding", entity_id=f.id,
-                  data={"id": f.id, "problem": problem}, base_version=f.server_version)
+                  data={"id": f.id} | revised, base_version=f.server_version)
         return "revised", f.id
     return "", f.id

@@ -165,9 +165,10 @@ def answer(ctx: ServiceContext, inspection_id: str, item_code: str, value: str,
         template = template_for(ch.session, insp.template_id)
         item = item_of(template, item_code)
         if value:
-            problem = rules.answer_problem(item, value)
+            problem = rules.answer_problem(item, value, ch.today)
             if problem:
                 raise InvalidInput(problem)
+            value = rules.canonical_answer(item, value)
         if remark is not None and len(remark) > rules.MAX_TEXT:
             raise InvalidInput(f"情况说明不能超过 {rules.MAX_TEXT} 字")
         return _save(ch, insp, template, item_code, value,
@@ -341,6 +342,8 @@ def amend(ctx: ServiceContext, inspection_id: str, *, target: str, new_value: st
         problem = rules.amend_problem(template, target, new_value, reason)
         if problem:
             raise InvalidInput(problem)
+        if target in (i.code for i in template.items):
+            new_value = rules.canonical_answer(template.item(target), new_value)
         detail = inspection_detail(ch.session, insp.id)
         assert detail is not None
         items = {i.code: i for i in detail.items}

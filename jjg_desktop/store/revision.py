@@ -4,4 +4,4 @@ to the scripts' head."""
 
 from __future__ import annotations
 
-SCHEMA_HEAD = "0013"
+SCHEMA_HEAD = "0014"

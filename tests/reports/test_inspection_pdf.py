@@ -25,6 +25,7 @@ from inspection_support import (
 from jjg_desktop.cli.main import main
 from jjg_desktop.reports.inspection_record import render_inspection_record
 from jjg_desktop.reports.rectification_notice import render_rectification_notice
+from jjg_desktop.rules import key_posts
 from jjg_desktop.services import inspections, notices
 from jjg_desktop.services.errors import InvalidInput
 from jjg_desktop.store import attachments
@@ -151,6 +152,32 @@ def test_a_notice_on_version_two_cites_the_power_to_order_and_gives_a_contact(
                      "《建设工程质量管理条例》第十三条", "联系人：刘晓燕；联系电话：0433-7512345。",
                      "珲春市城市建设投资集团有限公司：", "□直接送达"):
         assert expected in text, expected
+
+
+def test_a_key_posts_sheet_prints_each_person_and_the_charges(ctx, store, clock, tmp_path):
+    """Version 2's SM-02 on paper: the month, each key post's person with days and rate, who
+    is short, whom the deduction table charges; the checklist cell names the lowest rate."""
+    clock.now = datetime(2026, 12, 7, 1, 0)
+    project = site(store, clock.now).project_id
+    sheet = key_posts.encode("2026-11", [
+        ("项目负责人", "张立新", 22, 15), ("专职安全员", "王强", 22, 20),
+        ("总监理工程师", "李明", 21, 19), ("安全监理工程师", "赵晓", 22, 22)])
+    inspection_id = completed(ctx, project, photo_file(tmp_path / "site.jpg"),
+                              {"SM-02": (sheet, "项目负责人多次外出未报备")},
+                              planned_on=date(2026, 12, 7))
+    text = text_of(render_inspection_record(store, inspection_id, tmp_path / "记录.pdf"))
+    for expected in (
+            "最低68.2%", "实名制管理情况",
+            "2026年11月关键岗位人员月度在岗率低于80%的 1 人：项目负责人张立新 在岗15天/应在岗22天"
+            "（68.2%）", "施工单位扣2分，项目负责人张立新扣2分",
+            "统计月份：2026年11月", "项目负责人多次外出未报备"):
+        assert expected in text, expected
+    cells = text.replace(" ", "")  # a table's cells, side by side
+    for row in ("序号岗位姓名应在岗天数在岗天数月度在岗率个人扣分",
+                "1项目负责人张立新221568.2%2分", "2专职安全员王强222090.9%—",
+                "3总监理工程师李明211990.5%—", "4安全监理工程师赵晓2222100.0%—"):
+        assert row in cells, row
+    assert '{"month"' not in text  # never the stored form
 
 
 def test_a_penalty_proposal_goes_to_the_punishing_authority_with_the_case(

@@ -49,7 +49,8 @@ FAULTS: list[tuple[str, Callable[[dict[str, Any]], object], str | None]] = [
     ("noncompliance blank", lambda d: item(d).update(noncompliance=["ok", " "]),
      f"{FIRST}.noncompliance[1]：应为非空文字"),
     ("attendance type", lambda d: rn(d).update(attendance_item="SM-01"),
-     "rules.real_name.attendance_item：检查项“SM-01”的回答类型应为 number，实际是 compliance"),
+     "rules.real_name.attendance_item：检查项“SM-01”的回答类型应为 number 或 key_posts，"
+     "实际是 compliance"),
     ("attendance missing", lambda d: rn(d).update(attendance_item="ZZ-99"),
      "rules.real_name.attendance_item：检查项“ZZ-99”不在本检查表中"),
     ("veto type", lambda d: rn(d)["veto"].update(item="SM-02"),

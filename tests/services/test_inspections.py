@@ -4,7 +4,7 @@ findings, the real-name rule, amendments, notices, re-inspections, photos and se
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from inspection_support import (
     site,
     started,
 )
+from jjg_desktop.rules import key_posts
 from jjg_desktop.rules.draw import EXPERT, OFFICIAL, DrawParams
 from jjg_desktop.services import draws, findings, inspections, notices
 from jjg_desktop.services.context import ServiceContext
@@ -32,6 +33,7 @@ from jjg_desktop.store.models import (
     Attachment,
     AuditEntry,
     ChecklistTemplate,
+    Enterprise,
     Finding,
     Inspection,
     InspectionAnswer,
@@ -412,4 +414,59 @@ def test_an_inspection_uses_the_checklist_in_force_on_its_day(ctx, store, projec
     assert detail(store, after).template_version == "2"
     assert jl3.noncompliance[0].startswith("总监理工程师同时担任超过三项")
     inspections.start(ctx, after, place="施工现场")
-    assert inspections.answer(ctx, after, "SM-02", "75").finding_id is not None
+    with pytest.raises(InvalidInput, match="SM-02 的在岗情况格式不正确"):
+        inspections.answer(ctx, after, "SM-02", "75")  # version 1's one rate
+    month = f"{TODAY.year}-{TODAY.month - 1:02d}"
+    assert inspections.answer(ctx, after, "SM-02", key_posts.encode(
+        month, [("项目负责人", "张立新", 22, 15)])).finding_id is not None
+
+
+def test_a_key_posts_sheet_is_saved_with_its_finding_addressed_to_who_is_short(
+        ctx, store, project, photo):
+    """Version 2's SM-02: the sheet is one answer; the finding names the short people and
+    goes to the party holding their posts, following the sheet while the inspector has not
+    rewritten it; completion records each person's rate and the charges."""
+    inspection_id = started(ctx, project, planned_on=date(2026, 12, 1))
+    ctx.clock.now = datetime(2026, 12, 7, 10, 0)
+    month = "2026-11"
+    supervisor_short = key_posts.encode(month, [
+        ("项目负责人", "张立新", 22, 21), ("专职安全员", "王强", 22, 20),
+        ("总监理工程师", "李明", 22, 15), ("安全监理工程师", "赵晓", 22, 22)])
+    saved = inspections.answer(ctx, inspection_id, "SM-02", supervisor_short)
+    with store.db.read() as s:
+        f = s.get(Finding, saved.finding_id)
+        assert (f.responsible_role, f.problem) == ("监理单位", (
+            "关键岗位人员月度在岗率低于80%：2026年11月 "
+            "总监理工程师李明 在岗15天/应在岗22天（68.2%）"))
+        supervisor_id = f.enterprise_id
+        assert s.get(Enterprise, supervisor_id).name == "延边正信工程监理有限公司"
+    both_short = key_posts.encode(month, [
+        ("项目负责人", "张立新", 22, 10), ("专职安全员", "王强", 22, 20),
+        ("总监理工程师", "李明", 22, 15), ("安全监理工程师", "赵晓", 22, 22)])
+    inspections.answer(ctx, inspection_id, "SM-02", both_short)
+    with store.db.read() as s:
+        f = s.get(Finding, saved.finding_id)
+        assert f.responsible_role == "施工单位" and "项目负责人张立新 在岗10天" in f.problem
+        assert s.get(Enterprise, f.enterprise_id).name == "吉林省鑫源建筑工程有限公司"
+        edits = [o.args for o in s.scalars(select(OutboxCommand).where(
+            OutboxCommand.entity_id == f.id, OutboxCommand.command == "finding.edit"))]
+    assert edits[-1]["responsible_role"] == "施工单位" and "problem" in edits[-1]
+    with pytest.raises(InvalidInput, match="第 1 行（项目负责人张立新）：在岗天数应为 0 到 22"):
+        inspections.answer(ctx, inspection_id, "SM-02", key_posts.encode(
+            month, [("项目负责人", "张立新", 22, 23)]))
+    with pytest.raises(InvalidInput, match="统计月份不能晚于检查当月（2026年12月）"):
+        inspections.answer(ctx, inspection_id, "SM-02", key_posts.encode(
+            "2027-01", [("项目负责人", "张立新", 22, 20)]))
+    assert detail(store, inspection_id).answers["SM-02"] == both_short  # kept as it was
+    fill(ctx, inspection_id, photo, {"SM-02": (both_short, "")})
+    sign_all(ctx, inspection_id)
+    inspections.complete(ctx, inspection_id, "检查完毕。")
+    with store.db.read() as s:
+        done = s.scalars(select(OutboxCommand).where(
+            OutboxCommand.command == "inspection.complete")).one().args["real_name"]
+    assert done["attendance_percent"] == 45.5 and done["month"] == month
+    assert [(p["name"], p["on_duty"]) for p in done["people"]] == [
+        ("张立新", 10), ("王强", 20), ("李明", 15), ("赵晓", 22)]
+    assert {(c["subject"], c["party"], c["name"]) for c in done["charges"]} == {
+        ("企业", "施工单位", "张立新"), ("项目负责人", "施工单位", "张立新"),
+        ("企业", "监理单位", "李明"), ("总监理工程师", "监理单位", "李明")}

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from jjg_desktop.qt.kit.pdf_preview import PdfPreview
 
 from collections.abc import Callable
+from datetime import date
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from jjg_desktop.qt.inspections.inspection_items import TOUCH
+from jjg_desktop.qt.inspections.key_post_sheet import KeyPostSheet
 from jjg_desktop.qt.kit.printing import print_document
 from jjg_desktop.qt.kit.style import set_tone
 from jjg_desktop.qt.kit.workspace import Workspace
@@ -36,8 +38,9 @@ from jjg_desktop.rules.inspection import (
     NOTICE_KINDS,
     PLANNABLE_METHODS,
     REINSPECTION,
+    answer_label,
 )
-from jjg_desktop.store.read.inspections import InspectionDetail
+from jjg_desktop.store.read.inspections import InspectionDetail, ItemView
 
 
 def _tr(text: str) -> str:
@@ -103,9 +106,11 @@ class AmendDialog(_FormDialog):
     """更正 a completed record: the original stays, the amendment and its reason beside it."""
 
     def __init__(self, detail: InspectionDetail, parent: QWidget | None = None,
-                 target: str = "") -> None:
+                 target: str = "", today: date | None = None) -> None:
         super().__init__(_tr("更正检查记录"), parent)
         self._detail = detail
+        self._today = today or date.today()
+        self.sheet: KeyPostSheet | None = None
         self.target = QComboBox(self)
         for label, key in amend_targets(detail):
             self.target.addItem(label, key)
@@ -140,16 +145,39 @@ class AmendDialog(_FormDialog):
             old = items[key.removeprefix(AMEND_REMARK)].remark
         else:
             item = items[key]
-            old = item.value
+            old = answer_label(item, item.value)
             if item.answer_type in ("compliance", "photo"):
                 self.new_value.addItems([v for v in (COMPLIANT, NONCOMPLIANT, NOT_APPLICABLE)
                                          if v != old])
+        self._show_sheet(items.get(key))
         self.current.setText(old or _tr("（空）"))
         if self.new_value.count() == 0:
             self.new_value.setEditText("")
 
+    def _show_sheet(self, item: ItemView | None) -> None:
+        """A key posts' sheet is corrected on the sheet itself, starting from the record's."""
+        if self.sheet is not None:
+            self.form.removeRow(self.sheet)
+            self.sheet = None
+        wanted = item is not None and item.answer_type == "key_posts"
+        self.form.setRowVisible(self.new_value, not wanted)
+        if item is None or not wanted:
+            return
+        self.sheet = KeyPostSheet(item, self)
+        self.sheet.set_context(((p.role, p.name) for p in self._detail.people), self._today,
+                               self._detail.real_name.threshold)
+        self.sheet.load(item.value)
+        self.form.insertRow(self.form.getWidgetPosition(self.new_value)[0], _tr("更正为"),
+                            self.sheet)
+
+    def entry_problem(self) -> str:
+        """What is wrong with a corrected sheet as typed ('' when whole, or no sheet)."""
+        return self.sheet.entered()[1] if self.sheet is not None else ""
+
     def values(self) -> tuple[str, str, str]:
-        return self.target.currentData(), self.new_value.currentText(), self.reason.text()
+        value = self.sheet.entered()[0] if self.sheet is not None \
+            else self.new_value.currentText()
+        return self.target.currentData(), value, self.reason.text()
 
 
 class NoticeDialog(_FormDialog):

@@ -56,6 +56,7 @@ from jjg_desktop.rules.inspection import (
     IN_PROGRESS,
     PLANNED,
     REINSPECTION,
+    answer_label,
 )
 from jjg_desktop.services import findings as finding_services
 from jjg_desktop.services import inspections, notices
@@ -341,6 +342,9 @@ class InspectionForm(QWidget):
         for section in d.sections:
             for item in section.items:
                 row = self.rows[item.code]
+                if row.sheet is not None:
+                    row.sheet.set_context(((p.role, p.name) for p in d.people),
+                                          self._ws.today(), d.real_name.threshold)
                 row.show_item(item, self.images)
                 row.set_locked(d.status != IN_PROGRESS)
                 row.setVisible(only is None or item.code in only)
@@ -478,8 +482,10 @@ class InspectionForm(QWidget):
         row.show_message("")
         extra = {"created": self.tr("，已列为问题"), "withdrawn": self.tr("，相应问题已撤销"),
                  "restored": self.tr("，已重新列为问题")}.get(saved.finding_change, "")
+        item = self.detail.item(code) if self.detail else None
+        shown = answer_label(item, value) if item is not None else value
         self._ws.saved(self.tr("{code} 已保存：{value}{extra}").format(
-            code=code, value=value or self.tr("（清空）"), extra=extra),
+            code=code, value=shown or self.tr("（清空）"), extra=extra),
             "inspection_answer", saved.answer_id)
         self.reload()
 
@@ -697,9 +703,12 @@ class InspectionForm(QWidget):
     def amend(self) -> None:
         if self.detail is None:
             return
-        dialog = AmendDialog(self.detail, self)
+        dialog = AmendDialog(self.detail, self, today=self._ws.today())
 
         def submit() -> str:
+            problem = dialog.entry_problem()
+            if problem:
+                return problem
             target, value, reason = dialog.values()
             try:
                 amendment = inspections.amend(self._ws.service(), self.inspection_id,

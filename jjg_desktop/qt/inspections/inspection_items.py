@@ -1,7 +1,8 @@
 """One checklist item on the inspection form, built from the template: the question, large
 符合 / 不符合 / 不适用 buttons (a number with its unit, or a text, where the item asks for one),
-the remark, and the item's photos. The row saves nothing itself: it says what the inspector
-did, and the form calls the service.
+the key posts' monthly sheet where the item asks for one, the remark, and the item's
+photos. The row saves nothing itself: it says what the inspector did, and the form calls the
+service.
 
 Keys on a row: 1 / Y 符合, 2 / N 不符合, 3 / A 不适用; ↑ / ↓ the previous / next item."""
 
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jjg_desktop.qt.inspections.key_post_sheet import KeyPostSheet
 from jjg_desktop.qt.kit.style import set_tone
 from jjg_desktop.qt.kit.typing_pause import TypingPause
 from jjg_desktop.rules.inspection import COMPLIANT, NONCOMPLIANT, NOT_APPLICABLE
@@ -98,6 +100,7 @@ class ItemRow(QFrame):
         self.group.setExclusive(False)
         self.number: DebouncedLine | None = None
         self.text_answer: DebouncedLine | None = None
+        self.sheet: KeyPostSheet | None = None
         answer = QHBoxLayout()
         answer.setSpacing(6)
         choices: tuple[str, ...] = CHOICES
@@ -121,6 +124,10 @@ class ItemRow(QFrame):
             self.text_answer.committed.connect(
                 lambda text: self.answered.emit(self.code, text))
             answer.addWidget(self.text_answer)
+            choices = ()
+        elif item.answer_type == "key_posts":
+            self.sheet = KeyPostSheet(item, self)
+            self.sheet.committed.connect(lambda value: self.answered.emit(self.code, value))
             choices = ()
         for n, value in enumerate(CHOICES, start=1):
             if value not in choices:
@@ -181,6 +188,8 @@ class ItemRow(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addLayout(top)
+        if self.sheet is not None:
+            layout.addWidget(self.sheet)
         layout.addLayout(second)
         layout.addWidget(self.photos)
         layout.addWidget(self.message)
@@ -199,6 +208,8 @@ class ItemRow(QFrame):
             self.number.load("" if item.value == NOT_APPLICABLE else item.value)
         if self.text_answer is not None:
             self.text_answer.load(item.value)
+        if self.sheet is not None:
+            self.sheet.load(item.value)
         self.remark.load(item.remark)
         self.setProperty("finding", item.finding)
         self.setProperty("answered", bool(item.value))
@@ -227,6 +238,8 @@ class ItemRow(QFrame):
         for edit in (self.remark, self.number, self.text_answer):
             if edit is not None:
                 edit.setReadOnly(locked)
+        if self.sheet is not None:
+            self.sheet.set_locked(locked)
         if locked:
             self.remove_button.hide()
 
@@ -236,13 +249,15 @@ class ItemRow(QFrame):
         self.message.setVisible(bool(text))
 
     def flush(self) -> None:
-        for edit in (self.remark, self.number, self.text_answer):
+        for edit in (self.remark, self.number, self.text_answer, self.sheet):
             if edit is not None:
                 edit.flush()
 
     def first_input(self) -> QWidget:
         if self.buttons:
             return next(iter(self.buttons.values()))
+        if self.sheet is not None:
+            return self.sheet.first_input()
         return self.number or self.text_answer or self.remark
 
     # --- acting -------------------------------------------------------------------------

@@ -60,7 +60,7 @@ class InspectionAnswer(Synced, Base):
 
     inspection_id: Mapped[str] = mapped_column(ForeignKey("inspection.id"), index=True)
     item_code: Mapped[str] = mapped_column(String(20))
-    value: Mapped[str] = mapped_column(String(200), default="")
+    value: Mapped[str] = mapped_column(Text, default="")
     remark: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[datetime] = mapped_column(DateTime)
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jjg_desktop.rules import inspection as rules
-from jjg_desktop.rules.checklist import Template, parse_template
+from jjg_desktop.rules.checklist import KeyPost, Template, parse_template
 from jjg_desktop.store.base import natural_id
 from jjg_desktop.store.models import (
     Attachment,
@@ -104,6 +104,8 @@ class ItemView:
     photos: tuple[PhotoRef, ...]
     penalty_basis: str = ""
     """The provision that punishes a violation of this item, as the template names it."""
+    posts: tuple[KeyPost, ...] = ()
+    """A key-posts item's posts (whose monthly on-duty days the team enters per person)."""
 
     @property
     def amended(self) -> bool:
@@ -268,6 +270,9 @@ class InspectionDetail:
     def items(self) -> tuple[ItemView, ...]:
         return tuple(item for section in self.sections for item in section.items)
 
+    def item(self, code: str) -> ItemView | None:
+        return next((i for i in self.items if i.code == code), None)
+
 
 def _team(raw: Sequence[dict[str, str]] | None) -> tuple[TeamMember, ...]:
     return tuple(TeamMember(name=m.get("name", ""), kind=rules.member_kind(m),
@@ -378,7 +383,8 @@ def inspection_detail(session: Session, inspection_id: str) -> InspectionDetail 
         original_remark=stored[i.code].remark if i.code in stored else "",
         answered_at=stored[i.code].answered_at if i.code in stored else None,
         finding=bool(values.get(i.code)) and rules.is_finding(template, i, values[i.code]),
-        photos=tuple(item_photos.get(i.code, ())), penalty_basis=i.penalty_basis)
+        photos=tuple(item_photos.get(i.code, ())), penalty_basis=i.penalty_basis,
+        posts=i.posts)
         for i in s.items))
         for s in template.sections)
 
@@ -424,8 +430,10 @@ def inspection_detail(session: Session, inspection_id: str) -> InspectionDetail 
                 Inspection.created_at))),
         notices=_notices(session, insp.id), photos=tuple(general), signatures=signatures,
         amendments=tuple(AmendmentRef(
-            a.id, a.target, rules.amend_target_label(template, a.target), a.old_value,
-            a.new_value, a.reason, a.amended_by, a.amended_at) for a in amended),
+            a.id, a.target, rules.amend_target_label(template, a.target),
+            rules.amend_value_label(template, a.target, a.old_value),
+            rules.amend_value_label(template, a.target, a.new_value), a.reason, a.amended_by,
+            a.amended_at) for a in amended),
         real_name=rules.real_name_outcome(template, answers),
         progress=rules.progress(template, answers, only),
         completion_problems=tuple(problems),
@@ -517,8 +525,7 @@ class NoticeDetail:
     """Whom the party asks about the notice: the team's leader and the bureau's telephone."""
 
     def item(self, code: str) -> ItemView | None:
-        return next((i for s in self.inspection.sections for i in s.items if i.code == code),
-                    None)
+        return self.inspection.item(code)
 
 
 def _issuer(session: Session, notice: RectificationNotice, fallback: str) -> str:
