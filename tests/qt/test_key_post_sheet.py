@@ -1,4 +1,4 @@
-"""Version 2's key posts' sheet on the inspection form: one line per post with the project's
+"""Version 3's key posts' sheet on the inspection form: one line per post with the project's
 key people filled in, each person's rate as typed, saved once whole and valid (an incomplete or
 impossible line is named and kept, never saved), a line removed, 不适用; and on a completed
 record the correction made on the sheet itself."""
@@ -27,9 +27,9 @@ if TYPE_CHECKING:
 OpenWindow = Callable[[], MainWindow]
 
 
-def version_two_inspection(ctx: ServiceContext, store: Store, clock: FixedClock) -> str:
+def version_three_inspection(ctx: ServiceContext, store: Store, clock: FixedClock) -> str:
     project = site(store, clock.now).project_id
-    inspection_id = inspections.plan(ctx, project, method="专项", planned_on=date(2026, 12, 1),
+    inspection_id = inspections.plan(ctx, project, method="专项", planned_on=date(2026, 12, 7),
                                      team=TEAM)
     inspections.start(ctx, inspection_id, place="施工现场")
     return inspection_id
@@ -56,7 +56,7 @@ def sm02_finding(store: Store, inspection_id: str) -> Finding | None:
 def test_the_sheet_saves_each_person_once_whole_and_names_what_is_missing(
         qtbot: QtBot, ctx: ServiceContext, store: Store, clock: FixedClock,
         open_window: OpenWindow, type_chinese: TypeChinese) -> None:
-    inspection_id = version_two_inspection(ctx, store, clock)
+    inspection_id = version_three_inspection(ctx, store, clock)
     form = open_form(open_window(), inspection_id)
     row = form.rows["SM-02"]
     sheet = row.sheet
@@ -116,7 +116,7 @@ def test_the_sheet_saves_each_person_once_whole_and_names_what_is_missing(
 def test_a_completed_sheet_is_corrected_on_the_sheet_with_the_original_kept(
         qtbot: QtBot, ctx: ServiceContext, store: Store, clock: FixedClock,
         open_window: OpenWindow, type_chinese: TypeChinese, tmp_path) -> None:
-    inspection_id = version_two_inspection(ctx, store, clock)
+    inspection_id = version_three_inspection(ctx, store, clock)
     original = key_posts.encode("2026-04", [("项目负责人", "张立新", 22, 15),
                                             ("总监理工程师", "李明", 22, 20)])
     fill(ctx, inspection_id, photo_file(tmp_path / "p.jpg"), {"SM-02": (original, "")})

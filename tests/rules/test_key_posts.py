@@ -1,4 +1,4 @@
-"""The key posts' monthly sheet of version 2 (吉建规〔2023〕11号): one rate per person from the
+"""The key posts' monthly sheet of version 3 (吉建规〔2023〕11号): one rate per person from the
 days entered, who is short, whom the deduction table charges, and every malformed sheet
 refused with the row and the reason."""
 
@@ -19,13 +19,13 @@ from jjg_desktop.rules.checklist import Template, TemplateError, parse_template
 ON = date(2026, 12, 7)
 
 
-def v2_json() -> dict[str, Any]:
-    return json.loads(resource("checklists", "jzsc-zfjcb-2023.v2.json").read_text("utf-8"))
+def v3_json() -> dict[str, Any]:
+    return json.loads(resource("checklists", "jzsc-zfjcb-2023.v3.json").read_text("utf-8"))
 
 
 @pytest.fixture(scope="module")
 def template() -> Template:
-    return parse_template(v2_json())
+    return parse_template(v3_json())
 
 
 def sheet(*people: tuple[str, str, int, int], month: str = "2026-11") -> str:
@@ -36,7 +36,7 @@ FULL = (("项目负责人", "张建国", 22, 20), ("专职安全员", "李明", 
         ("总监理工程师", "王立新", 22, 19), ("安全监理工程师", "赵晓", 22, 22))
 
 
-def test_version_two_asks_each_key_post_by_person(template):
+def test_version_three_asks_each_key_post_by_person(template):
     item = template.item("SM-02")
     assert item.answer_type == "key_posts"
     assert [(p.post, p.party) for p in item.posts] == [
@@ -154,7 +154,7 @@ def test_a_malformed_sheet_is_refused_with_its_row(template, value, message):
 
 def test_template_faults_of_the_key_posts_item_are_named():
     def refused(change) -> str:
-        bad = copy.deepcopy(v2_json())
+        bad = copy.deepcopy(v3_json())
         change(bad)
         with pytest.raises(TemplateError) as info:
             parse_template(bad)

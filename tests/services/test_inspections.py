@@ -400,33 +400,35 @@ def visible(store) -> list[str]:
 
 
 def test_an_inspection_uses_the_checklist_in_force_on_its_day(ctx, store, project):
-    """Version 2 was published on 2026-12-01: a check planned before it keeps version 1, one
-    planned on or after it gets version 2; the version stays with the record."""
-    before = inspections.plan(ctx, project, method="专项", planned_on=date(2026, 11, 30),
-                              team=TEAM)
-    after = inspections.plan(ctx, project, method="专项", planned_on=date(2026, 12, 1),
-                             team=TEAM)
+    """Version 2 was published on 2026-12-01 and version 3 on 2026-12-07: a check takes the
+    newest published by its planned day; the version stays with the record."""
+    days = (date(2026, 11, 30), date(2026, 12, 1), date(2026, 12, 6), date(2026, 12, 7))
+    planned = [inspections.plan(ctx, project, method="专项", planned_on=d, team=TEAM)
+               for d in days]
     with store.db.read() as s:
-        versions = {i: s.get(ChecklistTemplate, s.get(Inspection, i).template_id).version
-                    for i in (before, after)}
-        jl3 = template_for(s, s.get(Inspection, after).template_id).item("JL-03")
-    assert versions == {before: "1", after: "2"}
-    assert detail(store, after).template_version == "2"
+        versions = [s.get(ChecklistTemplate, s.get(Inspection, i).template_id).version
+                    for i in planned]
+        jl3 = template_for(s, s.get(Inspection, planned[1]).template_id).item("JL-03")
+    assert versions == ["1", "2", "2", "3"]
+    assert detail(store, planned[1]).template_version == "2"
     assert jl3.noncompliance[0].startswith("总监理工程师同时担任超过三项")
-    inspections.start(ctx, after, place="施工现场")
+    on_v2, on_v3 = planned[2], planned[3]
+    for inspection_id in (on_v2, on_v3):
+        inspections.start(ctx, inspection_id, place="施工现场")
+    assert inspections.answer(ctx, on_v2, "SM-02", "75").finding_id is not None  # one rate
     with pytest.raises(InvalidInput, match="SM-02 的在岗情况格式不正确"):
-        inspections.answer(ctx, after, "SM-02", "75")  # version 1's one rate
+        inspections.answer(ctx, on_v3, "SM-02", "75")  # version 3 asks each person's days
     month = f"{TODAY.year}-{TODAY.month - 1:02d}"
-    assert inspections.answer(ctx, after, "SM-02", key_posts.encode(
+    assert inspections.answer(ctx, on_v3, "SM-02", key_posts.encode(
         month, [("项目负责人", "张立新", 22, 15)])).finding_id is not None
 
 
 def test_a_key_posts_sheet_is_saved_with_its_finding_addressed_to_who_is_short(
         ctx, store, project, photo):
-    """Version 2's SM-02: the sheet is one answer; the finding names the short people and
+    """Version 3's SM-02: the sheet is one answer; the finding names the short people and
     goes to the party holding their posts, following the sheet while the inspector has not
     rewritten it; completion records each person's rate and the charges."""
-    inspection_id = started(ctx, project, planned_on=date(2026, 12, 1))
+    inspection_id = started(ctx, project, planned_on=date(2026, 12, 7))
     ctx.clock.now = datetime(2026, 12, 7, 10, 0)
     month = "2026-11"
     supervisor_short = key_posts.encode(month, [

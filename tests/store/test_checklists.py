@@ -34,18 +34,20 @@ def folder(tmp_path: Path) -> Path:
 
 def test_shipped_templates_load() -> None:
     templates = shipped_templates()
-    assert [(t.code, t.version) for t in templates] == [("JZSC-ZFJCB-2023", "1"),
-                                                         ("JZSC-ZFJCB-2023", "2")]
+    assert [(t.code, t.version) for t in templates] == [
+        ("JZSC-ZFJCB-2023", "1"), ("JZSC-ZFJCB-2023", "2"), ("JZSC-ZFJCB-2023", "3")]
     assert len(templates[0].items) >= 30
 
 
 V1_HASH = "701af400c8f2b209182a0bf3144372a5d7cfe928496a8968aa275d7d82f4f077"
+V2_HASH = "ca88f779b3b8586f6b15427430ec4d0367a2e7321190e32c98839c1d8b12a6a6"
+"""Version 2 as published on 2026-12-01 (laptops hold it; changing it would refuse them)."""
 
 
 def test_version_two_corrects_the_first_and_leaves_it_as_published() -> None:
     """吉建规〔2023〕11号's key posts, 'more than three' contracts, the missing items and each
     violation's penalty provision come in version 2; version 1 stays as it was."""
-    first, second = shipped_templates()
+    first, second, _third = shipped_templates()
     # version 1 as published in 2023, byte for byte: records made on it still read it
     assert first.content_hash == V1_HASH
     assert first.item("SM-02").text == "施工现场人员实名制考勤打卡率"
@@ -64,6 +66,21 @@ def test_version_two_corrects_the_first_and_leaves_it_as_published() -> None:
     assert second.item("SG-03").penalty_basis.startswith("《中华人民共和国建筑法》第六十七条")
     assert not any(i.penalty_basis for i in first.items)
     assert len(second.items) == len(first.items) + len(added)
+
+
+def test_version_three_asks_each_key_post_and_leaves_version_two_as_published() -> None:
+    """Version 2 was published (2026-12-01) with SM-02 as one rate; the per-person sheet came
+    as version 3, and version 2 stays byte for byte what laptops hold."""
+    _first, second, third = shipped_templates()
+    assert second.content_hash == V2_HASH
+    assert second.item("SM-02").answer_type == "number"
+    assert third.item("SM-02").answer_type == "key_posts"
+    assert [p.post for p in third.item("SM-02").posts] == [
+        "项目负责人", "专职安全员", "总监理工程师", "安全监理工程师"]
+    assert third.published_on > second.published_on
+    changed = [i.code for i in third.items if i != second.item(i.code)]
+    assert changed == ["SM-02"]
+    assert third.real_name.charged and not second.real_name.charged
 
 
 def test_invalid_json_names_the_file_and_position(tmp_path: Path) -> None:
@@ -97,8 +114,8 @@ def test_opening_a_store_installs_each_shipped_version_once(store: Store) -> Non
         assert install_shipped_templates(session, NOW) == 0
     with store.db.read() as session:
         rows = session.scalars(select(ChecklistTemplate)).all()
-    assert sorted((r.code, r.version) for r in rows) == [("JZSC-ZFJCB-2023", "1"),
-                                                          ("JZSC-ZFJCB-2023", "2")]
+    assert sorted((r.code, r.version) for r in rows) == [
+        ("JZSC-ZFJCB-2023", "1"), ("JZSC-ZFJCB-2023", "2"), ("JZSC-ZFJCB-2023", "3")]
     row = next(r for r in rows if r.version == "1")
     assert row.id == template_id("JZSC-ZFJCB-2023", "1")
     assert row.content_hash == shipped_templates()[0].content_hash
@@ -126,13 +143,13 @@ def test_a_new_version_is_installed_beside_the_old(store: Store, folder: Path) -
     with store.db.write() as session:
         install_shipped_templates(session, NOW, folder=folder)
     data = json.loads((folder / SHIPPED.name).read_text(encoding="utf-8"))
-    data["version"] = "3"
-    (folder / "jzsc-zfjcb-2023.v3.json").write_text(json.dumps(data, ensure_ascii=False),
+    data["version"] = "4"
+    (folder / "jzsc-zfjcb-2023.v4.json").write_text(json.dumps(data, ensure_ascii=False),
                                                     encoding="utf-8")
     with store.db.write() as session:
         assert install_shipped_templates(session, NOW, folder=folder) == 1
     with store.db.read() as session:
         versions = session.scalars(select(ChecklistTemplate.version).order_by(
             ChecklistTemplate.version)).all()
-        assert session.scalar(select(func.count()).select_from(ChecklistTemplate)) == 3
-    assert versions == ["1", "2", "3"]
+        assert session.scalar(select(func.count()).select_from(ChecklistTemplate)) == 4
+    assert versions == ["1", "2", "3", "4"]

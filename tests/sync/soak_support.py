@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sync_support import Device
 
 from inspection_support import photo_file, started
+from jjg_desktop.rules import key_posts
 from jjg_desktop.rules.credit_code import complete
 from jjg_desktop.rules.registration import RegistrationInput
 from jjg_desktop.rules.verification import CheckResult
@@ -55,6 +56,7 @@ from jjg_server.store import Record, User
 from tests_support import signed_verification
 
 ITEMS = ("JS-01", "JS-02", "JS-03", "AQ-01", "AQ-02", "SM-07")
+PLANNED_ON = (date(2026, 5, 18), date(2026, 12, 7))
 ANSWERS = ("符合", "不符合", "不适用")
 FAULTS = ("lose_push", "cut_upload", "refuse_pull", "partition")
 ROLES = ("hc_clerk", "hc_clerk", "hc_inspector", "hc_inspector", "yb_reviewer", "province")
@@ -218,7 +220,9 @@ class Soak:
 
     def inspect(self, d: Device) -> str:
         assert d.ctx is not None
-        started(d.ctx, self.project_id)  # two laptops offline take the same number
+        # two laptops offline take the same number; checks planned from 2026-12-07 are on
+        # version 3, whose SM-02 is the key posts' sheet
+        started(d.ctx, self.project_id, planned_on=self.rng.choice(PLANNED_ON))
         return "inspect"
 
     def answer(self, d: Device) -> str:
@@ -226,9 +230,26 @@ class Soak:
         if not open_:
             return self.inspect(d)
         assert d.ctx is not None
-        inspections.answer(d.ctx, self.rng.choice(open_), self.rng.choice(ITEMS),
+        inspection_id = self.rng.choice(open_)
+        with d.store.db.read() as s:
+            planned = s.get(Inspection, inspection_id)
+            on_v3 = planned is not None and planned.planned_on >= PLANNED_ON[1]
+        if on_v3 and self.rng.random() < 0.5:
+            inspections.answer(d.ctx, inspection_id, "SM-02", self._sheet())
+            return "sheet"
+        inspections.answer(d.ctx, inspection_id, self.rng.choice(ITEMS),
                            self.rng.choice(ANSWERS), f"第{self.n}次检查说明")
         return "answer"
+
+    def _sheet(self) -> str:
+        """A key posts' sheet of several people (longer than the 200 characters answers
+        once held), different on each laptop that writes it."""
+        posts = ("项目负责人", "专职安全员", "专职安全员", "总监理工程师", "安全监理工程师")
+        people = []
+        for n, post in enumerate(posts[: self.rng.randint(2, len(posts))]):
+            due = self.rng.randint(18, 23)
+            people.append((post, f"{post[:2]}{self.n}号{n}", due, self.rng.randint(8, due)))
+        return key_posts.encode("2026-11", people)
 
     def photo(self, d: Device) -> str:
         open_ = self._open_inspections(d)

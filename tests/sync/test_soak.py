@@ -33,8 +33,8 @@ def test_every_laptop_ends_equal_to_the_server(live, devices, county_site, tmp_p
     rounds = soak.settle()
     assert rounds <= 8, "the laptops never settled"
     # the run did the work it claims: every kind, and conflicts decided both ways
-    for kind in ("register", "contact", "propose", "answer", "photo", "inspect", "verify",
-                 "fact", "pool", "conclusion"):
+    for kind in ("register", "contact", "propose", "answer", "sheet", "photo", "inspect",
+                 "verify", "fact", "pool", "conclusion"):
         assert soak.done[kind] > 0, (kind, soak.done)
     assert soak.done["keep_mine"] > 0 and soak.done["take_theirs"] > 0, soak.done
     assert soak.done["agree"] + soak.done["return"] > 0, soak.done
@@ -53,6 +53,9 @@ def test_every_laptop_ends_equal_to_the_server(live, devices, county_site, tmp_p
             if number:
                 numbers[(record.entity, number)] += 1
         assert [k for k, n in numbers.items() if n > 1] == []
+        sheets = [r.data["value"] for r in s.scalars(select(Record).where(
+            Record.entity == "inspection_answer")) if r.data.get("item_code") == "SM-02"]
+        assert any(len(v) > 200 for v in sheets), "no key posts' sheet reached the server"
         credit_codes = Counter(r.data["credit_code"] for r in s.scalars(
             select(Record).where(Record.entity == "enterprise")))
         assert [c for c, n in credit_codes.items() if n > 1] == []
