@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, Qt, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -23,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from jjg_desktop.qt.kit import labels
-from jjg_desktop.qt.kit.forms import form
 from jjg_desktop.qt.kit.presets import (
     ACTIVE,
     ALL,
@@ -41,12 +41,6 @@ if TYPE_CHECKING:
     from jjg_desktop.store.read.dashboard import DashboardSnapshot
     from jjg_desktop.store.read.worklists import CaseRow, DashboardCounts
 
-DASHBOARD_FORM = form("dashboard.ui", greetingLabel=QLabel, tilesGrid=QGridLayout,
-                      recentInspections=QTreeWidget, nearestDeadlines=QTreeWidget,
-                      waitingCaption=QLabel, waitingCases=QTreeWidget,
-                      overdueCaption=QLabel, overdueRectifications=QTreeWidget,
-                      reinspectionCaption=QLabel, dueReinspections=QTreeWidget,
-                      coverageCaption=QLabel, coverageList=QTreeWidget)
 TILES_PER_ROW = 6
 COVERAGE_SHOWN = 50
 """Projects not yet inspected listed here (the 项目 page lists them all): a county with
@@ -115,25 +109,42 @@ class Dashboard(QWidget):
         self._ws: Workspace | None = None
         self._go = go
         self._today = today
-        ui = DASHBOARD_FORM.load(self)
-        ui.find(QLabel, "greetingLabel").setText(self.tr("{name}，您好。今天是 {day}。").format(
-            name=name, day=today.isoformat()))
-        grid = ui.find(QGridLayout, "tilesGrid")
+        self._captions: dict[QTreeWidget, QLabel] = {}
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        layout.setContentsMargins(0, 0, 0, 0)
+        greeting = QLabel(self.tr("{name}，您好。今天是 {day}。").format(
+            name=name, day=today.isoformat()), self)
+        greeting.setObjectName("greetingLabel")
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(12)
         self.tiles = [CountTile(t, self) for t in tiles()]
         for n, tile in enumerate(self.tiles):
             grid.addWidget(tile, n // TILES_PER_ROW, n % TILES_PER_ROW)
             tile.clicked.connect(
                 lambda _=False, t=tile.tile: go(Destination(t.page, preset=t.preset)))
-        self.inspections = ui.find(QTreeWidget, "recentInspections")
-        self.cases = ui.find(QTreeWidget, "nearestDeadlines")
-        self.waiting = ui.find(QTreeWidget, "waitingCases")
-        self.waiting_caption = ui.find(QLabel, "waitingCaption")
-        self.overdue = ui.find(QTreeWidget, "overdueRectifications")
-        self.overdue_caption = ui.find(QLabel, "overdueCaption")
-        self.reinspections = ui.find(QTreeWidget, "dueReinspections")
-        self.reinspection_caption = ui.find(QLabel, "reinspectionCaption")
-        self.coverage = ui.find(QTreeWidget, "coverageList")
-        self.coverage_caption = ui.find(QLabel, "coverageCaption")
+        lists = {name: self._list(name, caption, headers) for name, caption, headers in (
+            ("waitingCases", _tr("待我办理的异常名录案件"),
+             ("企业", "事由", "状态", "期限", "办理地区")),
+            ("recentInspections", _tr("最近的检查"), ("检查编号", "项目", "状态", "检查日期")),
+            ("nearestDeadlines", _tr("期限最近的异常名录案件"), ("企业", "事由", "状态", "期限")),
+            ("overdueRectifications", _tr("逾期未整改的问题"),
+             ("检查编号", "项目", "问题", "整改期限")),
+            ("dueReinspections", _tr("应复查的检查"), ("检查编号", "项目", "待整改", "整改期满")),
+            ("coverageList", _tr("本年尚未检查的在建项目"), ("项目", "施工单位", "上次检查")))}
+        self.waiting_caption, self.waiting = lists["waitingCases"]
+        self.inspections = lists["recentInspections"][1]
+        self.cases = lists["nearestDeadlines"][1]
+        self.overdue_caption, self.overdue = lists["overdueRectifications"]
+        self.reinspection_caption, self.reinspections = lists["dueReinspections"]
+        self.coverage_caption, self.coverage = lists["coverageList"]
+        layout.addWidget(greeting)
+        layout.addLayout(grid)
+        layout.addLayout(self._column(self.waiting_caption, self.waiting), 2)
+        layout.addLayout(self._side_by_side((self.inspections, self.cases)), 3)
+        layout.addLayout(self._side_by_side((self.overdue, self.reinspections, self.coverage)),
+                         3)
         em = self.fontMetrics().horizontalAdvance("中")
         for tree, stretch in ((self.inspections, 1), (self.cases, 0), (self.waiting, 4),
                               (self.overdue, 2), (self.reinspections, 1), (self.coverage, 0)):
@@ -150,6 +161,36 @@ class Dashboard(QWidget):
         self.coverage.itemActivated.connect(self._open_project)
         self._stale = True
         self._from_read_model = False
+
+    def _list(self, name: str, caption: str,
+               headers: tuple[str, ...]) -> tuple[QLabel, QTreeWidget]:
+        """A captioned list of the 工作台 (in code, not a Designer form: it is on the first
+        paint, before which a form loader costs ~40 ms)."""
+        tree = QTreeWidget(self)
+        tree.setObjectName(name)
+        tree.setAccessibleName(caption)
+        tree.setRootIsDecorated(False)
+        tree.setUniformRowHeights(True)
+        tree.setAlternatingRowColors(True)
+        tree.setHeaderLabels([_tr(h) for h in headers])
+        label = QLabel(caption, self)
+        label.setWordWrap(True)  # a long caption takes two lines, not its neighbours' room
+        label.setBuddy(tree)
+        self._captions[tree] = label
+        return label, tree
+
+    def _column(self, caption: QLabel, tree: QTreeWidget) -> QVBoxLayout:
+        column = QVBoxLayout()
+        column.addWidget(caption)
+        column.addWidget(tree)
+        return column
+
+    def _side_by_side(self, trees: tuple[QTreeWidget, ...]) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(12)
+        for tree in trees:
+            row.addLayout(self._column(self._captions[tree], tree), 1)
+        return row
 
     def attach(self, workspace: Workspace) -> None:
         self._ws = workspace

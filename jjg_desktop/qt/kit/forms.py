@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject
-from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtUiTools import QUiLoader
 
 from jjg_desktop.paths import ui_form
 
@@ -21,27 +23,25 @@ W = TypeVar("W", bound=QObject)
 FORMS: dict[str, FormSpec] = {}
 
 
-class _IntoBase(QUiLoader):
-    """Builds a form's top-level widget into an existing instance (our subclass of it).
-    One loader serves every form: making a QUiLoader costs ~15 ms (it looks for plugins)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.base: QWidget | None = None
-
-    def createWidget(self, class_name: str, parent: QWidget | None = None,
-                     name: str = "") -> QWidget:
-        if parent is None and self.base is not None:
-            return self.base
-        return super().createWidget(class_name, parent, name)
+_LOADER: list[QUiLoader] = []
+_BASE: list[QWidget | None] = [None]
+"""The widget the form being loaded is built into (our subclass of its top-level class)."""
 
 
-_LOADER: list[_IntoBase] = []
-
-
-def _loader() -> _IntoBase:
+def _loader() -> QUiLoader:
+    """One loader for every form: making a QUiLoader costs ~15 ms (it looks for plugins), and
+    QtUiTools is loaded with it, after the first paint (the window and 工作台 are code)."""
     if not _LOADER:
-        _LOADER.append(_IntoBase())
+        from PySide6.QtUiTools import QUiLoader
+
+        class IntoBase(QUiLoader):
+            def createWidget(self, class_name: str, parent: QWidget | None = None,
+                             name: str = "") -> QWidget:
+                if parent is None and _BASE[0] is not None:
+                    return _BASE[0]
+                return super().createWidget(class_name, parent, name)
+
+        _LOADER.append(IntoBase())
     return _LOADER[0]
 
 
@@ -53,11 +53,11 @@ class FormSpec:
     def load(self, base: QWidget) -> Form:
         """Build the form into `base`, whose class must be the form's top-level class."""
         loader = _loader()
-        outer, loader.base = loader.base, base
+        outer, _BASE[0] = _BASE[0], base
         try:
             loaded = loader.load(str(ui_form(self.file)))
         finally:
-            loader.base = outer
+            _BASE[0] = outer
         if loaded is None:
             raise RuntimeError(f"界面文件 {self.file} 无法读取，请重新安装吉建管。")
         return Form(self, base)

@@ -11,7 +11,6 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from jjg_desktop.rules.china_time import CHINA
 from jjg_desktop.rules.record_names import COMMAND_NAMES, ENTITY_NAMES
-from jjg_desktop.store.rulebook import work_calendar
 
 _CONTEXT = "Labels"
 
@@ -64,6 +63,8 @@ def calendar_caveat(deadline: date | None, today: date, *, short: bool = False) 
     weekends only."""
     if deadline is None:
         return ""
+    from jjg_desktop.store.rulebook import work_calendar  # not before the first paint
+
     years = work_calendar().unknown_years(min(today, deadline), deadline)
     if not years:
         return ""
