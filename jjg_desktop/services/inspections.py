@@ -9,6 +9,7 @@ beside the original.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jjg_desktop.rules import inspection as rules
-from jjg_desktop.rules.checklist import Template
+from jjg_desktop.rules.checklist import Template, TemplateError
 from jjg_desktop.services import signatures
 from jjg_desktop.services.context import Change, ServiceContext, change
 from jjg_desktop.services.errors import InvalidInput, NotFound
@@ -52,6 +53,8 @@ from jjg_desktop.store.read.inspections import (
     template_for,
 )
 
+log = logging.getLogger(__name__)
+
 __all__ = ["AnswerSaved", "TeamEntry", "amend", "answer", "attach_photo", "complete", "plan",
            "reinspect", "remove_photo", "save_remark", "set_conclusion", "sign", "start"]
 
@@ -72,17 +75,26 @@ class AnswerSaved:
 
 def template_in_force(session: Session, on: date) -> str:
     """The checklist in force on `on`: the newest published by then (an inspection planned
-    before a version was published keeps the one before it)."""
-    live = select(ChecklistTemplate.id).where(ChecklistTemplate.deleted_at.is_(None))
+    before a version was published keeps the one before it). A version this program cannot
+    read (published by the province for a newer program) is passed over, and said in the
+    log: the inspector keeps working on the one before it until the program is updated."""
+    live = select(ChecklistTemplate.id, ChecklistTemplate.code, ChecklistTemplate.version,
+                  ChecklistTemplate.published_on).where(ChecklistTemplate.deleted_at.is_(None))
     newest = (ChecklistTemplate.published_on.desc(), ChecklistTemplate.version.desc())
-    template_id = session.scalar(live.where(ChecklistTemplate.published_on <= on)
-                                 .order_by(*newest).limit(1))
-    if template_id is None:  # planned before any version was published: the first
-        template_id = session.scalar(live.order_by(
-            ChecklistTemplate.published_on, ChecklistTemplate.version).limit(1))
-    if template_id is None:
-        raise InvalidInput("尚未安装检查表模板，无法安排检查")
-    return template_id
+    candidates = [*session.execute(live.where(ChecklistTemplate.published_on <= on)
+                                   .order_by(*newest)),
+                  # planned before any version was published: the first
+                  *session.execute(live.where(ChecklistTemplate.published_on > on).order_by(
+                      ChecklistTemplate.published_on, ChecklistTemplate.version))]
+    for template_id, code, version, _published in candidates:
+        try:
+            template_for(session, template_id)
+        except TemplateError as exc:
+            log.warning("检查表 %s 第 %s 版无法在本机程序中使用，已沿用上一版：%s", code,
+                        version, exc)
+            continue
+        return str(template_id)
+    raise InvalidInput("尚未安装检查表模板，无法安排检查")
 
 
 def plan(ctx: ServiceContext, project_id: str, *, method: str, planned_on: date,
@@ -101,6 +113,8 @@ def plan(ctx: ServiceContext, project_id: str, *, method: str, planned_on: date,
             template_for(ch.session, template_id)
         except LookupError:
             raise NotFound("找不到该检查表模板") from None
+        except TemplateError as exc:
+            raise InvalidInput(f"该版本检查表无法在本机使用，请升级吉建管（{exc}）") from None
         insp = Inspection(
             id=new_id(), number=next_inspection_number(ch.session, ctx.actor.division_code,
                                                        ch.today.year),

@@ -3,6 +3,7 @@ findings, the real-name rule, amendments, notices, re-inspections, photos and se
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -21,7 +22,9 @@ from inspection_support import (
     site,
     started,
 )
+from jjg_desktop.paths import resource
 from jjg_desktop.rules import key_posts
+from jjg_desktop.rules.checklist import content_hash, template_id
 from jjg_desktop.rules.draw import EXPERT, OFFICIAL, DrawParams
 from jjg_desktop.services import draws, findings, inspections, notices
 from jjg_desktop.services.context import ServiceContext
@@ -421,6 +424,34 @@ def test_an_inspection_uses_the_checklist_in_force_on_its_day(ctx, store, projec
     month = f"{TODAY.year}-{TODAY.month - 1:02d}"
     assert inspections.answer(ctx, on_v3, "SM-02", key_posts.encode(
         month, [("项目负责人", "张立新", 22, 15)])).finding_id is not None
+
+
+def test_a_version_this_program_cannot_read_is_passed_over(ctx, store, project, caplog):
+    """The province publishes version 4 for a newer program (an answer type this one does
+    not know) and sync brings it: checks go on with version 3, and the log says why; naming
+    version 4 outright is refused in Chinese, nothing stored."""
+    shipped = json.loads(resource("checklists", "jzsc-zfjcb-2023.v3.json").read_text("utf-8"))
+    future = json.loads(json.dumps(shipped))
+    future["version"], future["published_on"] = "4", "2027-01-04"
+    future["sections"][0]["items"][0]["answer_type"] = "signature_and_video"
+    future_id = template_id(future["code"], "4")
+    with store.db.write() as s:  # as the sync's apply writes a pulled record
+        s.add(ChecklistTemplate(id=future_id, code=future["code"], version="4",
+                                title=future["title"], content=future,
+                                content_hash=content_hash(future),
+                                published_on=date(2027, 1, 4), server_version=7,
+                                created_at=datetime(2027, 1, 4), updated_at=datetime(2027, 1, 4)))
+    inspection_id = inspections.plan(ctx, project, method="专项", planned_on=date(2027, 1, 5),
+                                     team=TEAM)
+    assert detail(store, inspection_id).template_version == "3"
+    assert "检查表 JZSC-ZFJCB-2023 第 4 版无法在本机程序中使用" in caplog.text
+    with store.db.read() as s:
+        before = s.scalar(select(func.count()).select_from(Inspection))
+    with pytest.raises(InvalidInput, match="该版本检查表无法在本机使用，请升级吉建管"):
+        inspections.plan(ctx, project, method="专项", planned_on=date(2027, 1, 5), team=TEAM,
+                         template_id=future_id)
+    with store.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Inspection)) == before
 
 
 def test_a_key_posts_sheet_is_saved_with_its_finding_addressed_to_who_is_short(
