@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from test_inspection_form import ok, open_form, stored
 
@@ -82,6 +83,8 @@ def test_the_sheet_saves_each_person_once_whole_and_names_what_is_missing(
     assert "总监理工程师李明 在岗15天/应在岗22天（68.2%）" in finding.problem
     assert "未填写岗位：专职安全员、安全监理工程师" in sheet.status.text()
     assert "总监理工程师李明" in form.real_name.text()
+    # people's names are shown as typed, never as markup
+    assert sheet.status.textFormat() == form.real_name.textFormat() == Qt.TextFormat.PlainText
 
     # a name without days is named and kept, not saved, and a reload does not wipe it
     type_chinese(sheet._lines[1].name, "王强")

@@ -217,6 +217,7 @@ class InspectionForm(QWidget):
         self.real_name = QLabel(self.content)
         self.real_name.setObjectName("realName")
         self.real_name.setWordWrap(True)
+        self.real_name.setTextFormat(Qt.TextFormat.PlainText)
         self.problems = QLabel(self.content)
         self.problems.setWordWrap(True)
         set_tone(self.problems, "error")

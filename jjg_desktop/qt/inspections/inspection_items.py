@@ -173,6 +173,7 @@ class ItemRow(QFrame):
         self.remove_button.clicked.connect(self._remove_current)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.hide()
 
         top = QHBoxLayout()

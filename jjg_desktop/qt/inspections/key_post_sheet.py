@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QDate, QTimer, Signal, Slot
+from PySide6.QtCore import QDate, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QComboBox,
@@ -132,6 +132,7 @@ class KeyPostSheet(QWidget):
         self.grid.setColumnStretch(len(HEADERS), 1)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # names are typed by people
 
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("统计月份"), self))
