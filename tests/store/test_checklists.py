@@ -83,6 +83,21 @@ def test_version_three_asks_each_key_post_and_leaves_version_two_as_published() 
     assert third.real_name.charged and not second.real_name.charged
 
 
+def test_items_without_a_penalty_provision_are_the_ones_the_readme_lists() -> None:
+    """The 建议书 leaves the provision to the punishing authority for these; the sources file
+    says which they are, so a reader verifying the provisions knows what is missing."""
+    _first, second, third = shipped_templates()
+    without = [i.code for i in third.items if not i.penalty_basis]
+    assert without == [i.code for i in second.items if not i.penalty_basis]
+    assert without == ["JS-05", "SG-06", "SG-07", "SG-08", "SG-10", "SG-11", "SM-01", "SM-02",
+                       "SM-03", "SM-06", "SM-07", "SM-08", "SM-09", "JL-02", "JL-03", "JL-04",
+                       "JL-06", "XM-01", "XM-02", "XM-03", "XM-04", "RJ-01", "RJ-02", "RJ-03",
+                       "RJ-04"]
+    readme = " ".join(resource("checklists", "README.md").read_text("utf-8").split())
+    assert ("items left without one (JS-05, SG-06/07 注册建造师, SG-08/10/11, SM-01 to SM-03, "
+            "SM-06 to SM-09, JL-02/03/04/06, XM, RJ — listed by a test)") in readme
+
+
 def test_invalid_json_names_the_file_and_position(tmp_path: Path) -> None:
     path = tmp_path / "broken.v1.json"
     path.write_text('{"code": "X",\n  "version": }', encoding="utf-8")
