@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from jjg_desktop.rules import inspection as rules
 from jjg_desktop.rules.checklist import Template, TemplateError
-from jjg_desktop.services import signatures
+from jjg_desktop.services import drafts, signatures
 from jjg_desktop.services.context import Change, ServiceContext, change
 from jjg_desktop.services.errors import InvalidInput, NotFound
 from jjg_desktop.services.findings import apply_reviews, sync_review
@@ -54,6 +54,10 @@ from jjg_desktop.store.read.inspections import (
 )
 
 log = logging.getLogger(__name__)
+
+SHEET_DRAFT = "key_posts"
+"""The draft kind of a key posts' sheet typed but not yet whole (keyed by the record; the
+form keeps it, completing the record forgets it)."""
 
 __all__ = ["AnswerSaved", "TeamEntry", "amend", "answer", "attach_photo", "complete", "plan",
            "reinspect", "remove_photo", "save_remark", "set_conclusion", "sign", "start"]
@@ -340,6 +344,7 @@ def complete(ctx: ServiceContext, inspection_id: str, conclusion: str | None = N
         ch.record(action="inspection.complete", entity="inspection", entity_id=insp.id,
                   data=data, base_version=insp.server_version)
         apply_reviews(ch, insp)
+        drafts.forget(ch.session, SHEET_DRAFT, insp.id)  # a sheet left half typed is moot
 
 
 def amend(ctx: ServiceContext, inspection_id: str, *, target: str, new_value: str,

@@ -18,7 +18,7 @@ from jjg_desktop.qt.inspections.inspection_dialogs import AmendDialog
 from jjg_desktop.qt.inspections.key_post_sheet import KeyPostSheet
 from jjg_desktop.qt.shell.main_window import MainWindow
 from jjg_desktop.rules import key_posts
-from jjg_desktop.services import inspections
+from jjg_desktop.services import drafts, inspections
 from jjg_desktop.services.context import ServiceContext, Store
 from jjg_desktop.store.models import Finding
 
@@ -152,3 +152,46 @@ def test_a_completed_sheet_is_corrected_on_the_sheet_with_the_original_kept(
     assert next(i for i in after.items if i.code == "SM-02").original_value == original
     finding = sm02_finding(store, inspection_id)
     assert finding is not None and finding.status == "withdrawn"  # nobody short any more
+
+
+def test_a_sheet_not_yet_whole_stays_with_its_record_as_a_draft(
+        qtbot: QtBot, ctx: ServiceContext, store: Store, clock: FixedClock,
+        open_window: OpenWindow, type_chinese: TypeChinese) -> None:
+    """Lines typed but not whole are kept on this machine for their record: opening another
+    record shows that record's sheet (not the lines typed for the first), reopening the
+    first — even in a new window, as after the laptop died — puts them back, and the draft
+    is gone once the sheet is saved."""
+    first = version_three_inspection(ctx, store, clock)
+    project = stored(store, first).project_id
+    second = inspections.plan(ctx, project, method="专项", planned_on=date(2026, 12, 7),
+                              team=TEAM)
+    inspections.start(ctx, second, place="施工现场")
+    window = open_window()
+    form = open_form(window, first)
+    sheet = form.rows["SM-02"].sheet
+    assert sheet is not None
+    type_chinese(sheet._lines[1].name, "王强")
+    sheet._edited()
+    sheet.flush()
+    draft = drafts.load_draft(store, inspections.SHEET_DRAFT, first)
+    assert draft is not None and draft["lines"][1] == ["专职安全员", "王强", "", ""]
+
+    form = open_form(window, second)
+    qtbot.waitUntil(lambda: form.detail is not None and form.detail.id == second)
+    assert [p.line().name for p in sheet._lines] == ["张立新", "", "李明", ""]
+    assert stored_sheet(store, second) == ""
+    assert drafts.load_draft(store, inspections.SHEET_DRAFT, second) is None
+
+    later = open_form(open_window(), first)  # a new window: the laptop was restarted
+    again = later.rows["SM-02"].sheet
+    assert again is not None
+    assert [p.line().name for p in again._lines] == ["张立新", "王强", "李明", ""]
+    assert again.status.text().startswith("已恢复上次未填完的在岗情况")
+    enter_days(qtbot, again, 0, "22", "20")
+    enter_days(qtbot, again, 1, "22", "19")
+    enter_days(qtbot, again, 2, "22", "21")
+    assert stored_sheet(store, first) != ""
+    assert [p.name for p in key_posts.parse(later.detail.item("SM-02"),
+                                            stored_sheet(store, first)).people] == [
+        "张立新", "王强", "李明"]
+    assert drafts.load_draft(store, inspections.SHEET_DRAFT, first) is None

@@ -8,6 +8,7 @@ change is one service call made at once."""
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -58,11 +59,13 @@ from jjg_desktop.rules.inspection import (
     REINSPECTION,
     answer_label,
 )
+from jjg_desktop.services import drafts, inspections, notices
 from jjg_desktop.services import findings as finding_services
-from jjg_desktop.services import inspections, notices
 from jjg_desktop.services.errors import ServiceError
 from jjg_desktop.store import attachments
 from jjg_desktop.store.read.inspections import InspectionDetail, inspection_detail
+
+log = logging.getLogger(__name__)
 
 THUMB = 72
 SIGNATURE_HEIGHT = 60
@@ -147,6 +150,8 @@ class InspectionForm(QWidget):
         super().__init__(parent)
         self._ws = workspace
         self.inspection_id = ""
+        self._drafts_checked = ""
+        """The record whose sheet draft was looked for (once each time a record is opened)."""
         self.detail: InspectionDetail | None = None
         self.viewer: PhotoViewer | None = None
         self.rows: dict[str, ItemRow] = {}
@@ -298,7 +303,11 @@ class InspectionForm(QWidget):
 
     def show_inspection(self, inspection_id: str) -> None:
         if inspection_id != self.inspection_id:
-            self.flush()
+            self.flush()  # a sheet not yet whole is kept as the record's draft first
+            for row in self.rows.values():
+                if row.sheet is not None:
+                    row.sheet.reset()
+            self._drafts_checked = ""
             self.inspection_id = inspection_id
             self._show_problems = False
             self.problems.hide()
@@ -352,6 +361,9 @@ class InspectionForm(QWidget):
             group = self.rows[section.items[0].code].parentWidget() if section.items else None
             if group is not None:
                 group.setVisible(only is None or any(i.code in only for i in section.items))
+        if d.status == IN_PROGRESS and self._drafts_checked != d.id:
+            self._drafts_checked = d.id
+            self._put_back_sheet_drafts(d.id)
         self.reviews_group.setVisible(bool(d.reviews))
         self.reviews.show_reviews(d.reviews, self._ws.today(), d.status != IN_PROGRESS)
         self.findings.show_findings(d.findings, self._ws.today())
@@ -389,6 +401,8 @@ class InspectionForm(QWidget):
             for item in section.items:
                 row = ItemRow(item, group)
                 row.answered.connect(self._answer)
+                if row.sheet is not None:
+                    row.sheet.drafted.connect(self._draft_sheet)
                 row.remarked.connect(self._remark)
                 row.add_photos.connect(self.add_photos)
                 row.remove_photo.connect(self._remove_photo)
@@ -489,6 +503,33 @@ class InspectionForm(QWidget):
             code=code, value=shown or self.tr("（清空）"), extra=extra),
             "inspection_answer", saved.answer_id)
         self.reload()
+
+    def _put_back_sheet_drafts(self, inspection_id: str) -> None:
+        """A key posts' sheet typed but never whole (the laptop closed, another record was
+        opened) comes back where it was left."""
+        found = drafts.find_draft(self._ws.store, inspections.SHEET_DRAFT, inspection_id,
+                                  now=self._ws.clock())
+        if found is None:
+            return
+        for row in self.rows.values():
+            if row.sheet is None:
+                continue
+            try:
+                row.sheet.restore(found.data, labels.local_time(found.saved_at))
+            except (TypeError, ValueError):
+                log.warning("在岗情况草稿无法恢复：%s", inspection_id, exc_info=True)
+                self._draft_sheet(None)
+
+    @Slot(object)
+    def _draft_sheet(self, state: dict[str, object] | None) -> None:
+        try:
+            if state is None:
+                drafts.discard_draft(self._ws.store, inspections.SHEET_DRAFT, self.inspection_id)
+            else:
+                drafts.save_draft(self._ws.store, inspections.SHEET_DRAFT, self.inspection_id,
+                                  state, now=self._ws.clock())
+        except ServiceError as exc:
+            self._refused(self.tr("{reason}。请尽快填完关键岗位在岗情况。").format(reason=exc))
 
     @Slot(str, str)
     def _remark(self, code: str, remark: str) -> None:

@@ -4,8 +4,9 @@ out as it is typed and shown red under the threshold.
 
 The sheet saves itself after a pause in typing, like every field of the form, once each line
 it holds is complete and the whole is valid; until then it says which line is missing what and
-keeps what was typed. A new sheet starts with one line per post, the project's 项目负责人 and
-总监理工程师 filled in from the project's key people."""
+keeps what was typed — and says so (`drafted`), so that the form keeps it as a draft on this
+machine until the sheet is whole. A new sheet starts with one line per post, the project's
+项目负责人 and 总监理工程师 filled in from the project's key people."""
 
 from __future__ import annotations
 
@@ -95,6 +96,8 @@ class _PersonLine:
 class KeyPostSheet(QWidget):
     committed = Signal(str)
     """The sheet as stored (compact JSON), or 不适用."""
+    drafted = Signal(object)
+    """What was typed but cannot be saved yet (`draft_state()`), or None once it is saved."""
 
     def __init__(self, item: ItemView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -180,6 +183,32 @@ class KeyPostSheet(QWidget):
             self._set_lines([_Line(p.post, p.name, str(p.due), str(p.on_duty))
                              for p in sheet.people])
         self._show_status()
+
+    def reset(self) -> None:
+        """Forget what this sheet showed: another record is being opened in the form."""
+        self._timer.stop()
+        self._pending = False
+        self._stored = ""
+        self._set_lines([])
+
+    def draft_state(self) -> dict[str, object]:
+        month = self.month.date()
+        return {"month": f"{month.year():04d}-{month.month():02d}",
+                "lines": [[line.post, line.name, line.due, line.on_duty]
+                          for line in (p.line() for p in self._lines)]}
+
+    def restore(self, draft: dict[str, object], saved_at: str) -> None:
+        """Put back lines typed but never saved (kept as a draft); they save once whole."""
+        month, lines = draft.get("month"), draft.get("lines")
+        if not isinstance(month, str) or not isinstance(lines, list):
+            raise ValueError("not a key posts' draft")
+        year, number = map(int, month.split("-"))
+        self._set_month(QDate(year, number, 1))
+        self._set_lines([_Line(*(str(v) for v in line)) for line in lines])
+        self._pending = True
+        _value, problem = self._value()
+        self._show_status(self.tr("已恢复上次未填完的在岗情况（{time}）。{problem}").format(
+            time=saved_at, problem=problem))
 
     def set_locked(self, locked: bool) -> None:
         self._locked = locked
@@ -279,8 +308,10 @@ class KeyPostSheet(QWidget):
         value, problem = self._value()
         if problem:
             self._show_status(problem)
+            self.drafted.emit(self.draft_state())
             return
         self._pending = False
+        self.drafted.emit(None)
         if value != self._stored:
             self._stored = value
             self.committed.emit(value)
@@ -313,6 +344,7 @@ class KeyPostSheet(QWidget):
         self._timer.stop()
         self._pending = False
         self._stored = NOT_APPLICABLE
+        self.drafted.emit(None)
         self.committed.emit(NOT_APPLICABLE)
 
     def _show_status(self, problem: str = "") -> None:
