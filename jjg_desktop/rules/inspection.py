@@ -392,8 +392,10 @@ def notice_deadline(finding_deadlines: Iterable[date | None], given: date | None
 # --- amendments --------------------------------------------------------------------------
 
 
-def amend_problem(template: Template, target: str, new_value: str, reason: str) -> str | None:
-    """None when the amendment may be recorded on a completed record."""
+def amend_problem(template: Template, target: str, new_value: str, reason: str,
+                  on: date | None = None) -> str | None:
+    """None when the amendment may be recorded on a completed record (inspected on `on`:
+    a corrected sheet's month may not be after it)."""
     if not reason.strip():
         return "更正须说明理由"
     if target in (AMEND_CONCLUSION, AMEND_PLACE):
@@ -405,7 +407,7 @@ def amend_problem(template: Template, target: str, new_value: str, reason: str) 
         return f"检查表中没有检查项“{code}”"
     if target.startswith(AMEND_REMARK):
         return None if len(new_value) <= MAX_TEXT else f"情况说明不能超过 {MAX_TEXT} 字"
-    return answer_problem(item, new_value)
+    return answer_problem(item, new_value, on)
 
 
 def amend_value_label(template: Template, target: str, value: str) -> str:

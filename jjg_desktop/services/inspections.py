@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from jjg_desktop.rules import inspection as rules
 from jjg_desktop.rules.checklist import Template, TemplateError
+from jjg_desktop.rules.china_time import local_date
 from jjg_desktop.services import drafts, signatures
 from jjg_desktop.services.context import Change, ServiceContext, change
 from jjg_desktop.services.errors import InvalidInput, NotFound
@@ -358,7 +359,9 @@ def amend(ctx: ServiceContext, inspection_id: str, *, target: str, new_value: st
         if insp.status != rules.COMPLETED:
             raise InvalidInput("检查尚未完成，可以直接修改，无需更正")
         template = template_for(ch.session, insp.template_id)
-        problem = rules.amend_problem(template, target, new_value, reason)
+        inspected_on = (local_date(insp.started_at) if insp.started_at is not None
+                        else insp.planned_on)
+        problem = rules.amend_problem(template, target, new_value, reason, inspected_on)
         if problem:
             raise InvalidInput(problem)
         if target in (i.code for i in template.items):

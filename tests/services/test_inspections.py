@@ -459,8 +459,8 @@ def test_a_key_posts_sheet_is_saved_with_its_finding_addressed_to_who_is_short(
     """Version 3's SM-02: the sheet is one answer; the finding names the short people and
     goes to the party holding their posts, following the sheet while the inspector has not
     rewritten it; completion records each person's rate and the charges."""
+    ctx.clock.now = datetime(2026, 12, 7, 1, 0)
     inspection_id = started(ctx, project, planned_on=date(2026, 12, 7))
-    ctx.clock.now = datetime(2026, 12, 7, 10, 0)
     month = "2026-11"
     supervisor_short = key_posts.encode(month, [
         ("项目负责人", "张立新", 22, 21), ("专职安全员", "王强", 22, 20),
@@ -503,3 +503,11 @@ def test_a_key_posts_sheet_is_saved_with_its_finding_addressed_to_who_is_short(
     assert {(c["subject"], c["party"], c["name"]) for c in done["charges"]} == {
         ("企业", "施工单位", "张立新"), ("项目负责人", "施工单位", "张立新"),
         ("企业", "监理单位", "李明"), ("总监理工程师", "监理单位", "李明")}
+    # corrected in February: the sheet's month still may not be after the inspection's
+    ctx.clock.now = datetime(2027, 2, 1, 1, 0)
+    with pytest.raises(InvalidInput, match="统计月份不能晚于检查当月（2026年12月）"):
+        inspections.amend(ctx, inspection_id, target="SM-02", reason="复核考勤", new_value=(
+            key_posts.encode("2027-01", [("项目负责人", "张立新", 22, 20)])))
+    corrected = key_posts.encode(month, [("项目负责人", "张立新", 22, 20)])
+    inspections.amend(ctx, inspection_id, target="SM-02", new_value=corrected, reason="复核考勤")
+    assert detail(store, inspection_id).answers["SM-02"] == corrected
