@@ -227,6 +227,21 @@ def brief(item: SheetItem, value: str) -> str:
     return f"{sheet.month_label} {len(sheet.people)}人，最低 {sheet.lowest.percent}"
 
 
+def in_words(value: str) -> str | None:
+    """A stored sheet in words, read without its template (a conflict shows both sides so):
+    '2026年11月：项目负责人张三 在岗18天/应在岗22天（81.8%）；…'; None if it is not one."""
+    try:
+        raw = json.loads(value)
+        if not isinstance(raw, dict) or set(raw) != {"month", "people"}:
+            return None
+        sheet = Sheet(month=str(raw["month"]), people=tuple(
+            OnDuty(post=str(p["post"]), name=str(p["name"]), due=int(p["due"]),
+                   on_duty=int(p["on_duty"])) for p in raw["people"]))
+        return f"{sheet.month_label}：" + "；".join(p.describe() for p in sheet.people)
+    except (ValueError, TypeError, KeyError, ZeroDivisionError):
+        return None
+
+
 def missing_posts(item: SheetItem, sheet: Sheet) -> tuple[KeyPost, ...]:
     """The item's posts nobody was entered for."""
     entered = {p.post for p in sheet.people}

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from jjg_desktop.rules import key_posts
 from jjg_desktop.rules.china_time import CHINA
 from jjg_desktop.rules.record_names import (
     COMMAND_NAMES,
@@ -169,6 +170,8 @@ def readable(session: Session, key: str, kind: str, value: Any, owner: Any = Non
         return "、".join(str(m.get("name", "")) for m in value if isinstance(m, dict)) or EMPTY
     if key == "finding_ids" and isinstance(value, list):
         return f"{len(value)} 个问题"
+    if key == "value" and isinstance(value, str) and value.startswith("{"):
+        value = key_posts.in_words(value) or value  # a key posts' sheet, not its JSON
     if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
         value = "、".join(str(v) for v in value)
     elif isinstance(value, list | dict):

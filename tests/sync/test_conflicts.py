@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
 
-from jjg_desktop.services import enterprises
+from inspection_support import site, started
+from jjg_desktop.rules import key_posts
+from jjg_desktop.services import enterprises, inspections
 from jjg_desktop.services.context import ServiceContext
 from jjg_desktop.services.errors import InvalidInput
 from jjg_desktop.store import synced_rows
@@ -88,3 +90,34 @@ def test_a_case_decision_cannot_simply_be_sent_again(ctx, clock):
     assert not view.can_keep_mine and "重新作出" in view.why_not
     with pytest.raises(InvalidInput, match="重新作出"):
         keep_mine(ctx, conflict_id)
+
+
+def test_two_key_posts_sheets_in_conflict_read_as_people_and_days(ctx, clock):
+    """Two laptops wrote different sheets for one record's SM-02: the conflict shows each
+    side's people, days and rates, never the stored JSON."""
+    clock.now = datetime(2026, 12, 7, 1, 0)
+    project = site(ctx.store, clock.now).project_id
+    inspection_id = started(ctx, project, planned_on=date(2026, 12, 7))
+    mine = key_posts.encode("2026-11", [("项目负责人", "张立新", 22, 15)])
+    theirs_value = key_posts.encode("2026-11", [("项目负责人", "张立新", 22, 20),
+                                                ("总监理工程师", "李明", 21, 19)])
+    inspections.answer(ctx, inspection_id, "SM-02", mine)
+    with ctx.db.write() as s:
+        command = s.scalars(select(OutboxCommand).where(
+            OutboxCommand.command == "inspection.answer")).one()
+        command.state = "rejected"
+        theirs = {**command.rows[0]["data"], "value": theirs_value}
+        s.add(SyncConflict(
+            command_id=command.id, command=command.command, entity="inspection_answer",
+            entity_id=command.entity_id, reason="该记录已在服务器上被修改",
+            mine=command.rows, theirs={"entity": "inspection_answer",
+                                       "id": command.entity_id, "version": 2,
+                                       "deleted": False, "data": theirs},
+            decided_by="", detected_at=clock.now))
+    [view] = open_conflicts(ctx.store)
+    [answer] = [f for f in view.fields if f.label == "结论"]
+    assert answer.mine == "2026年11月：项目负责人张立新 在岗15天/应在岗22天（68.2%）"
+    assert answer.theirs == ("2026年11月：项目负责人张立新 在岗20天/应在岗22天（90.9%）；"
+                             "总监理工程师李明 在岗19天/应在岗21天（90.5%）")
+    assert answer.differs
+    assert not any("{" in f.mine or "{" in f.theirs for f in view.fields)
