@@ -21,6 +21,7 @@ from jjg_desktop.config import Paths
 from jjg_desktop.rules.checklist import template_id
 from jjg_desktop.services.startup import open_store
 from jjg_desktop.store import attachments
+from jjg_desktop.store.checklists import shipped_templates
 from jjg_desktop.store.models import Attachment
 from jjg_desktop.sync.protocol import LoginResponse, Meta, ProblemDetail
 from jjg_server.store import PublishedWorkflow, Record, User
@@ -225,7 +226,8 @@ def test_a_client_database_is_loaded_with_its_files(
     done = _cli("load", "client-db", str(paths.db_path), "--db", db_url,
                 "--files", str(files_dir), "--attachments", str(paths.attachments_dir))
     assert done.returncode == 0, done.stderr
-    assert "已载入 3 条记录（检查表 2，照片 1）" in done.stdout
+    templates = len(shipped_templates())  # every shipped checklist version is a record
+    assert f"已载入 {templates + 1} 条记录（检查表 {templates}，照片 1）" in done.stdout
     assert "附件文件 1 个" in done.stdout
     with Session(engine) as session:
         loaded = session.get_one(Record, ("attachment", "a1"))
@@ -234,7 +236,7 @@ def test_a_client_database_is_loaded_with_its_files(
     again = _cli("load", "client-db", str(paths.db_path), "--db", db_url,
                  "--files", str(files_dir))
     assert again.returncode == 0 and "已载入 0 条记录" in again.stdout
-    assert "跳过 3 条" in again.stdout
+    assert f"跳过 {templates + 1} 条" in again.stdout
     missing = _cli("load", "client-db", str(paths.db_path.parent / "none.sqlite"),
                    "--db", db_url, "--files", str(files_dir))
     assert missing.returncode == 1 and "找不到客户端数据库文件" in missing.stderr
