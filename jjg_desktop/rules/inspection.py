@@ -422,7 +422,7 @@ def amend_value_label(template: Template, target: str, value: str) -> str:
 
 def answer_label(item: key_posts.SheetItem, value: str) -> str:
     """An answer as a message or a list shows it (a key posts' sheet in a line)."""
-    return key_posts.brief(item, value) if item.answer_type == "key_posts" else value
+    return key_posts.brief(item, value)
 
 
 def amend_target_label(template: Template, target: str) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from jjg_desktop.rules.checklist import KeyPost, RealNameRule
+from jjg_desktop.rules.checklist import Deduction, KeyPost, RealNameRule
 
 MAX_PEOPLE = 20
 MAX_NAME = 20
@@ -186,28 +186,26 @@ def charges(rule: RealNameRule, item: SheetItem, sheet: Sheet) -> tuple[Charge, 
     charged personally by their own rate, and each enterprise once, by the lowest rate among
     the posts it holds."""
     parties = {p.post: p.party for p in item.posts}
-    out: list[Charge] = []
-    worst: dict[str, OnDuty] = {}
+    personal: list[Charge] = []
+    worst: dict[str, tuple[OnDuty, Deduction]] = {}
     for person in sheet.short(rule.attendance_threshold):
         row = rule.deduction_for(person.rate)
         if row is None:
             continue
         party = parties[person.post]
         subjects = rule.subjects_for(person.post)
-        if ENTERPRISE in subjects and (party not in worst or person.rate < worst[party].rate):
-            worst[party] = person
-        for subject in subjects:
-            if subject != ENTERPRISE:
-                out.append(Charge(subject=subject, party=party, post=person.post,
-                                  name=person.name, circumstance=row.circumstance,
-                                  points=row.points_for(subject)))
-    for party, person in worst.items():
-        row = rule.deduction_for(person.rate)
-        assert row is not None
-        out.insert(0, Charge(subject=ENTERPRISE, party=party, post=person.post,
-                             name=person.name, circumstance=row.circumstance,
-                             points=row.points_for(ENTERPRISE)))
-    return tuple(out)
+        if ENTERPRISE in subjects and (party not in worst or person.rate < worst[party][0].rate):
+            worst[party] = (person, row)
+        personal += [_charge(subject, party, person, row) for subject in subjects
+                     if subject != ENTERPRISE]
+    enterprises = [_charge(ENTERPRISE, party, person, row)
+                   for party, (person, row) in worst.items()]
+    return (*enterprises, *personal)
+
+
+def _charge(subject: str, party: str, person: OnDuty, row: Deduction) -> Charge:
+    return Charge(subject=subject, party=party, post=person.post, name=person.name,
+                  circumstance=row.circumstance, points=row.points_for(subject))
 
 
 def responsible_party(item: SheetItem, sheet: Sheet, threshold: float) -> str:

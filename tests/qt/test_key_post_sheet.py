@@ -195,3 +195,16 @@ def test_a_sheet_not_yet_whole_stays_with_its_record_as_a_draft(
                                             stored_sheet(store, first)).people] == [
         "张立新", "王强", "李明"]
     assert drafts.load_draft(store, inspections.SHEET_DRAFT, first) is None
+
+
+def test_an_unreadable_sheet_draft_is_dropped_and_the_sheet_starts_afresh(
+        ctx: ServiceContext, store: Store, clock: FixedClock, open_window: OpenWindow) -> None:
+    inspection_id = version_three_inspection(ctx, store, clock)
+    drafts.save_draft(store, inspections.SHEET_DRAFT, inspection_id,
+                      {"month": "十一月", "lines": [["项目负责人", "张立新", "22", "20"]]})
+    form = open_form(open_window(), inspection_id)
+    sheet = form.rows["SM-02"].sheet
+    assert sheet is not None
+    assert [p.line().name for p in sheet._lines] == ["张立新", "", "李明", ""]
+    assert not sheet.status.text().startswith("已恢复")
+    assert drafts.load_draft(store, inspections.SHEET_DRAFT, inspection_id) is None

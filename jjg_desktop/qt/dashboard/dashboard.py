@@ -109,7 +109,6 @@ class Dashboard(QWidget):
         self._ws: Workspace | None = None
         self._go = go
         self._today = today
-        self._captions: dict[QTreeWidget, QLabel] = {}
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -141,10 +140,11 @@ class Dashboard(QWidget):
         self.coverage_caption, self.coverage = lists["coverageList"]
         layout.addWidget(greeting)
         layout.addLayout(grid)
-        layout.addLayout(self._column(self.waiting_caption, self.waiting), 2)
-        layout.addLayout(self._side_by_side((self.inspections, self.cases)), 3)
-        layout.addLayout(self._side_by_side((self.overdue, self.reinspections, self.coverage)),
-                         3)
+        layout.addLayout(self._side_by_side(lists["waitingCases"]), 2)
+        layout.addLayout(self._side_by_side(lists["recentInspections"],
+                                            lists["nearestDeadlines"]), 3)
+        layout.addLayout(self._side_by_side(lists["overdueRectifications"],
+                                            lists["dueReinspections"], lists["coverageList"]), 3)
         em = self.fontMetrics().horizontalAdvance("中")
         for tree, stretch in ((self.inspections, 1), (self.cases, 0), (self.waiting, 4),
                               (self.overdue, 2), (self.reinspections, 1), (self.coverage, 0)):
@@ -176,20 +176,18 @@ class Dashboard(QWidget):
         label = QLabel(caption, self)
         label.setWordWrap(True)  # a long caption takes two lines, not its neighbours' room
         label.setBuddy(tree)
-        self._captions[tree] = label
         return label, tree
 
-    def _column(self, caption: QLabel, tree: QTreeWidget) -> QVBoxLayout:
-        column = QVBoxLayout()
-        column.addWidget(caption)
-        column.addWidget(tree)
-        return column
-
-    def _side_by_side(self, trees: tuple[QTreeWidget, ...]) -> QHBoxLayout:
+    @staticmethod
+    def _side_by_side(*lists: tuple[QLabel, QTreeWidget]) -> QHBoxLayout:
+        """Captioned lists in equal columns."""
         row = QHBoxLayout()
         row.setSpacing(12)
-        for tree in trees:
-            row.addLayout(self._column(self._captions[tree], tree), 1)
+        for caption, tree in lists:
+            column = QVBoxLayout()
+            column.addWidget(caption)
+            column.addWidget(tree)
+            row.addLayout(column, 1)
         return row
 
     def attach(self, workspace: Workspace) -> None:

@@ -93,6 +93,14 @@ class _PersonLine:
                      self.on_duty.text().strip())
 
 
+def _month_date(month: str) -> QDate:
+    """A stored month ('2026-11') as the month box shows it; ValueError if it is none."""
+    day = QDate.fromString(month, "yyyy-MM")
+    if not day.isValid():
+        raise ValueError(f"not a month: {month!r}")
+    return day
+
+
 class KeyPostSheet(QWidget):
     committed = Signal(str)
     """The sheet as stored (compact JSON), or 不适用."""
@@ -178,8 +186,7 @@ class KeyPostSheet(QWidget):
             self._set_month(self._default_month())
             self._set_lines(self._fresh_lines())
         else:
-            year, month = map(int, sheet.month.split("-"))
-            self._set_month(QDate(year, month, 1))
+            self._set_month(_month_date(sheet.month))
             self._set_lines([_Line(p.post, p.name, str(p.due), str(p.on_duty))
                              for p in sheet.people])
         self._show_status()
@@ -192,8 +199,7 @@ class KeyPostSheet(QWidget):
         self._set_lines([])
 
     def draft_state(self) -> dict[str, object]:
-        month = self.month.date()
-        return {"month": f"{month.year():04d}-{month.month():02d}",
+        return {"month": self._month_text(),
                 "lines": [[line.post, line.name, line.due, line.on_duty]
                           for line in (p.line() for p in self._lines)]}
 
@@ -202,8 +208,7 @@ class KeyPostSheet(QWidget):
         month, lines = draft.get("month"), draft.get("lines")
         if not isinstance(month, str) or not isinstance(lines, list):
             raise ValueError("not a key posts' draft")
-        year, number = map(int, month.split("-"))
-        self._set_month(QDate(year, number, 1))
+        self._set_month(_month_date(month))
         self._set_lines([_Line(*(str(v) for v in line)) for line in lines])
         self._pending = True
         _value, problem = self._value()
@@ -230,6 +235,10 @@ class KeyPostSheet(QWidget):
         """The last full month before today: the one the platform's figures cover."""
         first = QDate(self._today.year, self._today.month, 1)
         return first.addMonths(-1)
+
+    def _month_text(self) -> str:
+        """The chosen month as a sheet stores it ('2026-11')."""
+        return self.month.date().toString("yyyy-MM")
 
     def _set_month(self, month: QDate) -> None:
         self.month.blockSignals(True)
@@ -331,8 +340,7 @@ class KeyPostSheet(QWidget):
                   for line in lines if not line.blank]
         if not people:
             return "", self.tr("请至少填写一名关键岗位人员的在岗天数")
-        month = self.month.date()
-        value = key_posts.encode(f"{month.year():04d}-{month.month():02d}", people)
+        value = key_posts.encode(self._month_text(), people)
         try:
             key_posts.parse(self._item, value, self._today)
         except key_posts.SheetError as e:
