@@ -182,8 +182,8 @@ def _answer_text(item: ItemView) -> str:
     if sheet is not None:
         text = f"最低\n{sheet.lowest.percent}"
     if item.value != item.original_value:
-        original = rules.answer_label(item, item.original_value) or "空"
-        text += f"\n（更正，原为{original}）"
+        text += ("\n（已更正，见更正记录）" if item.answer_type == "key_posts" else
+                 f"\n（更正，原为{item.original_value or '空'}）")
     return text
 
 
@@ -204,7 +204,7 @@ def _real_name(d: InspectionDetail) -> list[Flowable]:
         rows.append([str(n), p.post, p.name, str(p.due), str(p.on_duty),
                      _answer_cell(p.percent, p in short),
                      f"{charge.points:g}分" if charge else "—"])
-    table = grid(rows, [0.07 * w, 0.19 * w, 0.14 * w, 0.16 * w, 0.13 * w, 0.16 * w, 0.15 * w],
+    table = grid(rows, [0.08 * w, 0.19 * w, 0.14 * w, 0.15 * w, 0.13 * w, 0.16 * w, 0.15 * w],
                  header=True)
     note = para(f"统计月份：{outcome.sheet.month_label}。一日内至少两次考勤打卡且间隔不少于4小时"
                 f"方计为在岗；月度在岗率 = 在岗天数 ÷ 应在岗天数，低于"

@@ -410,14 +410,18 @@ def amend_problem(template: Template, target: str, new_value: str, reason: str,
     return answer_problem(item, new_value, on)
 
 
-def amend_value_label(template: Template, target: str, value: str) -> str:
-    """An amended value as people read it: a key posts' sheet in a line, any other as it is."""
+def amend_value_labels(template: Template, target: str, old: str,
+                       new: str) -> tuple[str, str]:
+    """An amendment's before and after as people read them: a key posts' sheet as the lines
+    that changed (a reader must see whose days were corrected), any other value as it is."""
     if target in (AMEND_CONCLUSION, AMEND_PLACE) or target.startswith(AMEND_REMARK):
-        return value
+        return old, new
     try:
-        return answer_label(template.item(target), value)
+        item = template.item(target)
     except KeyError:
-        return value
+        return old, new
+    return key_posts.changed_lines(item, old, new) or (answer_label(item, old),
+                                                       answer_label(item, new))
 
 
 def answer_label(item: key_posts.SheetItem, value: str) -> str:

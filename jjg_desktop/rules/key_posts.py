@@ -225,6 +225,24 @@ def brief(item: SheetItem, value: str) -> str:
     return f"{sheet.month_label} {len(sheet.people)}人，最低 {sheet.lowest.percent}"
 
 
+def changed_lines(item: SheetItem, old: str, new: str) -> tuple[str, str] | None:
+    """Two stored sheets as what differs between them: the people whose lines changed, on
+    each side ('2026年11月：项目负责人张三 在岗15天/应在岗22天（68.2%）'), every line when the
+    month changed; None unless both are sheets."""
+    before, after = sheet_of(item, old), sheet_of(item, new)
+    if before is None or after is None:
+        return None
+    if before.month != after.month:
+        return in_words(old) or old, in_words(new) or new
+    gone = [p for p in before.people if p not in after.people]
+    came = [p for p in after.people if p not in before.people]
+
+    def lines(sheet: Sheet, people: list[OnDuty]) -> str:
+        return f"{sheet.month_label}：" + ("；".join(p.describe() for p in people) or "无")
+
+    return lines(before, gone), lines(after, came)
+
+
 def in_words(value: str) -> str | None:
     """A stored sheet in words, read without its template (a conflict shows both sides so):
     '2026年11月：项目负责人张三 在岗18天/应在岗22天（81.8%）；…'; None if it is not one."""

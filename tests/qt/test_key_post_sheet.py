@@ -147,8 +147,10 @@ def test_a_completed_sheet_is_corrected_on_the_sheet_with_the_original_kept(
     after = stored(store, inspection_id)
     assert after.answers["SM-02"] != original
     [amendment] = after.amendments
+    # the correction reads as the line that changed, not a summary that may not move
     assert (amendment.old_value, amendment.new_value) == (
-        "2026年4月 2人，最低 68.2%", "2026年4月 2人，最低 81.8%")
+        "2026年4月：项目负责人张立新 在岗15天/应在岗22天（68.2%）",
+        "2026年4月：项目负责人张立新 在岗18天/应在岗22天（81.8%）")
     assert next(i for i in after.items if i.code == "SM-02").original_value == original
     finding = sm02_finding(store, inspection_id)
     assert finding is not None and finding.status == "withdrawn"  # nobody short any more

@@ -178,6 +178,20 @@ def test_a_key_posts_sheet_prints_each_person_and_the_charges(ctx, store, clock,
                 "3总监理工程师李明211990.5%—", "4安全监理工程师赵晓2222100.0%—"):
         assert row in cells, row
     assert '{"month"' not in text  # never the stored form
+    # corrected: 王强 was on duty 16 days, not 20; the lowest rate stays 张立新's 68.2 %, so
+    # only the changed line tells the reader what was corrected
+    corrected = key_posts.encode("2026-11", [
+        ("项目负责人", "张立新", 22, 15), ("专职安全员", "王强", 22, 16),
+        ("总监理工程师", "李明", 21, 19), ("安全监理工程师", "赵晓", 22, 22)])
+    inspections.amend(ctx, inspection_id, target="SM-02", new_value=corrected,
+                      reason="复核实名制平台考勤记录")
+    text = text_of(render_inspection_record(store, inspection_id, tmp_path / "更正.pdf"))
+    cells = text.replace(" ", "")
+    assert "最低68.2%（已更正，见更正记录）" in cells
+    assert ("2026年11月：专职安全员王强在岗20天/应在岗22天（90.9%）"
+            "2026年11月：专职安全员王强在岗16天/应在岗22天（72.7%）复核实名制平台考勤记录") in cells
+    assert "2专职安全员王强221672.7%" in cells
+    assert '{"month"' not in text
 
 
 def test_a_penalty_proposal_goes_to_the_punishing_authority_with_the_case(

@@ -431,9 +431,8 @@ def inspection_detail(session: Session, inspection_id: str) -> InspectionDetail 
         notices=_notices(session, insp.id), photos=tuple(general), signatures=signatures,
         amendments=tuple(AmendmentRef(
             a.id, a.target, rules.amend_target_label(template, a.target),
-            rules.amend_value_label(template, a.target, a.old_value),
-            rules.amend_value_label(template, a.target, a.new_value), a.reason, a.amended_by,
-            a.amended_at) for a in amended),
+            *rules.amend_value_labels(template, a.target, a.old_value, a.new_value), a.reason,
+            a.amended_by, a.amended_at) for a in amended),
         real_name=rules.real_name_outcome(template, answers),
         progress=rules.progress(template, answers, only),
         completion_problems=tuple(problems),
