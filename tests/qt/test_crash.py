@@ -14,17 +14,17 @@ from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from jjg_desktop.qt.shell.crash import CrashHandler
-from jjg_desktop.qt.shell.logging_setup import LOG_FILE, add_file_log, remove_file_log
+from jjg_desktop.qt.shell.logging_setup import LOG_FILE, FileLog
 
 
 @pytest.fixture
 def handler(tmp_path: Path) -> Iterator[CrashHandler]:
-    log = add_file_log(tmp_path / "logs")
-    crash = CrashHandler(Path(log.baseFilename))
+    log = FileLog(tmp_path / "logs")
+    crash = CrashHandler(log.path)
     yield crash
     if crash.dialog is not None:
         crash.dialog.close()
-    remove_file_log(log)
+    log.close()
 
 
 def raised(message: str) -> tuple[type[BaseException], BaseException, object]:

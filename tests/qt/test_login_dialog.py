@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from qt_sync_support import PASSWORD, add_user, free_port, using_keyring
 
 from jjg_desktop.config import Paths
-from jjg_desktop.qt.shell.logging_setup import add_file_log, remove_file_log
+from jjg_desktop.qt.shell.logging_setup import FileLog
 from jjg_desktop.qt.shell.main_window import MainWindow
 from jjg_desktop.qt.sync.login_dialog import LoginDialog
 from jjg_desktop.qt.sync.sync_page import SyncPage
@@ -47,15 +47,15 @@ def server(tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def file_log(paths: Paths) -> Iterator[Path]:
     """Everything logged during the test, from every library, goes to the app's log file."""
-    handler = add_file_log(paths.log_dir)
+    log = FileLog(paths.log_dir)
     root = logging.getLogger()
     level = root.level
-    root.addHandler(handler)
+    root.addHandler(log.handler)
     root.setLevel(logging.DEBUG)
     yield paths.log_dir
-    root.removeHandler(handler)
+    root.removeHandler(log.handler)
     root.setLevel(level)
-    remove_file_log(handler)
+    log.close()
 
 
 def open_login(qtbot: QtBot, window: MainWindow) -> LoginDialog:

@@ -18,7 +18,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
@@ -30,7 +29,7 @@ from jjg_desktop.paths import resource
 from jjg_desktop.qt.kit.style import apply_style
 from jjg_desktop.qt.shell.crash import CrashHandler
 from jjg_desktop.qt.shell.fonts import install_bundled_font
-from jjg_desktop.qt.shell.logging_setup import add_file_log, remove_file_log
+from jjg_desktop.qt.shell.logging_setup import FileLog
 from jjg_desktop.qt.shell.main_window import MainWindow
 from jjg_desktop.qt.shell.qt_chinese import install_qt_chinese
 from jjg_desktop.store.read.first_screen import FirstScreen, read_first_dashboard, read_first_screen
@@ -77,8 +76,8 @@ def run(paths: Paths, argv: list[str] | None = None) -> int:
     app.setOrganizationName(APP_AUTHOR)
     app.setApplicationDisplayName(_tr("吉建管"))
     app.setWindowIcon(QIcon(str(resource("icons", "jjg.svg"))))
-    log_handler = add_file_log(paths.log_dir)
-    crash = CrashHandler(Path(log_handler.baseFilename))
+    file_log = FileLog(paths.log_dir, rotating=False)
+    crash = CrashHandler(file_log.path)
     crash.install()
     try:
         install_bundled_font(app)
@@ -87,17 +86,18 @@ def run(paths: Paths, argv: list[str] | None = None) -> int:
         first = read_first_screen(paths.db_path)
         try:
             if first is not None:
-                return _start_painted(app, paths, first, log_handler.baseFilename)
-            return _start_opened(app, paths, log_handler.baseFilename)
+                return _start_painted(app, paths, first, file_log)
+            file_log.rotate()
+            return _start_opened(app, paths, str(file_log.path))
         except Exception as exc:
             log.exception("吉建管无法启动")
             QMessageBox.critical(None, _tr("无法启动"), _tr(
                 "吉建管无法启动：{error}\n\n请重新安装吉建管；如果问题仍然存在，请把日志 {log} "
-                "发给技术支持。").format(error=exc, log=log_handler.baseFilename))
+                "发给技术支持。").format(error=exc, log=file_log.path))
             return EXIT_CANNOT_START
     finally:
         crash.uninstall()
-        remove_file_log(log_handler)
+        file_log.close()
 
 
 def _start_opened(app: QApplication, paths: Paths, log_file: str) -> int:
@@ -156,6 +156,8 @@ class StartLoader(QObject):
                 self.snapshot.emit(figures)
                 time.sleep(SETTLE)  # the window lays the figures out before the imports start
             try:
+                import logging.handlers  # noqa: F401  (the log's rotation, next on the GUI thread)
+
                 from jjg_desktop.qt.shell.opening import open_store
 
                 self.store = open_store(self._paths, defer_large_backup=True)
@@ -201,7 +203,7 @@ def _yielding_imports(thread: threading.Thread) -> Iterator[None]:
             gc.enable()
 
 
-def _start_painted(app: QApplication, paths: Paths, first: FirstScreen, log_file: str) -> int:
+def _start_painted(app: QApplication, paths: Paths, first: FirstScreen, file_log: FileLog) -> int:
     window = MainWindow(first.profile.display_name, first.today())
     window.show()
     if os.environ.get(READY_PROBE):
@@ -213,6 +215,7 @@ def _start_painted(app: QApplication, paths: Paths, first: FirstScreen, log_file
         from jjg_desktop.qt.settings.profile_dialog import ask_profile
         from jjg_desktop.qt.shell.opening import active_actor, make_workspace
 
+        file_log.rotate()
         actor = active_actor(store) or ask_profile(store)
         if actor is None:
             app.exit(EXIT_OK)
@@ -228,7 +231,7 @@ def _start_painted(app: QApplication, paths: Paths, first: FirstScreen, log_file
 
         log.warning("数据库在首屏之后无法打开：%s", error)
         window.hide()
-        store = open_for_gui(paths, log_file)  # says why, or offers the backups
+        store = open_for_gui(paths, str(file_log.path))  # says why, or offers the backups
         if store is None:
             app.exit(EXIT_CANNOT_OPEN)
             return
