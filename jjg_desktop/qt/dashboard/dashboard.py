@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, Slot
+from PySide6 import QtCore
+from PySide6.QtCore import QCoreApplication, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -52,6 +53,14 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Dashboard", text)
 
 
+def _set_record_id(item: QTreeWidgetItem, record_id: str | None) -> None:
+    item.setData(0, QtCore.Qt.ItemDataRole.UserRole, record_id)
+
+
+def _record_id(item: QTreeWidgetItem) -> str:
+    return item.data(0, QtCore.Qt.ItemDataRole.UserRole)
+
+
 @dataclass(frozen=True, slots=True)
 class Tile:
     caption: str
@@ -85,8 +94,7 @@ class CountTile(QPushButton):
         caption.setObjectName("tileCaption")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 10)
-        for label in (self.number, caption):
-            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        for label in (self.number, caption):  # a label ignores the mouse: the tile is pressed
             layout.addWidget(label)
         layout.addStretch(1)  # numbers level across the row when one caption wraps
         self.setAccessibleName(tile.caption)
@@ -235,7 +243,7 @@ class Dashboard(QWidget):
             item = QTreeWidgetItem([i.number, i.project,
                                     labels.label(labels.INSPECTION_STATUS, i.status),
                                     labels.day(i.day)])
-            item.setData(0, Qt.ItemDataRole.UserRole, i.id)
+            _set_record_id(item, i.id)
             self.inspections.addTopLevelItem(item)
         self._show_cases(self.cases, snap.cases)
         self._show_cases(self.waiting, snap.waiting)
@@ -251,7 +259,7 @@ class Dashboard(QWidget):
                                     f"{o.item_code} {o.problem}".strip(),
                                     self.tr("{date}（逾期 {n} 天）").format(
                                         date=labels.day(o.deadline), n=o.days_overdue)])
-            item.setData(0, Qt.ItemDataRole.UserRole, o.inspection_id)
+            _set_record_id(item, o.inspection_id)
             item.setToolTip(2, o.problem)
             for col in range(item.columnCount()):
                 item.setForeground(col, OVERDUE_COLORS[0])
@@ -264,7 +272,7 @@ class Dashboard(QWidget):
         for r in snap.reinspections:
             item = QTreeWidgetItem([r.inspection_number, r.project, str(r.open_findings),
                                     labels.day(r.last_deadline)])
-            item.setData(0, Qt.ItemDataRole.UserRole, r.scheduled_id or r.inspection_id)
+            _set_record_id(item, r.scheduled_id or r.inspection_id)
             if r.scheduled_id:
                 item.setToolTip(0, self.tr("已安排复查 {number}").format(
                     number=r.scheduled_number))
@@ -278,7 +286,7 @@ class Dashboard(QWidget):
             if c.planned:
                 last = self.tr("{last}（本年已计划）").format(last=last)
             item = QTreeWidgetItem([c.name, c.contractor, last])
-            item.setData(0, Qt.ItemDataRole.UserRole, c.project_id)
+            _set_record_id(item, c.project_id)
             self.coverage.addTopLevelItem(item)
         cov = snap.coverage
         missing = len(cov.not_inspected)
@@ -305,7 +313,7 @@ class Dashboard(QWidget):
             if tree is self.waiting:
                 texts.append(c.division)
             item = QTreeWidgetItem(texts)
-            item.setData(0, Qt.ItemDataRole.UserRole, c.id)
+            _set_record_id(item, c.id)
             if overdue:
                 for col in range(item.columnCount()):
                     item.setForeground(col, OVERDUE_COLORS[0])
@@ -314,19 +322,19 @@ class Dashboard(QWidget):
 
     @Slot(QTreeWidgetItem, int)
     def _open_inspection(self, item: QTreeWidgetItem, _column: int) -> None:
-        self._go(Destination("inspections", item.data(0, Qt.ItemDataRole.UserRole)))
+        self._go(Destination("inspections", _record_id(item)))
 
     @Slot(QTreeWidgetItem, int)
     def _open_inspection_form(self, item: QTreeWidgetItem, _column: int) -> None:
-        self._go(Destination("inspections", item.data(0, Qt.ItemDataRole.UserRole), OPEN_FORM))
+        self._go(Destination("inspections", _record_id(item), OPEN_FORM))
 
     @Slot(QTreeWidgetItem, int)
     def _open_project(self, item: QTreeWidgetItem, _column: int) -> None:
-        self._go(Destination("projects", item.data(0, Qt.ItemDataRole.UserRole)))
+        self._go(Destination("projects", _record_id(item)))
 
     @Slot(QTreeWidgetItem, int)
     def _open_case(self, item: QTreeWidgetItem, _column: int) -> None:
-        self._go(Destination("cases", item.data(0, Qt.ItemDataRole.UserRole)))
+        self._go(Destination("cases", _record_id(item)))
 
     @Slot(str, str)
     def _changed(self, _entity: str, _entity_id: str) -> None:

@@ -15,7 +15,8 @@ from pathlib import Path
 from types import TracebackType
 
 import PySide6
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot, qVersion
+from PySide6 import QtCore
+from PySide6.QtCore import QObject, QThread, Signal, Slot, qVersion
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPlainTextEdit, QPushButton, QWidget
 
@@ -42,7 +43,7 @@ class CrashDialog(QDialog):
     def __init__(self, report: str, log_file: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         ui = CRASH_FORM.load(self)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         self.message = ui.find(QLabel, "messageLabel")
         self.report = ui.find(QPlainTextEdit, "reportEdit")
         self.message.setText(self.tr(
@@ -70,7 +71,7 @@ class CrashHandler(QObject):
         self.log_file = log_file
         self.dialog: CrashDialog | None = None
         self._previous: tuple[object, object] | None = None
-        self._from_thread.connect(self._show, Qt.ConnectionType.QueuedConnection)
+        self._from_thread.connect(self._show)  # emitted from other threads only: queued
 
     def install(self) -> None:
         self._previous = (sys.excepthook, threading.excepthook)
