@@ -58,17 +58,19 @@ def begin(session: Session) -> None:
     if installed == 3 * len(tables):
         connection.info[_INSTALLED] = True
         return
-    session.execute(text(f"CREATE TEMP TABLE IF NOT EXISTS {_JOURNAL} "
-                         "(entity TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (entity, id))"))
+    # as the driver's SQL: parsed for bind parameters by text(), the 66 statements took ~70 ms
+    connection.exec_driver_sql(
+        f"CREATE TEMP TABLE IF NOT EXISTS {_JOURNAL} "
+        "(entity TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (entity, id))")
     for entity in tables:
         # a change of the server version alone (a push acknowledged) changes no record
         columns = ", ".join(f"\"{c.name}\"" for c in rows.column_specs(entity))
         for event, ref in (("INSERT", "NEW"), (f"UPDATE OF {columns}", "NEW"),
                            ("DELETE", "OLD")):
-            session.execute(text(
+            connection.exec_driver_sql(
                 f"CREATE TEMP TRIGGER IF NOT EXISTS jjg_seal_{entity}_{event[:6].lower()} "
                 f"AFTER {event} ON main.{entity} BEGIN "
-                f"INSERT OR IGNORE INTO {_JOURNAL} VALUES ('{entity}', {ref}.id); END"))
+                f"INSERT OR IGNORE INTO {_JOURNAL} VALUES ('{entity}', {ref}.id); END")
 
 
 def finish(session: Session) -> None:
