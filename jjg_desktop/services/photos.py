@@ -1,4 +1,7 @@
-"""Preparing a photo for the record: checked, upright, scaled, with its time and place kept."""
+"""Preparing a photo for the record: checked, upright, scaled, with its time and place kept.
+
+Pillow is imported when a photo is prepared, not with this module (the window's start loads
+the services; Pillow costs ~20 ms there)."""
 
 from __future__ import annotations
 
@@ -6,10 +9,12 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from jjg_desktop.services.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 MAX_EDGE = 2560
 JPEG_QUALITY = 85
@@ -30,6 +35,8 @@ class PreparedPhoto:
 
 def prepare_photo(path: Path) -> PreparedPhoto:
     """Read an image file; refuse anything that is not a readable photo, saying why."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     name = path.name
     try:
         size = path.stat().st_size
@@ -62,6 +69,8 @@ def prepare_photo(path: Path) -> PreparedPhoto:
 
 
 def _taken_at(exif: Image.Exif) -> datetime | None:
+    from PIL import ExifTags
+
     sub = exif.get_ifd(ExifTags.IFD.Exif)
     raw = sub.get(ExifTags.Base.DateTimeOriginal) or exif.get(ExifTags.Base.DateTime)
     if not raw:
@@ -73,6 +82,8 @@ def _taken_at(exif: Image.Exif) -> datetime | None:
 
 
 def _gps(exif: Image.Exif) -> tuple[float | None, float | None]:
+    from PIL import ExifTags
+
     gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
     try:
         lat = _degrees(gps[ExifTags.GPS.GPSLatitude], gps.get(ExifTags.GPS.GPSLatitudeRef, "N"))

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
-from keyring.backends.fail import Keyring as FailKeyring
+from typing import TYPE_CHECKING
 
 from jjg_desktop.services.context import Store
 from jjg_desktop.store.models import SyncState
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +51,16 @@ def folder_key(store: Store) -> str:
 class Credentials:
     """Where this program keeps each signed-in account's token: one per server, user and
     data folder, so two people (or two data folders) under one system account never
-    overwrite each other's sign-in."""
+    overwrite each other's sign-in.
+
+    keyring is imported when one is made (the sync's worker makes it), not with this module:
+    with its backends' entry points it costs ~30 ms of the window's start."""
 
     def __init__(self, backend: KeyringBackend | None = None) -> None:
         if backend is None:
+            import keyring
+            from keyring.backends.fail import Keyring as FailKeyring
+
             try:
                 backend = keyring.get_keyring()
             except Exception as exc:  # a misconfigured keyring must not stop the program
@@ -77,10 +82,12 @@ class Credentials:
         self._memory.update(entries)
         if not self.available:
             return
+        from keyring.errors import KeyringError
+
         try:
             for key, value in entries.items():
                 self._backend.set_password(SERVICE, key, value)
-        except keyring.errors.KeyringError as exc:
+        except KeyringError as exc:
             log.warning("keyring refused the token (%s); kept in memory only",
                         exc.__class__.__name__)
             self.available = False
@@ -90,9 +97,11 @@ class Credentials:
             return self._memory[key]
         if not self.available:
             return None
+        from keyring.errors import KeyringError
+
         try:
             return self._backend.get_password(SERVICE, key)
-        except keyring.errors.KeyringError as exc:
+        except KeyringError as exc:
             log.warning("keyring could not be read (%s)", exc.__class__.__name__)
             return None
 
@@ -107,6 +116,8 @@ class Credentials:
 
     def forget(self, server_url: str, username: str | None = None, folder: str = "") -> None:
         username = username or self._get(_last_key(server_url, folder))
+        from keyring.errors import KeyringError, PasswordDeleteError
+
         keys = [_last_key(server_url, folder)]
         if username:
             keys.append(_token_key(server_url, folder, username))
@@ -116,9 +127,9 @@ class Credentials:
                 continue
             try:
                 self._backend.delete_password(SERVICE, key)
-            except keyring.errors.PasswordDeleteError:
+            except PasswordDeleteError:
                 pass
-            except keyring.errors.KeyringError as exc:
+            except KeyringError as exc:
                 log.warning("keyring could not forget a login (%s)", exc.__class__.__name__)
 
 
