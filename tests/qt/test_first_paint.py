@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -127,7 +128,8 @@ def test_a_click_before_the_store_is_open_is_answered_then_done(
     workspace = make_workspace(store, actor, TaskRunner(synchronous=True))
     window = MainWindow(actor.display_name, workspace.today())
     qtbot.addWidget(window)
-    window.show()
+    with qtbot.waitSignal(window.painted, timeout=500):  # drawn, not the fallback's second
+        window.show()
     assert window.page_key() == "dashboard"
     assert not window.settings_action.isEnabled()
     # set by the style sheet, so that the paint does not build the Qt namespace
@@ -155,3 +157,21 @@ def test_a_click_before_the_store_is_open_is_answered_then_done(
     assert window.stack.currentWidget().objectName() == "enterprisesPage"
     assert set(window.built_pages()) == {"dashboard", "cases", "enterprises"}
     window.close()
+
+
+def test_a_window_not_drawn_still_loads_the_rest(qtbot: QtBot, store: Store) -> None:
+    """Started minimised (or drawn without the navigation being painted), the start does not
+    wait for a paint that does not come: `painted` follows a second after showing."""
+    actor = _actor(store)
+    window = MainWindow(actor.display_name, date(2023, 6, 1))
+    qtbot.addWidget(window)
+    window.nav.removeEventFilter(window)  # as if no paint reached it
+    fired: list[bool] = []
+    window.painted.connect(lambda: fired.append(True))
+    window.show()
+    qtbot.wait(200)
+    assert fired == []
+    with qtbot.waitSignal(window.painted, timeout=3000):
+        pass
+    qtbot.wait(50)
+    assert fired == [True]  # once

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING
 
+from PySide6 import QtCore
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -167,6 +168,13 @@ class StartLoader(QObject):
         self.opened.emit(self.store)
 
 
+LOADING_SWITCH_INTERVAL = 0.0005
+"""Seconds a thread may hold the GIL while another waits for it, during the load (Python's
+default is 5 ms). Each time the window calls into Python while it paints (an event handler, a
+slot) it waits for the loader to hand the GIL over: at 5 ms a wait, the first paint of the
+figures stalled ~70 ms."""
+
+
 class _YieldBeforeImport:
     """A `sys.meta_path` finder that finds nothing; before each module the loader imports, it
     lets the GUI thread run. (Not derived from importlib.abc.MetaPathFinder: importing that
@@ -194,9 +202,12 @@ def _yielding_imports(thread: threading.Thread) -> Iterator[None]:
     sys.meta_path.insert(0, finder)
     collecting = gc.isenabled()
     gc.disable()
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(LOADING_SWITCH_INTERVAL)
     try:
         yield
     finally:
+        sys.setswitchinterval(interval)
         sys.meta_path.remove(finder)
         freeze_startup_heap()
         if collecting:
@@ -207,7 +218,7 @@ def _start_painted(app: QApplication, paths: Paths, first: FirstScreen, file_log
     window = MainWindow(first.profile.display_name, first.today())
     window.show()
     if os.environ.get(READY_PROBE):
-        QTimer.singleShot(0, lambda: print(f"PAINTED {time.time()}", flush=True))
+        window.painted.connect(lambda: print(f"PAINTED {time.time()}", flush=True))
     loader = StartLoader(paths, first)
     stores: list[Store] = []
 
@@ -242,7 +253,10 @@ def _start_painted(app: QApplication, paths: Paths, first: FirstScreen, file_log
     loader.snapshot.connect(window.dashboard.show_first_snapshot)
     loader.opened.connect(opened)
     loader.failed.connect(failed)
-    loader.start()
+    # after the paint: PySide6's Qt namespace (its enums are built on first use, ~30 ms on
+    # the GUI thread however it is reached), then the loader, whose work would delay it
+    window.painted.connect(lambda: QTimer.singleShot(0, lambda: QtCore.Qt))
+    window.painted.connect(lambda: QTimer.singleShot(0, loader.start))
     try:
         return _serve(app, window)
     finally:

@@ -18,8 +18,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
 from PySide6 import QtCore
-from PySide6.QtCore import QCoreApplication, QSize, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from jjg_desktop.qt.registry.enterprise_page import EnterprisePage
     from jjg_desktop.qt.sync.sync_scheduler import SyncScheduler
 
+PAINT_WAIT_MS = 1000
 NAV_ITEM_HEIGHT = 44
 NAV_WIDTH_EM = 7
 PAGE_MARGINS = (16, 12, 16, 8)
@@ -90,6 +91,9 @@ class Pages(Mapping[str, QWidget]):
 
 
 class MainWindow(QMainWindow):
+    painted = Signal()
+    """Once, after the window's first paint has been drawn (the start loads the rest then), or
+    a second after it was shown if it is not drawn by then (started minimised, say)."""
     ready = Signal()
     """The store is open and the window attached: every page opens when asked."""
 
@@ -140,6 +144,23 @@ class MainWindow(QMainWindow):
         self.settings_action.setEnabled(False)
         self.menuBar().addAction(self.settings_action)
         self.status_bar.showMessage(_tr("正在打开数据库…"))
+        self._painted = False
+        self.nav.installEventFilter(self)  # until its first paint: see `painted`
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(PAINT_WAIT_MS, self, self._first_paint_drawn)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.nav and event.type() == QEvent.Type.Paint:
+            self.nav.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._first_paint_drawn)  # once the pass is drawn
+        return super().eventFilter(watched, event)
+
+    def _first_paint_drawn(self) -> None:
+        if not self._painted:
+            self._painted = True
+            self.painted.emit()
 
     # --- after the store is open -----------------------------------------------------------
 
