@@ -2,9 +2,9 @@
 
 When the database is already at this program's schema and someone works on this machine, the
 window is painted first — navigation, status bar and the 工作台 read with `sqlite3` — and the
-rest (SQLAlchemy, the services, every page, opening the store) loads on a worker thread while
-it shows (`StartLoader`). Otherwise (a first start, an upgrade, a damaged file) the store is
-opened before the window, with its dialogs.
+rest (SQLAlchemy, the services, every page, opening the store) loads on a worker thread once
+that paint is drawn (`StartLoader`). Otherwise (a first start, an upgrade, a damaged file)
+the store is opened before the window, with its dialogs.
 """
 
 from __future__ import annotations
