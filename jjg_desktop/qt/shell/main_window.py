@@ -149,7 +149,8 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        QTimer.singleShot(PAINT_WAIT_MS, self, self._first_paint_drawn)
+        if not self._painted:
+            QTimer.singleShot(PAINT_WAIT_MS, self, self._first_paint_drawn)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.nav and event.type() == QEvent.Type.Paint:
